@@ -1,0 +1,283 @@
+//! Problems found in the input, with stable codes and located labels, rendered through miette.
+//!
+//! Every stage reports a [`Problem`]: a stable code (`registry::unknown-organisation`), a message,
+//! labelled positions in any of the loaded files, and a help line. A problem does not hold file
+//! text; [`Problem::render`] looks the text up in the run's [`SourceMap`] so that labels in
+//! different files (a registry fact and a policy condition) each get their own snippet.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+    NarratableReportHandler, SourceCode,
+};
+
+use crate::source::{Loc, SourceMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Error,
+    Warning,
+    Advice,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Stable code, `stage::name`; documented in docs/diagnostics.md.
+    pub code: &'static str,
+    pub level: Level,
+    pub message: String,
+    pub labels: Vec<(Loc, String)>,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            level: Level::Warning,
+            ..Problem::new(code, message)
+        }
+    }
+
+    pub fn io(display: &str, err: &std::io::Error) -> Self {
+        let (code, help) = match err.kind() {
+            std::io::ErrorKind::NotFound => ("input::not-found", "check the path and its spelling"),
+            std::io::ErrorKind::PermissionDenied => {
+                ("input::permission-denied", "check the file's permissions")
+            }
+            _ => ("input::unreadable", "check that the path is a readable file"),
+        };
+        Problem::new(code, format!("cannot read {display}: {err}")).with_help(help)
+    }
+
+    pub fn at(mut self, loc: Loc, label: impl Into<String>) -> Self {
+        self.labels.push((loc, label.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    /// The first labelled position, which is where the problem is reported.
+    pub fn primary(&self) -> Option<Loc> {
+        self.labels.first().map(|(loc, _)| *loc)
+    }
+
+    /// `file:line:col` of the primary position, if any.
+    pub fn location(&self, sources: &SourceMap) -> Option<String> {
+        self.primary().map(|loc| sources.describe(loc))
+    }
+
+    /// A miette diagnostic that borrows the file texts from `sources`.
+    pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
+        let mut groups: Vec<(crate::source::FileId, Vec<(Loc, String)>)> = Vec::new();
+        for (loc, label) in &self.labels {
+            match groups.iter_mut().find(|(f, _)| *f == loc.file) {
+                Some((_, labels)) => labels.push((*loc, label.clone())),
+                None => groups.push((loc.file, vec![(*loc, label.clone())])),
+            }
+        }
+        let mut snippets = groups.into_iter().map(|(file, labels)| {
+            let source = sources.get(file);
+            Snippet {
+                source: source.named_source(),
+                labels: labels
+                    .into_iter()
+                    .map(|(loc, label)| {
+                        LabeledSpan::new_with_span(Some(label), loc.span)
+                    })
+                    .collect(),
+            }
+        });
+        let first = snippets.next();
+        RenderedProblem {
+            problem: self.clone(),
+            primary: first,
+            related: snippets
+                .map(|s| RelatedSnippet {
+                    snippet: s,
+                    level: self.level,
+                })
+                .collect(),
+        }
+    }
+
+    /// Renders with miette's graphical handler, without colour, at the given width.
+    pub fn render(&self, sources: &SourceMap, width: usize) -> String {
+        render_diagnostic(&self.to_diagnostic(sources), width, false)
+    }
+}
+
+/// Renders any diagnostic as text: graphical (unicode, no colour unless asked) or narrated.
+pub fn render_diagnostic(diagnostic: &dyn Diagnostic, width: usize, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diagnostic).is_err() {
+        // Rendering into a String cannot fail on I/O; fall back to the narrated form.
+        out.clear();
+        let _ = NarratableReportHandler::new().render_report(&mut out, diagnostic);
+    }
+    out
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+#[derive(Debug)]
+struct Snippet {
+    source: NamedSource<Arc<str>>,
+    labels: Vec<LabeledSpan>,
+}
+
+/// A [`Problem`] paired with the text of the files it points into.
+#[derive(Debug)]
+pub struct RenderedProblem {
+    problem: Problem,
+    primary: Option<Snippet>,
+    related: Vec<RelatedSnippet>,
+}
+
+impl fmt::Display for RenderedProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem.message)
+    }
+}
+
+impl std::error::Error for RenderedProblem {}
+
+fn severity(level: Level) -> miette::Severity {
+    match level {
+        Level::Error => miette::Severity::Error,
+        Level::Warning => miette::Severity::Warning,
+        Level::Advice => miette::Severity::Advice,
+    }
+}
+
+impl Diagnostic for RenderedProblem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.problem.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(severity(self.problem.level))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.primary.as_ref().map(|s| &s.source as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.primary
+            .as_ref()
+            .map(|s| Box::new(s.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+/// The labels of a problem that fall in a second (third, ...) file.
+#[derive(Debug)]
+struct RelatedSnippet {
+    snippet: Snippet,
+    level: Level,
+}
+
+impl fmt::Display for RelatedSnippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "in {}", self.snippet.source.name())
+    }
+}
+
+impl std::error::Error for RelatedSnippet {}
+
+impl Diagnostic for RelatedSnippet {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error | Level::Warning | Level::Advice => miette::Severity::Advice,
+        })
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.snippet.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.snippet.labels.iter().cloned()))
+    }
+}
+
+/// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(name, candidate);
+        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
+        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("scale-a", ["scale-ai", "meta"]), Some("scale-ai"));
+        assert_eq!(did_you_mean("zzz", ["scale-ai", "meta"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

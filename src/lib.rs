@@ -1,0 +1,11 @@
+//! vrisk: a vendor-risk policy checker.
+//!
+//! Data flows one way: files ([`source`], [`yaml`]) -> schema validation ([`schema`]) -> typed
+//! registry ([`registry`]) -> derived facts ([`ownership`]) -> policy evaluation ([`engine`]) ->
+//! reports. Each stage reports [`diagnostic::Problem`]s that point into the loaded files.
+
+pub mod diagnostic;
+pub mod limits;
+pub mod schema;
+pub mod source;
+pub mod yaml;

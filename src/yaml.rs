@@ -1,0 +1,381 @@
+//! YAML text -> a [`Node`] tree that keeps the span of every key and value.
+//!
+//! serde-saphyr does the parsing (YAML 1.2 booleans only, duplicate keys rejected, alias
+//! expansion and nesting capped); we deserialize into a generic tree of `Spanned` values so that
+//! one parse serves schema validation (through [`Node::to_json`]), typed loading and diagnostics
+//! (through [`Node::pointer`], which maps a JSON pointer back to a span).
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diagnostic::Problem;
+use crate::limits::Limits;
+use crate::source::{FileId, Loc, SourceFile, Span};
+
+/// A parsed YAML (or JSON) value with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub loc: Loc,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys in document order, each with its own position.
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub loc: Loc,
+}
+
+impl Node {
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The key node named `key` in a mapping (for diagnostics about the key itself).
+    pub fn key(&self, key: &str) -> Option<&Key> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, _)| k)
+    }
+
+    /// Follows an RFC 6901 JSON pointer (`/stakes/3/owner`).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let segment = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(_) => node.get(&segment)?,
+                Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The deepest node on the way to `pointer` that exists, for errors about missing members.
+    pub fn nearest(&self, pointer: &str) -> &Node {
+        let mut node = self;
+        let Some(path) = pointer.strip_prefix('/') else {
+            return node;
+        };
+        for raw in path.split('/') {
+            let segment = raw.replace("~1", "/").replace("~0", "~");
+            let next = match &node.value {
+                Value::Map(_) => node.get(&segment),
+                Value::Seq(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The JSON value of this tree, for schema validation and serde.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Parses YAML text into a node tree. `file` is the id the text has in the run's source map.
+pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node, Problem> {
+    if source.text.trim().is_empty() {
+        return Err(Problem::new(
+            "yaml::empty",
+            format!("{} is empty", source.name),
+        )
+        .at(Loc {
+            file,
+            span: Span::new(0, 0),
+        }, "no content")
+        .with_help("an empty file is not a valid document; delete it or give it content"));
+    }
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.max_depth;
+    budget.max_nodes = limits.max_nodes;
+    budget.max_aliases = limits.max_aliases;
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: Some(budget),
+        legacy_octal_numbers: false,
+        leading_zero_numbers_as_strings: true,
+    };
+    let parsed: Result<Spanned<RawNode>, _> =
+        serde_saphyr::from_str_with_options(&source.text, options);
+    match parsed {
+        Ok(raw) => Ok(convert(raw, file, source)),
+        Err(err) => Err(syntax_problem(&err, file, source)),
+    }
+}
+
+fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) -> Problem {
+    let text = err.without_snippet().to_string();
+    // serde-saphyr prefixes messages with "line N column M: "; the label carries the position.
+    let message = match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest.to_string(),
+        _ => text,
+    };
+    let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+    let (code, help) = classify(&message);
+    let loc = err
+        .location()
+        .map(|l| location_to_loc(&l, file, source))
+        .unwrap_or(Loc {
+            file,
+            span: Span::new(0, 0),
+        });
+    Problem::new(code, format!("{}: {message}", source.name))
+        .at(loc, "here")
+        .with_help(help)
+}
+
+fn classify(message: &str) -> (&'static str, &'static str) {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("duplicate") {
+        (
+            "yaml::duplicate-key",
+            "each key may appear once in a mapping; remove or rename one of them",
+        )
+    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
+        (
+            "yaml::limit",
+            "the document exceeds a safety limit (nesting depth, alias expansion or node count); \
+             flatten it or raise the limit",
+        )
+    } else {
+        (
+            "yaml::syntax",
+            "fix the YAML syntax at this position (check indentation, quotes and colons)",
+        )
+    }
+}
+
+fn location_to_loc(location: &Location, file: FileId, source: &SourceFile) -> Loc {
+    let span = location.span();
+    let offset = match span.byte_offset() {
+        Some(b) if (b as usize) <= source.text.len() => b as usize,
+        _ => source.offset_of(location.line() as usize, location.column() as usize),
+    };
+    let len = match span.byte_len() {
+        Some(l) if offset + (l as usize) <= source.text.len() => l as usize,
+        _ => 0,
+    };
+    Loc {
+        file,
+        span: Span::new(offset, len),
+    }
+}
+
+fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
+    let loc = location_to_loc(&raw.referenced, file, source);
+    let value = match raw.value {
+        RawNode::Null => Value::Null,
+        RawNode::Bool(b) => Value::Bool(b),
+        RawNode::Int(i) => Value::Int(i),
+        RawNode::Float(f) => Value::Float(f),
+        RawNode::Str(s) => Value::Str(s),
+        RawNode::Seq(items) => Value::Seq(
+            items
+                .into_iter()
+                .map(|n| convert(n, file, source))
+                .collect(),
+        ),
+        RawNode::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = Key {
+                        loc: location_to_loc(&k.referenced, file, source),
+                        name: k.value,
+                    };
+                    (key, convert(v, file, source))
+                })
+                .collect(),
+        ),
+    };
+    Node { loc, value }
+}
+
+/// The shape serde-saphyr fills in; converted to [`Node`] once parsing succeeded.
+enum RawNode {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<RawNode>>),
+    Map(Vec<(Spanned<String>, Spanned<RawNode>)>),
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+    fn visit_none<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
+        Ok(RawNode::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
+        Ok(RawNode::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
+        Ok(RawNode::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
+        Ok(RawNode::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
+        Ok(RawNode::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = access.next_element()? {
+            items.push(item);
+        }
+        Ok(RawNode::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = access.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(RawNode::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for RawNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawNode, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<(SourceFile, Node), Problem> {
+        let source = SourceFile::new("t.yaml", None, text);
+        let node = parse(FileId(0), &source, &Limits::default())?;
+        Ok((source, node))
+    }
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let (source, node) = parse_str("orgs:\n  - id: scale-ai\n    country: NO\n").unwrap();
+        let country = node.pointer("/orgs/0/country").unwrap();
+        assert_eq!(country.as_str(), Some("NO"), "country codes stay strings");
+        let lc = source.line_col(country.loc.span.offset);
+        assert_eq!((lc.line, lc.column), (3, 14));
+        let key = node.pointer("/orgs/0").unwrap().key("id").unwrap();
+        assert_eq!(source.line_col(key.loc.span.offset).column, 5);
+    }
+
+    #[test]
+    fn converts_to_json() {
+        let (_, node) = parse_str("a: [1, 2.5, true, ~, x]\n").unwrap();
+        assert_eq!(
+            node.to_json(),
+            serde_json::json!({"a": [1, 2.5, true, null, "x"]})
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let err = parse_str("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(err.code, "yaml::duplicate-key");
+        let (loc, _) = &err.labels[0];
+        assert_eq!(loc.span.offset, 10);
+    }
+
+    #[test]
+    fn empty_documents_are_errors() {
+        assert_eq!(parse_str("  \n").unwrap_err().code, "yaml::empty");
+    }
+}

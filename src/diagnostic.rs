@@ -56,7 +56,10 @@ impl Problem {
             std::io::ErrorKind::PermissionDenied => {
                 ("input::permission-denied", "check the file's permissions")
             }
-            _ => ("input::unreadable", "check that the path is a readable file"),
+            _ => (
+                "input::unreadable",
+                "check that the path is a readable file",
+            ),
         };
         Problem::new(code, format!("cannot read {display}: {err}")).with_help(help)
     }
@@ -100,9 +103,7 @@ impl Problem {
                 source: source.named_source(),
                 labels: labels
                     .into_iter()
-                    .map(|(loc, label)| {
-                        LabeledSpan::new_with_span(Some(label), loc.span)
-                    })
+                    .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
                     .collect(),
             }
         });
@@ -241,7 +242,10 @@ impl Diagnostic for RelatedSnippet {
 }
 
 /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let distance = edit_distance(name, candidate);
@@ -276,7 +280,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("scale-a", ["scale-ai", "meta"]), Some("scale-ai"));
+        assert_eq!(
+            did_you_mean("scale-a", ["scale-ai", "meta"]),
+            Some("scale-ai")
+        );
         assert_eq!(did_you_mean("zzz", ["scale-ai", "meta"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

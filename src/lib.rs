@@ -4,8 +4,13 @@
 //! registry ([`registry`]) -> derived facts ([`ownership`]) -> policy evaluation ([`engine`]) ->
 //! reports. Each stage reports [`diagnostic::Problem`]s that point into the loaded files.
 
+pub mod date;
 pub mod diagnostic;
+pub mod facts;
+pub mod interval;
 pub mod limits;
+pub mod money;
 pub mod schema;
 pub mod source;
+pub mod truth;
 pub mod yaml;

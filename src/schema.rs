@@ -77,17 +77,19 @@ fn describe(
 ) -> Problem {
     use jsonschema::error::ValidationErrorKind as K;
     let node = document.nearest(pointer);
-    let place = if pointer.is_empty() { "the document" } else { pointer };
+    let place = if pointer.is_empty() {
+        "the document"
+    } else {
+        pointer
+    };
     match error.kind() {
         K::AdditionalProperties { unexpected } => {
             let name = unexpected.first().cloned().unwrap_or_default();
             let known = known_properties(kind, document, pointer);
             let key_loc = node.key(&name).map(|k| k.loc).unwrap_or(node.loc);
-            let mut problem = Problem::new(
-                kind.code(),
-                format!("unknown field `{name}` in {place}"),
-            )
-            .at(key_loc, "not a field here");
+            let mut problem =
+                Problem::new(kind.code(), format!("unknown field `{name}` in {place}"))
+                    .at(key_loc, "not a field here");
             problem = match did_you_mean(&name, known.iter().map(String::as_str)) {
                 Some(s) => problem.with_help(format!("did you mean `{s}`?")),
                 None => problem.with_help(format!("known fields: {}", known.join(", "))),
@@ -119,8 +121,12 @@ fn expected_label(error: &jsonschema::ValidationError<'_>) -> String {
         K::Enum { options } => format!("expected one of {options}"),
         K::Pattern { pattern } => format!("does not match {pattern}"),
         K::Format { format } => format!("not a valid {format}"),
-        K::Minimum { limit } | K::ExclusiveMinimum { limit } => format!("below the minimum {limit}"),
-        K::Maximum { limit } | K::ExclusiveMaximum { limit } => format!("above the maximum {limit}"),
+        K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
+            format!("below the minimum {limit}")
+        }
+        K::Maximum { limit } | K::ExclusiveMaximum { limit } => {
+            format!("above the maximum {limit}")
+        }
         _ => "invalid value".to_string(),
     }
 }
@@ -189,7 +195,10 @@ fn collect_properties(
     }
 }
 
-fn resolve<'a>(root: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+fn resolve<'a>(
+    root: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
     let mut current = schema;
     for _ in 0..16 {
         match current.get("$ref").and_then(|r| r.as_str()) {

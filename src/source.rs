@@ -98,7 +98,10 @@ impl SourceFile {
     pub fn utf16_column(&self, offset: usize) -> usize {
         let lc = self.line_col(offset);
         let start = self.line_starts[lc.line - 1];
-        let prefix = self.text.get(start..offset.min(self.text.len())).unwrap_or("");
+        let prefix = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .unwrap_or("");
         prefix.encode_utf16().count() + 1
     }
 
@@ -173,8 +176,10 @@ impl SourceMap {
 pub fn read_file(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, Problem> {
     let meta = std::fs::metadata(path).map_err(|e| Problem::io(display, &e))?;
     if meta.is_dir() {
-        return Err(Problem::new("input::is-directory", format!("{display} is a directory"))
-            .with_help("give a file, or a directory to a flag that takes directories"));
+        return Err(
+            Problem::new("input::is-directory", format!("{display} is a directory"))
+                .with_help("give a file, or a directory to a flag that takes directories"),
+        );
     }
     if meta.len() > limits.max_file_bytes {
         return Err(Problem::new(

@@ -149,15 +149,17 @@ impl Node {
 /// Parses YAML text into a node tree. `file` is the id the text has in the run's source map.
 pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node, Problem> {
     if source.text.trim().is_empty() {
-        return Err(Problem::new(
-            "yaml::empty",
-            format!("{} is empty", source.name),
-        )
-        .at(Loc {
-            file,
-            span: Span::new(0, 0),
-        }, "no content")
-        .with_help("an empty file is not a valid document; delete it or give it content"));
+        return Err(
+            Problem::new("yaml::empty", format!("{} is empty", source.name))
+                .at(
+                    Loc {
+                        file,
+                        span: Span::new(0, 0),
+                    },
+                    "no content",
+                )
+                .with_help("an empty file is not a valid document; delete it or give it content"),
+        );
     }
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits.max_depth;

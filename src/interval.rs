@@ -71,7 +71,7 @@ impl Interval {
 
     /// `self >= threshold`: true when every value in the interval is, false when none is.
     pub fn ge(&self, threshold: f64) -> Truth {
-        if self.min > threshold || self.min == threshold {
+        if self.min >= threshold {
             Truth::True
         } else if self.max < threshold || (self.max == threshold && self.max_exclusive) {
             Truth::False

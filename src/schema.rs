@@ -85,7 +85,7 @@ fn describe(
     match error.kind() {
         K::AdditionalProperties { unexpected } => {
             let name = unexpected.first().cloned().unwrap_or_default();
-            let known = known_properties(kind, document, pointer);
+            let known = known_properties(kind, pointer);
             let key_loc = node.key(&name).map(|k| k.loc).unwrap_or(node.loc);
             let mut problem =
                 Problem::new(kind.code(), format!("unknown field `{name}` in {place}"))
@@ -143,13 +143,13 @@ fn type_names(kind: &jsonschema::error::TypeKind) -> String {
 }
 
 /// The property names the schema allows at `pointer`, for "did you mean".
-fn known_properties(kind: SchemaKind, document: &Node, pointer: &str) -> Vec<String> {
+fn known_properties(kind: SchemaKind, pointer: &str) -> Vec<String> {
     let schema: serde_json::Value = match serde_json::from_str(kind.text()) {
         Ok(s) => s,
         Err(_) => return Vec::new(),
     };
     let mut names = Vec::new();
-    collect_properties(&schema, &schema, document, pointer, &mut names);
+    collect_properties(&schema, &schema, pointer, &mut names);
     names.sort();
     names.dedup();
     names
@@ -160,7 +160,6 @@ fn known_properties(kind: SchemaKind, document: &Node, pointer: &str) -> Vec<Str
 fn collect_properties(
     root: &serde_json::Value,
     schema: &serde_json::Value,
-    document: &Node,
     pointer: &str,
     out: &mut Vec<String>,
 ) {
@@ -168,7 +167,7 @@ fn collect_properties(
     for branch in ["oneOf", "anyOf", "allOf"] {
         if let Some(list) = schema.get(branch).and_then(|v| v.as_array()) {
             for s in list {
-                collect_properties(root, s, document, pointer, out);
+                collect_properties(root, s, pointer, out);
             }
         }
     }
@@ -191,7 +190,7 @@ fn collect_properties(
             .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
     };
     if let Some(next) = next {
-        collect_properties(root, next, document, &tail, out);
+        collect_properties(root, next, &tail, out);
     }
 }
 

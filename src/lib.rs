@@ -4,12 +4,18 @@
 //! registry ([`registry`]) -> derived facts ([`ownership`]) -> policy evaluation ([`engine`]) ->
 //! reports. Each stage reports [`diagnostic::Problem`]s that point into the loaded files.
 
+pub mod app;
+pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod embedded;
+pub mod exit;
 pub mod facts;
+pub mod inputs;
 pub mod interval;
 pub mod limits;
 pub mod money;
+pub mod registry;
 pub mod schema;
 pub mod source;
 pub mod truth;

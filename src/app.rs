@@ -1,0 +1,154 @@
+//! Runs one command: loads the inputs, calls the library, prints, and picks the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, InputArgs, LimitArgs, SchemaArgs, SchemaName, ValidateArgs};
+use crate::diagnostic::{Problem, render_diagnostic};
+use crate::exit::Exit;
+use crate::limits::Limits;
+use crate::registry::{self, Registry};
+use crate::schema::SchemaKind;
+use crate::source::SourceMap;
+
+pub fn run(cli: Cli) -> Exit {
+    let result = std::panic::catch_unwind(move || match cli.command {
+        Command::Validate(args) => validate(args),
+        Command::Schema(args) => schema(args),
+    });
+    match result {
+        Ok(exit) => exit,
+        Err(_) => {
+            eprintln!(
+                "error: vrisk hit an internal error; this is a bug in vrisk, not in your input. \
+                 Please report it with the command line and the input files."
+            );
+            Exit::Internal
+        }
+    }
+}
+
+/// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
+pub struct Terminal {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Terminal {
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100);
+        Terminal {
+            color: std::io::stderr().is_terminal() && !no_color,
+            width,
+        }
+    }
+
+    pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
+        let mut stderr = std::io::stderr().lock();
+        for problem in problems {
+            let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
+            let _ = stderr.write_all(text.as_bytes());
+            let _ = stderr.write_all(b"\n");
+        }
+        let errors = problems.iter().filter(|p| p.is_error()).count();
+        let warnings = problems.len() - errors;
+        if errors > 0 {
+            let _ = writeln!(
+                stderr,
+                "error: {errors} error{}{} found; nothing was evaluated",
+                plural(errors),
+                if warnings > 0 {
+                    format!(" and {warnings} warning{}", plural(warnings))
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Writes to stdout; a closed pipe (`vrisk check | head -1`) ends the output quietly.
+pub fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to standard output: {e}");
+    }
+}
+
+pub fn limits_from(args: &LimitArgs) -> Limits {
+    let mut limits = Limits::default();
+    if let Some(bytes) = args.max_file_bytes {
+        limits.max_file_bytes = bytes;
+    }
+    if let Some(depth) = args.max_depth {
+        limits.max_depth = depth;
+    }
+    limits
+}
+
+/// Where the registry comes from: explicit paths, ./registry, or the embedded copy.
+pub fn load_registry(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    limits: &Limits,
+) -> Result<Registry, Vec<Problem>> {
+    if !paths.is_empty() {
+        return registry::load(paths, sources, limits);
+    }
+    let local = PathBuf::from("registry");
+    if local.is_dir() {
+        return registry::load(&[local], sources, limits);
+    }
+    registry::load_files(crate::embedded::registry_files(), sources, limits)
+}
+
+fn validate(args: ValidateArgs) -> Exit {
+    let terminal = Terminal::detect();
+    let limits = limits_from(&args.inputs.limits);
+    let mut paths = args.paths.clone();
+    paths.extend(args.inputs.registry.iter().cloned());
+    let InputArgs { .. } = args.inputs;
+    let mut sources = SourceMap::new();
+    match load_registry(&paths, &mut sources, &limits) {
+        Ok(registry) => {
+            let files = sources.files().count();
+            print_stdout(&format!(
+                "registry valid: {files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources\n",
+                plural(files),
+                registry.organisations.len(),
+                registry.stakes.len(),
+                registry.competitors.len(),
+                registry.vendors.len(),
+                registry.sources.len(),
+            ));
+            Exit::Ok
+        }
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            Exit::Invalid
+        }
+    }
+}
+
+fn schema(args: SchemaArgs) -> Exit {
+    let kind = match args.kind {
+        SchemaName::Registry => SchemaKind::Registry,
+    };
+    print_stdout(kind.text());
+    if !kind.text().ends_with('\n') {
+        print_stdout("\n");
+    }
+    Exit::Ok
+}

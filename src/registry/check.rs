@@ -1,0 +1,317 @@
+//! Semantic checks on a merged registry: references, duplicates, dates, shares that cannot add
+//! up. Every problem found is reported, each at its own position.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::date::Date;
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::registry::model::*;
+
+pub fn check(registry: &Registry) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    duplicate_ids(registry, &mut problems);
+    references(registry, &mut problems);
+    duplicate_relationships(registry, &mut problems);
+    date_order(registry, &mut problems);
+    self_stakes(registry, &mut problems);
+    owners_over_100(registry, &mut problems);
+    full_ownership_cycles(registry, &mut problems);
+    problems
+}
+
+fn duplicate_ids(registry: &Registry, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, &At<String>> = HashMap::new();
+    for org in &registry.organisations {
+        if let Some(first) = seen.get(org.id.value.as_str()) {
+            problems.push(
+                Problem::new(
+                    "registry::duplicate-id",
+                    format!("organisation id `{}` is declared twice", org.id.value),
+                )
+                .at(org.id.loc, "declared again here")
+                .at(first.loc, "first declared here")
+                .with_help("ids must be unique across all registry files; rename or merge one"),
+            );
+        } else {
+            seen.insert(&org.id.value, &org.id);
+        }
+    }
+    let mut seen: HashMap<&str, &At<String>> = HashMap::new();
+    for source in &registry.sources {
+        if let Some(first) = seen.get(source.id.value.as_str()) {
+            problems.push(
+                Problem::new(
+                    "registry::duplicate-id",
+                    format!("source id `{}` is declared twice", source.id.value),
+                )
+                .at(source.id.loc, "declared again here")
+                .at(first.loc, "first declared here")
+                .with_help("source ids must be unique; rename or merge one"),
+            );
+        } else {
+            seen.insert(&source.id.value, &source.id);
+        }
+    }
+}
+
+fn references(registry: &Registry, problems: &mut Vec<Problem>) {
+    let org_ids: Vec<&str> = registry
+        .organisations
+        .iter()
+        .map(|o| o.id.value.as_str())
+        .collect();
+    let source_ids: Vec<&str> = registry
+        .sources
+        .iter()
+        .map(|s| s.id.value.as_str())
+        .collect();
+    let org_set: HashSet<&str> = org_ids.iter().copied().collect();
+    let source_set: HashSet<&str> = source_ids.iter().copied().collect();
+
+    let mut org_refs: Vec<(&Ref, &str)> = Vec::new();
+    let mut source_refs: Vec<&Ref> = Vec::new();
+    if let Some(default) = &registry.default_org {
+        if !org_set.contains(default.id.as_str()) {
+            problems.push(unknown(
+                "registry::unknown-default-org",
+                default,
+                "default_org",
+                &org_ids,
+            ));
+        }
+    }
+    for org in &registry.organisations {
+        source_refs.extend(&org.source);
+        source_refs.extend(org.revenue.iter().filter_map(|r| r.source.as_ref()));
+        source_refs.extend(org.valuation.iter().filter_map(|r| r.source.as_ref()));
+    }
+    for s in &registry.stakes {
+        org_refs.push((&s.owner, "owner"));
+        org_refs.push((&s.owned, "owned"));
+        source_refs.extend(&s.source);
+    }
+    for c in &registry.competitors {
+        org_refs.push((&c.of, "of"));
+        org_refs.push((&c.competitor, "competitor"));
+        source_refs.extend(&c.source);
+    }
+    for v in &registry.vendors {
+        org_refs.push((&v.customer, "customer"));
+        org_refs.push((&v.vendor, "vendor"));
+        source_refs.extend(&v.source);
+    }
+    for r in &registry.roles {
+        org_refs.push((&r.person, "person"));
+        org_refs.push((&r.org, "org"));
+        source_refs.extend(&r.source);
+    }
+    for m in &registry.moves {
+        org_refs.push((&m.person, "person"));
+        org_refs.push((&m.from, "from"));
+        org_refs.push((&m.to, "to"));
+        source_refs.extend(&m.source);
+    }
+    for (reference, field) in org_refs {
+        if !org_set.contains(reference.id.as_str()) {
+            problems.push(unknown(
+                "registry::unknown-organisation",
+                reference,
+                field,
+                &org_ids,
+            ));
+        }
+    }
+    for reference in source_refs {
+        if !source_set.contains(reference.id.as_str()) {
+            problems.push(unknown(
+                "registry::unknown-source",
+                reference,
+                "source",
+                &source_ids,
+            ));
+        }
+    }
+}
+
+fn unknown(code: &'static str, reference: &Ref, field: &str, candidates: &[&str]) -> Problem {
+    let what = if code == "registry::unknown-source" {
+        "source"
+    } else {
+        "organisation"
+    };
+    let problem = Problem::new(
+        code,
+        format!(
+            "`{field}` names `{}`, which is no {what} of the registry",
+            reference.id
+        ),
+    )
+    .at(reference.loc, format!("unknown {what}"));
+    match did_you_mean(&reference.id, candidates.iter().copied()) {
+        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+        None => problem.with_help(format!(
+            "declare `{}` under `{}` or correct the id",
+            reference.id,
+            if what == "source" {
+                "sources"
+            } else {
+                "organisations"
+            }
+        )),
+    }
+}
+
+fn duplicate_relationships(registry: &Registry, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<(&str, &str), &VendorRelationship> = HashMap::new();
+    for v in &registry.vendors {
+        let key = (v.customer.id.as_str(), v.vendor.id.as_str());
+        if let Some(first) = seen.get(&key) {
+            problems.push(
+                Problem::new(
+                    "registry::duplicate-relationship",
+                    format!(
+                        "`{}` buys from `{}` in two entries",
+                        v.customer.id, v.vendor.id
+                    ),
+                )
+                .at(v.vendor.loc, "declared again here")
+                .at(first.vendor.loc, "first declared here")
+                .with_help("merge the two entries: list every service in one relationship"),
+            );
+        } else {
+            seen.insert(key, v);
+        }
+    }
+}
+
+fn date_order(registry: &Registry, problems: &mut Vec<Problem>) {
+    let spans = registry
+        .stakes
+        .iter()
+        .map(|s| (&s.start, &s.end))
+        .chain(registry.roles.iter().map(|r| (&r.start, &r.end)));
+    for (start, end) in spans {
+        if let (Some(start), Some(end)) = (start, end)
+            && end.value < start.value
+        {
+            problems.push(
+                Problem::new(
+                    "registry::end-before-start",
+                    format!("ends on {} before it starts on {}", end.value, start.value),
+                )
+                .at(end.loc, "end date")
+                .at(start.loc, "start date")
+                .with_help("swap the dates, or correct the one that is wrong"),
+            );
+        }
+    }
+}
+
+fn self_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
+    for s in &registry.stakes {
+        if s.owner.id == s.owned.id {
+            problems.push(
+                Problem::new(
+                    "registry::self-stake",
+                    format!("`{}` is recorded as owning itself", s.owner.id),
+                )
+                .at(s.owned.loc, "same as the owner")
+                .with_help("treasury shares are not ownership; remove the stake"),
+            );
+        }
+    }
+}
+
+/// The known minimum shares of one organisation's direct owners cannot add up to more than 100%
+/// on any date. Checked at every date on which a stake starts (sums only change there).
+fn owners_over_100(registry: &Registry, problems: &mut Vec<Problem>) {
+    let mut by_owned: BTreeMap<&str, Vec<&Stake>> = BTreeMap::new();
+    for s in registry.stakes.iter().filter(|s| !s.indirect) {
+        by_owned.entry(s.owned.id.as_str()).or_default().push(s);
+    }
+    for (owned, stakes) in by_owned {
+        let mut dates: Vec<Option<Date>> = stakes
+            .iter()
+            .map(|s| s.start.as_ref().map(|d| d.value))
+            .collect();
+        dates.sort();
+        dates.dedup();
+        for date in dates {
+            let active: Vec<&&Stake> = stakes
+                .iter()
+                .filter(|s| match date {
+                    Some(d) => s.active_on(d),
+                    // Before any dated stake starts, only the undated ones count.
+                    None => s.start.is_none(),
+                })
+                .collect();
+            let total: f64 = active.iter().map(|s| s.economic.interval.min).sum();
+            if total > 100.0 + 1e-9 {
+                let mut problem = Problem::new(
+                    "registry::owners-over-100",
+                    format!(
+                        "the owners of `{owned}` hold at least {}% between them{}",
+                        (total * 1000.0).round() / 1000.0,
+                        date.map(|d| format!(" on {d}")).unwrap_or_default()
+                    ),
+                )
+                .with_help("shares of one company cannot add up to more than 100%; correct a share, or give the stakes dates that do not overlap");
+                for s in &active {
+                    problem = problem.at(s.economic.loc, format!("{}", s.economic.interval));
+                }
+                problems.push(problem);
+                break;
+            }
+        }
+    }
+}
+
+/// A cycle of stakes in which every link is 100% means each company wholly owns itself, which
+/// no register can mean; the ownership arithmetic has no solution there either.
+fn full_ownership_cycles(registry: &Registry, problems: &mut Vec<Problem>) {
+    let full: Vec<&Stake> = registry
+        .stakes
+        .iter()
+        .filter(|s| s.economic.interval.min >= 100.0 && s.owner.id != s.owned.id && !s.indirect)
+        .collect();
+    let mut next: BTreeMap<&str, Vec<&Stake>> = BTreeMap::new();
+    for s in &full {
+        next.entry(s.owner.id.as_str()).or_default().push(s);
+    }
+    let mut reported: HashSet<&str> = HashSet::new();
+    for start in next.keys().copied().collect::<Vec<_>>() {
+        if reported.contains(start) {
+            continue;
+        }
+        // Depth-first search for a path of 100% stakes from `start` back to `start`.
+        let mut stack: Vec<(&str, Vec<&Stake>)> = vec![(start, Vec::new())];
+        let mut visited: HashSet<&str> = HashSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for s in next.get(at).map(Vec::as_slice).unwrap_or(&[]) {
+                let mut path = path.clone();
+                path.push(s);
+                if s.owned.id == start {
+                    let ids: Vec<&str> = path.iter().map(|s| s.owner.id.as_str()).collect();
+                    let mut problem = Problem::new(
+                        "registry::full-ownership-cycle",
+                        format!(
+                            "{} → {start} own each other at 100% in a cycle",
+                            ids.join(" → ")
+                        ),
+                    )
+                    .with_help("at least one link of a cross-holding must be below 100%; correct the shares");
+                    for s in &path {
+                        problem = problem.at(s.economic.loc, "100%");
+                        reported.insert(s.owner.id.as_str());
+                    }
+                    problems.push(problem);
+                    stack.clear();
+                    break;
+                }
+                if visited.insert(s.owned.id.as_str()) {
+                    stack.push((s.owned.id.as_str(), path));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The typed registry: organisations, stakes, competitors, vendor relationships, people and
+//! sources, each item remembering where it was declared.
+
+use std::collections::HashMap;
+
+use crate::date::Date;
+use crate::interval::Interval;
+use crate::money::Money;
+use crate::source::Loc;
+
+/// A reference to another item by id, with the position of the reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ref {
+    pub id: String,
+    pub loc: Loc,
+}
+
+/// A value with the position it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OrgKind {
+    Company,
+    Person,
+    Fund,
+    Government,
+}
+
+impl OrgKind {
+    pub fn parse(text: &str) -> Option<OrgKind> {
+        Some(match text {
+            "company" => OrgKind::Company,
+            "person" => OrgKind::Person,
+            "fund" => OrgKind::Fund,
+            "government" => OrgKind::Government,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OrgKind::Company => "company",
+            OrgKind::Person => "person",
+            OrgKind::Fund => "fund",
+            OrgKind::Government => "government",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub id: At<String>,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<Date>,
+    pub url: Option<String>,
+    pub quote: Option<String>,
+    pub secondary: bool,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identifier {
+    pub scheme: String,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearAmount {
+    pub year: i32,
+    pub amount: Money,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatedAmount {
+    pub date: Date,
+    pub amount: Money,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub id: At<String>,
+    pub name: String,
+    pub kind: OrgKind,
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub identifiers: Vec<Identifier>,
+    pub revenue: Vec<YearAmount>,
+    pub valuation: Vec<DatedAmount>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+/// A share as written: its interval and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareField {
+    pub interval: Interval,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stake {
+    pub id: Option<String>,
+    pub owner: Ref,
+    pub owned: Ref,
+    pub economic: ShareField,
+    /// `None` when not stated: voting then follows the economic share (ordinary shares).
+    pub voting: Option<ShareField>,
+    pub start: Option<At<Date>>,
+    pub end: Option<At<Date>>,
+    pub board: bool,
+    /// A declared indirect interest: never added on top of computed chains.
+    pub indirect: bool,
+    pub consideration: Option<Money>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+impl Stake {
+    pub fn voting_interval(&self) -> Interval {
+        self.voting
+            .as_ref()
+            .map_or(self.economic.interval, |v| v.interval)
+    }
+
+    /// Whether the stake counts on `date`: started on or before it and not ended before it.
+    pub fn active_on(&self, date: Date) -> bool {
+        self.start.as_ref().is_none_or(|s| s.value <= date)
+            && self.end.as_ref().is_none_or(|e| e.value >= date)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Major,
+    Minor,
+}
+
+impl Tier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Major => "major",
+            Tier::Minor => "minor",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Competitor {
+    pub of: Ref,
+    pub competitor: Ref,
+    pub tier: Tier,
+    pub markets: Vec<String>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Active,
+    Exiting,
+    Ended,
+}
+
+impl Status {
+    pub fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "active" => Status::Active,
+            "exiting" => Status::Exiting,
+            "ended" => Status::Ended,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Exiting => "exiting",
+            Status::Ended => "ended",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spend {
+    pub year: i32,
+    pub amount: Money,
+    pub planned: bool,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attestation {
+    pub kind: String,
+    pub expires: Option<Date>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VendorRelationship {
+    pub customer: Ref,
+    pub vendor: Ref,
+    pub services: Vec<String>,
+    pub data_shared: Vec<String>,
+    pub spend: Vec<Spend>,
+    pub status: At<Status>,
+    pub status_date: Option<Date>,
+    pub last_review: Option<At<Date>>,
+    pub attestations: Vec<Attestation>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Role {
+    pub person: Ref,
+    pub org: Ref,
+    pub role: String,
+    pub key: bool,
+    pub start: Option<At<Date>>,
+    pub end: Option<At<Date>>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    pub person: Ref,
+    pub from: Ref,
+    pub to: Ref,
+    pub date: At<Date>,
+    pub role: Option<String>,
+    pub note: Option<String>,
+    pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+/// One registry: everything read from the registry inputs of a run, merged.
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    pub default_org: Option<Ref>,
+    pub sources: Vec<Source>,
+    pub organisations: Vec<Organisation>,
+    pub stakes: Vec<Stake>,
+    pub competitors: Vec<Competitor>,
+    pub vendors: Vec<VendorRelationship>,
+    pub roles: Vec<Role>,
+    pub moves: Vec<Move>,
+    org_index: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// Rebuilds the id look-up after the lists changed (first declaration of an id wins).
+    pub fn reindex(&mut self) {
+        self.org_index.clear();
+        for (i, org) in self.organisations.iter().enumerate() {
+            self.org_index.entry(org.id.value.clone()).or_insert(i);
+        }
+    }
+
+    pub fn org_index(&self, id: &str) -> Option<usize> {
+        self.org_index.get(id).copied()
+    }
+
+    pub fn org(&self, id: &str) -> Option<&Organisation> {
+        self.org_index(id).map(|i| &self.organisations[i])
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id.value == id)
+    }
+
+    /// The display name of an id, or the id itself when it is unknown.
+    pub fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.org(id).map_or(id, |o| o.name.as_str())
+    }
+
+    pub fn merge(&mut self, other: Registry) {
+        if self.default_org.is_none() {
+            self.default_org = other.default_org;
+        }
+        self.sources.extend(other.sources);
+        self.organisations.extend(other.organisations);
+        self.stakes.extend(other.stakes);
+        self.competitors.extend(other.competitors);
+        self.vendors.extend(other.vendors);
+        self.roles.extend(other.roles);
+        self.moves.extend(other.moves);
+        self.reindex();
+    }
+}

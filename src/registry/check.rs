@@ -70,15 +70,15 @@ fn references(registry: &Registry, problems: &mut Vec<Problem>) {
 
     let mut org_refs: Vec<(&Ref, &str)> = Vec::new();
     let mut source_refs: Vec<&Ref> = Vec::new();
-    if let Some(default) = &registry.default_org {
-        if !org_set.contains(default.id.as_str()) {
-            problems.push(unknown(
-                "registry::unknown-default-org",
-                default,
-                "default_org",
-                &org_ids,
-            ));
-        }
+    if let Some(default) = &registry.default_org
+        && !org_set.contains(default.id.as_str())
+    {
+        problems.push(unknown(
+            "registry::unknown-default-org",
+            default,
+            "default_org",
+            &org_ids,
+        ));
     }
     for org in &registry.organisations {
         source_refs.extend(&org.source);

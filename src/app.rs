@@ -3,7 +3,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, InputArgs, LimitArgs, SchemaArgs, SchemaName, ValidateArgs};
+use crate::cli::{
+    Cli, Command, InputArgs, LimitArgs, ProblemFormat, SchemaArgs, SchemaName, ValidateArgs,
+};
 use crate::diagnostic::{Problem, render_diagnostic};
 use crate::exit::Exit;
 use crate::limits::Limits;
@@ -123,6 +125,10 @@ fn validate(args: ValidateArgs) -> Exit {
     let mut sources = SourceMap::new();
     match load_registry(&paths, &mut sources, &limits) {
         Ok(registry) => {
+            if args.format == ProblemFormat::Json {
+                print_stdout("[]\n");
+                return Exit::Ok;
+            }
             let files = sources.files().count();
             print_stdout(&format!(
                 "registry valid: {files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources\n",
@@ -136,7 +142,12 @@ fn validate(args: ValidateArgs) -> Exit {
             Exit::Ok
         }
         Err(problems) => {
-            terminal.report_problems(&problems, &sources);
+            if args.format == ProblemFormat::Json {
+                let json = crate::diagnostic::problems_to_json(&problems, &sources);
+                print_stdout(&format!("{json:#}\n"));
+            } else {
+                terminal.report_problems(&problems, &sources);
+            }
             Exit::Invalid
         }
     }

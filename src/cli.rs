@@ -56,6 +56,15 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub inputs: InputArgs,
+    /// How to print problems: human (miette diagnostics on stderr) or json (on stdout).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProblemFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -298,3 +298,45 @@ mod tests {
         assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
     }
 }
+
+/// Problems as JSON, for editors and scripts: one object per problem with its primary position.
+pub fn problems_to_json(problems: &[Problem], sources: &SourceMap) -> serde_json::Value {
+    let items = problems
+        .iter()
+        .map(|p| {
+            let mut item = serde_json::json!({
+                "code": p.code,
+                "severity": match p.level {
+                    Level::Error => "error",
+                    Level::Warning => "warning",
+                    Level::Advice => "advice",
+                },
+                "message": p.message,
+            });
+            if let Some(loc) = p.primary() {
+                let lc = sources.line_col(loc);
+                item["file"] = sources.get(loc.file).name.clone().into();
+                item["line"] = lc.line.into();
+                item["column"] = lc.column.into();
+            }
+            item["labels"] = p
+                .labels
+                .iter()
+                .map(|(loc, label)| {
+                    let lc = sources.line_col(*loc);
+                    serde_json::json!({
+                        "file": sources.get(loc.file).name,
+                        "line": lc.line,
+                        "column": lc.column,
+                        "label": label,
+                    })
+                })
+                .collect();
+            if let Some(help) = &p.help {
+                item["help"] = help.clone().into();
+            }
+            item
+        })
+        .collect();
+    serde_json::Value::Array(items)
+}

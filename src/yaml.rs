@@ -181,13 +181,9 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
 
 fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) -> Problem {
     let text = err.without_snippet().to_string();
-    // serde-saphyr prefixes messages with "line N column M: "; the label carries the position.
-    let message = match text.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_string(),
-        _ => text,
-    };
-    let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-    let (code, help) = classify(&message);
+    let first_line = text.lines().next().unwrap_or("invalid YAML");
+    let (code, help, label) = classify(first_line);
+    let message = tidy_message(first_line);
     let loc = err
         .location()
         .map(|l| location_to_loc(&l, file, source))
@@ -196,27 +192,49 @@ fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) 
             span: Span::new(0, 0),
         });
     Problem::new(code, format!("{}: {message}", source.name))
-        .at(loc, "here")
+        .at(loc, label)
         .with_help(help)
 }
 
-fn classify(message: &str) -> (&'static str, &'static str) {
+/// serde-saphyr's messages carry the position and advice about its own options; the label
+/// already shows the position, and the options are ours to choose, not the user's.
+fn tidy_message(message: &str) -> String {
+    let mut message = match message.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest,
+        _ => message,
+    };
+    if let Some(i) = message.find(", set DuplicateKeyPolicy") {
+        message = &message[..i];
+    }
+    if let Some(i) = message.rfind(" at line ") {
+        message = &message[..i];
+    }
+    message.trim().to_string()
+}
+
+fn classify(message: &str) -> (&'static str, &'static str, &'static str) {
     let lower = message.to_ascii_lowercase();
-    if lower.contains("duplicate") {
+    if lower.contains("duplicate") && lower.contains("key") {
         (
             "yaml::duplicate-key",
             "each key may appear once in a mapping; remove or rename one of them",
+            "duplicate key",
         )
-    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
+    } else if ["budget", "alias", "depth", "recursion", "nesting", "limit"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         (
             "yaml::limit",
             "the document exceeds a safety limit (nesting depth, alias expansion or node count); \
-             flatten it or raise the limit",
+             flatten it, or raise the limit (--max-depth) if the input is trusted",
+            "limit reached here",
         )
     } else {
         (
             "yaml::syntax",
             "fix the YAML syntax at this position (check indentation, quotes and colons)",
+            "here",
         )
     }
 }

@@ -256,7 +256,8 @@ fn owners_over_100(registry: &Registry, problems: &mut Vec<Problem>) {
                     ),
                 )
                 .with_help("shares of one company cannot add up to more than 100%; correct a share, or give the stakes dates that do not overlap");
-                for s in &active {
+                // The stake that tips the total over 100% comes last; point there first.
+                for s in active.iter().rev() {
                     problem = problem.at(s.economic.loc, format!("{}", s.economic.interval));
                 }
                 problems.push(problem);

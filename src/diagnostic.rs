@@ -282,23 +282,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("scale-a", ["scale-ai", "meta"]),
-            Some("scale-ai")
-        );
-        assert_eq!(did_you_mean("zzz", ["scale-ai", "meta"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("meat", "meta"), 1);
-        assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
-    }
-}
-
 /// Problems as JSON, for editors and scripts: one object per problem with its primary position.
 pub fn problems_to_json(problems: &[Problem], sources: &SourceMap) -> serde_json::Value {
     let items = problems
@@ -339,4 +322,21 @@ pub fn problems_to_json(problems: &[Problem], sources: &SourceMap) -> serde_json
         })
         .collect();
     serde_json::Value::Array(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("scale-a", ["scale-ai", "meta"]),
+            Some("scale-ai")
+        );
+        assert_eq!(did_you_mean("zzz", ["scale-ai", "meta"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("meat", "meta"), 1);
+        assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
+    }
 }

@@ -78,12 +78,18 @@ pub fn load_policy(
             .map(|threshold| OwnershipMethod::ControlChain { threshold }),
     };
     let witnesses = std::mem::take(&mut checker.witnesses);
+    let broken_witnesses = std::mem::take(&mut checker.broken_witnesses);
     problems.append(&mut checker.problems);
 
     let message = raw.message.as_ref().map(|m| {
         let (template, mut syntax) = template::parse(&m.text, m.loc, source);
         problems.append(&mut syntax);
-        problems.extend(template::check(&template, &declared, &witnesses));
+        problems.extend(template::check(
+            &template,
+            &declared,
+            &witnesses,
+            &broken_witnesses,
+        ));
         template
     });
 

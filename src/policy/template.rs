@@ -148,7 +148,14 @@ fn locate(source: &SourceFile, scalar: Loc, needle: &str, from: usize) -> (Loc, 
 
 /// Checks every placeholder: facts must exist and be values, and names other than the roots must
 /// be bound by an `exists` in `fails_when` (`witnesses`); parameters must be declared.
-pub fn check(template: &Template, declared: &[String], witnesses: &[Binding]) -> Vec<Problem> {
+/// Placeholders starting with a name in `broken` are skipped: the quantifier that would bind
+/// it has a problem of its own.
+pub fn check(
+    template: &Template,
+    declared: &[String],
+    witnesses: &[Binding],
+    broken: &[String],
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for part in &template.parts {
         match part {
@@ -169,6 +176,7 @@ pub fn check(template: &Template, declared: &[String], witnesses: &[Binding]) ->
                     );
                 }
             }
+            Part::Fact { path, .. } if path.first().is_some_and(|f| broken.contains(f)) => {}
             Part::Fact { path, loc } => {
                 if let Some(p) = check_fact(path, *loc, witnesses) {
                     problems.push(p);
@@ -288,7 +296,7 @@ mod tests {
         let (_, problems) = parse_text("{vendor.name");
         assert_eq!(problems[0].code, "policy::template-syntax");
         let (t, _) = parse_text("{owner.name} {vendor.nme}");
-        let problems = check(&t, &[], &[]);
+        let problems = check(&t, &[], &[], &[]);
         assert_eq!(problems[0].code, "policy::unbound-template-variable");
         assert_eq!(problems[1].code, "policy::unknown-fact");
         assert_eq!(

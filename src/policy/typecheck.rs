@@ -30,6 +30,9 @@ pub struct Checker<'p> {
     pub problems: Vec<Problem>,
     /// Names bound by `exists` (the witnesses a message template may read), with their kinds.
     pub witnesses: Vec<Binding>,
+    /// Names an `exists` would have bound but for a problem already reported: the message may
+    /// use them without a second, misleading "not bound" report.
+    pub broken_witnesses: Vec<String>,
     collect_witnesses: bool,
 }
 
@@ -40,6 +43,7 @@ impl<'p> Checker<'p> {
             declared,
             problems: Vec::new(),
             witnesses: Vec::new(),
+            broken_witnesses: Vec::new(),
             collect_witnesses: false,
         }
     }
@@ -134,17 +138,20 @@ impl<'p> Checker<'p> {
             // Still check the body for its own problems. The element's name is bound to a
             // placeholder (every element kind's name when `as` is absent), so that a typo in
             // `each` is not also reported as an unbound name at every use inside `where`.
+            let names: Vec<String> = match &q.var {
+                Some(var) => vec![var.text.clone()],
+                None => fact_model::KINDS
+                    .iter()
+                    .filter(|k| !fact_model::collections_of(k.name).is_empty())
+                    .map(|k| k.name.to_string())
+                    .collect(),
+            };
+            if self.collect_witnesses && q.quantifier == RawQuantifier::Exists {
+                self.broken_witnesses.extend(names.iter().cloned());
+            }
             if let Some(body) = &q.body {
                 let depth = scope.len();
-                match &q.var {
-                    Some(var) => scope.push(placeholder(&var.text)),
-                    None => scope.extend(
-                        fact_model::KINDS
-                            .iter()
-                            .filter(|k| !fact_model::collections_of(k.name).is_empty())
-                            .map(|k| placeholder(k.name)),
-                    ),
-                }
+                scope.extend(names.iter().map(|n| placeholder(n)));
                 let _ = self.check(body, scope);
                 scope.truncate(depth);
             }

@@ -1173,3 +1173,77 @@ fn docs_carry_the_fact_model_table() {
         policy::fact_model_markdown()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// No input makes loading or evaluation panic.
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters that matter to YAML and to the policy language.
+    const ALPHABET: &[char] = &[
+        '{', '}', '[', ']', ':', ',', '$', '%', '-', ' ', '\n', '"', '\'', '.', '#', '&', '*', 'a',
+        '0', '9', 'é',
+    ];
+
+    fn mutate(text: &str, at: usize, len: usize, insert: &[usize]) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let at = at % (chars.len() + 1);
+        let end = (at + len).min(chars.len());
+        let mut out: String = chars[..at].iter().collect();
+        out.extend(insert.iter().map(|i| ALPHABET[i % ALPHABET.len()]));
+        out.extend(chars[end..].iter());
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn mutated_policies_load_or_report(
+            which in 0..SHIPPED.len(),
+            at in 0usize..4000,
+            len in 0usize..12,
+            insert in proptest::collection::vec(0usize..64, 0..6),
+        ) {
+            let text = mutate(&shipped_source(SHIPPED[which]).text, at, len, &insert);
+            let (source, result) = load_text(&text);
+            match result {
+                Ok(p) => {
+                    let world = World::new(Rel::default(), scale_ai(vec![meta(), band_holder()]));
+                    let _ = policy::evaluate(&p, &world.scope());
+                    let _ = policy::applies(&p, &world.scope());
+                }
+                Err(problems) => {
+                    prop_assert!(!problems.is_empty());
+                    let mut sources = SourceMap::new();
+                    sources.add(source);
+                    for p in &problems {
+                        let _ = p.render(&sources, 80);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn evaluation_survives_facts_of_unexpected_types() {
+        // An engine bug could put a text where a percent belongs, or leave fields out; the
+        // evaluator treats such values as unknown.
+        let odd_owner = object(
+            "owner",
+            vec![("economic", text("lots")), ("competitor", pct(1.0))],
+        );
+        let odd_vendor = object(
+            "organisation",
+            vec![("owners", list(vec![odd_owner, text("not an object")]))],
+        );
+        let world = World::new(Rel::default(), odd_vendor);
+        for id in SHIPPED {
+            let p = shipped(id);
+            let _ = policy::evaluate(&p, &world.scope());
+        }
+        let p = shipped("competitor-ownership");
+        assert_eq!(policy::evaluate(&p, &world.scope()).result, Truth::Unknown);
+    }
+}

@@ -617,3 +617,133 @@ fn collections_in_scope(scope: &[Binding]) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::limits::Limits;
+    use crate::source::{FileId, SourceFile};
+
+    /// The codes and `line:col`s of the problems of a policy whose `fails_when` is `condition`.
+    fn problems(condition: &str) -> Vec<(&'static str, String)> {
+        let text = format!(
+            "id: t\ntitle: T\nseverity: low\non_indeterminate: warn\nmessage: m\nfails_when:\n{condition}"
+        );
+        let source = SourceFile::new("t.yaml", None, text);
+        match super::super::load_policy(FileId(0), &source, &BTreeMap::new(), &Limits::default()) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems
+                .iter()
+                .map(|p| {
+                    let at = p
+                        .primary()
+                        .map(|l| source.line_col(l.span.offset).to_string());
+                    (p.code, at.unwrap_or_default())
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn nested_quantifiers_bind_names() {
+        let ok = "  exists:\n    each: vendor.people\n    where:\n      exists:\n        each: person.moves\n        where: {fact: move.competitor, eq: true}\n";
+        assert_eq!(problems(ok), vec![]);
+        let twice = "  exists:\n    each: vendor.owners\n    where:\n      all:\n        each: vendor.owners\n        where: {fact: owner.competitor, eq: true}\n";
+        assert_eq!(
+            problems(twice),
+            vec![("policy::duplicate-binding", "10:7".into())]
+        );
+        let renamed = twice.replace("      all:\n", "      all:\n        as: other\n");
+        assert_eq!(
+            problems(&renamed),
+            vec![],
+            "`owner` stays visible; `other` is the inner element"
+        );
+    }
+
+    #[test]
+    fn paths_do_not_read_through_collections() {
+        assert_eq!(
+            problems("  {fact: vendor.owners.economic, gte: 20%}\n"),
+            vec![("policy::through-collection", "7:10".into())]
+        );
+        assert_eq!(
+            problems("  {fact: vendor.owners, eq: x}\n"),
+            vec![("policy::not-a-value", "7:10".into())]
+        );
+        assert_eq!(problems("  {fact: vendor.owners, known: true}\n"), vec![]);
+    }
+
+    #[test]
+    fn a_broken_each_is_reported_once() {
+        let text =
+            "  exists:\n    each: vendor.ownrs\n    where: {fact: owner.economic, gte: 20%}\n";
+        assert_eq!(
+            problems(text),
+            vec![("policy::unknown-fact", "8:11".into())]
+        );
+    }
+
+    #[test]
+    fn reserved_and_invalid_names() {
+        let text = "  exists:\n    each: vendor.owners\n    as: vendor\n    where: {fact: vendor.name, eq: x}\n";
+        assert_eq!(
+            problems(text),
+            vec![("policy::reserved-name", "9:9".into())]
+        );
+        let text = "  exists:\n    each: vendor.owners\n    as: Owner\n";
+        assert_eq!(problems(text), vec![("policy::invalid-name", "9:9".into())]);
+    }
+
+    #[test]
+    fn parameters_must_have_the_operand_type() {
+        let text = "id: t\ntitle: T\nseverity: low\non_indeterminate: warn\nmessage: m\n\
+                    params:\n  n: {type: number, default: 20}\n\
+                    fails_when: {fact: vendor.revenue, gte: $n}\n";
+        let source = SourceFile::new("t.yaml", None, text);
+        let err =
+            super::super::load_policy(FileId(0), &source, &BTreeMap::new(), &Limits::default())
+                .expect_err("money against a number");
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].code, "policy::operand-type");
+        assert_eq!(
+            err[0].labels.len(),
+            2,
+            "points at the use and the declaration"
+        );
+        assert_eq!(
+            err[0].help.as_deref(),
+            Some("declare `n` with `type: money`")
+        );
+    }
+
+    #[test]
+    fn as_of_compares_with_dates_only() {
+        assert_eq!(
+            problems("  {fact: relationship.last_review, lt: $as_of}\n"),
+            vec![]
+        );
+        assert_eq!(
+            problems("  {fact: relationship.status, eq: $as_of}\n"),
+            vec![("policy::operand-type", "7:35".into())]
+        );
+    }
+
+    #[test]
+    fn count_takes_one_comparison_with_a_number() {
+        let ok =
+            "  count: {each: vendor.owners, where: {fact: owner.competitor, eq: true}, gte: 2}\n";
+        assert_eq!(problems(ok), vec![]);
+        let none = "  count: {each: vendor.owners}\n";
+        assert_eq!(
+            problems(none),
+            vec![("policy::missing-operator", "7:3".into())]
+        );
+        let text = "  count: {each: vendor.owners, gte: 20%}\n";
+        assert_eq!(
+            problems(text),
+            vec![("policy::operand-type", "7:37".into())]
+        );
+    }
+}

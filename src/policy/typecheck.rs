@@ -582,7 +582,7 @@ fn operator_problem(leaf: &RawLeaf, path: &FactPath) -> Problem {
         ),
     )
     .at(leaf.op_loc, format!("not an operator for {ty}"))
-    .at(path.loc, format!("{ty}"))
+    .at(path.loc, format!("this fact is {ty}"))
     .with_help(format!("{ty} supports: {}{hint}", ops.join(", ")))
 }
 

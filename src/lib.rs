@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod interval;
 pub mod limits;
 pub mod money;
+pub mod policy;
 pub mod registry;
 pub mod schema;
 pub mod source;

@@ -12,14 +12,16 @@ use crate::yaml::Node;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemaKind {
     Registry,
+    Policy,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 1] = [SchemaKind::Registry];
+    pub const ALL: [SchemaKind; 2] = [SchemaKind::Registry, SchemaKind::Policy];
 
     pub fn name(self) -> &'static str {
         match self {
             SchemaKind::Registry => "registry",
+            SchemaKind::Policy => "policy",
         }
     }
 
@@ -27,19 +29,23 @@ impl SchemaKind {
     pub fn text(self) -> &'static str {
         match self {
             SchemaKind::Registry => include_str!("../schemas/registry.schema.json"),
+            SchemaKind::Policy => include_str!("../schemas/policy.schema.json"),
         }
     }
 
     fn code(self) -> &'static str {
         match self {
             SchemaKind::Registry => "registry::schema",
+            SchemaKind::Policy => "policy::schema",
         }
     }
 
     fn validator(self) -> &'static Validator {
         static REGISTRY: OnceLock<Validator> = OnceLock::new();
+        static POLICY: OnceLock<Validator> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
+            SchemaKind::Policy => &POLICY,
         };
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())

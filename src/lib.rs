@@ -10,6 +10,7 @@ pub mod facts;
 pub mod interval;
 pub mod limits;
 pub mod money;
+pub mod ownership;
 pub mod schema;
 pub mod source;
 pub mod truth;

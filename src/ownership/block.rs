@@ -369,3 +369,62 @@ fn propagate_open(graph: &Graph, block: &mut BlockScratch, bound: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::interval::Interval;
+    use crate::ownership::{Edge, Graph, Method};
+
+    /// Node 0 holds 50% of node 1; nodes 1..=size form a ring with `link` percent per stake.
+    fn ring(size: usize, link: f64) -> Graph {
+        let mut edges = vec![Edge {
+            owner: 0,
+            owned: 1,
+            economic: Interval::exact(50.0),
+            voting: Interval::exact(50.0),
+            stake: 0,
+        }];
+        for i in 1..=size {
+            let next = if i == size { 1 } else { i + 1 };
+            edges.push(Edge {
+                owner: i,
+                owned: next,
+                economic: Interval::exact(link),
+                voting: Interval::closed(0.0, link),
+                stake: i,
+            });
+        }
+        Graph::new(size + 1, edges)
+    }
+
+    #[test]
+    fn small_and_large_rings_agree_with_the_closed_form() {
+        for size in [3, super::DENSE_LIMIT + 72] {
+            let graph = ring(size, 50.0);
+            let loop_gain = 0.5f64.powi(size as i32);
+            for k in [1, 2, size] {
+                let expected = 50.0 * 0.5f64.powi(k as i32 - 1) / (1.0 - loop_gain);
+                let share = graph.share(0, k, Method::Integrated);
+                assert!(
+                    (share.economic.min - expected).abs() < 1e-9,
+                    "ring of {size}, node {k}: {share:?} vs {expected}"
+                );
+                // Voting is [0, 50%] per link: at the minimum only the first stake carries.
+                let voting_min = if k == 1 { 50.0 } else { 0.0 };
+                assert!((share.voting.min - voting_min).abs() < 1e-9);
+                assert!((share.voting.max - expected).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn rings_that_keep_everything_are_capped_small_or_large() {
+        for size in [3, super::DENSE_LIMIT + 72] {
+            let graph = ring(size, 100.0);
+            for k in [1, size] {
+                let share = graph.share(0, k, Method::Integrated);
+                assert_eq!(share.economic, Interval::FULL, "ring of {size}, node {k}");
+            }
+        }
+    }
+}

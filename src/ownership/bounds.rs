@@ -19,7 +19,7 @@ pub(crate) const fn bit(bound: usize) -> u8 {
 }
 
 pub(crate) const fn is_lower(bound: usize) -> bool {
-    bound % 2 == 0
+    bound.is_multiple_of(2)
 }
 
 /// A stake's four percentages (0-100) and which of them are open bounds.

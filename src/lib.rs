@@ -17,6 +17,7 @@ pub mod limits;
 pub mod money;
 pub mod policy;
 pub mod registry;
+pub mod ownership;
 pub mod schema;
 pub mod source;
 pub mod truth;

@@ -1,0 +1,235 @@
+//! The control-chain method (OFAC 50% rule, FAQ 401; UK PSC majority chains): X's attributed
+//! share of V is the sum of the direct stakes in V held by X and by every entity X controls, and
+//! X controls E when its attributed share of E is at least the threshold. X always counts.
+//!
+//! Control is the least fixed point of that definition, found by a worklist: starting from X,
+//! each newly controlled entity adds its stakes to what they are held in, and an entity that
+//! crosses the threshold joins the worklist. Every entity is controlled at most once, so a query
+//! costs the stakes of the controlled entities. Cross-holdings cannot make an entity control
+//! itself into being: only control reached from X counts.
+//!
+//! The lower bound counts stakes at their minimum from entities controlled for certain
+//! (attributed minimum at or above the threshold); the upper bound counts stakes at their
+//! maximum from entities possibly controlled (attributed maximum at or above the threshold,
+//! short of it when that maximum is an open bound). Economic shares use economic control, voting
+//! shares voting control.
+
+use super::bounds::{Acc, BOUNDS, bit, is_lower, snap};
+use super::graph::Graph;
+use super::scratch::Scratch;
+use super::{DEFAULT_CONTROL_THRESHOLD, NodeId, Share};
+
+/// Control thresholds are percentages: clamped into [0, 100], NaN read as the default.
+pub(crate) fn effective_threshold(threshold: f64) -> f64 {
+    if threshold.is_nan() {
+        DEFAULT_CONTROL_THRESHOLD
+    } else {
+        threshold.clamp(0.0, 100.0)
+    }
+}
+
+/// Attributed shares (percent, uncapped) of `owner` in everything it holds through controlled
+/// entities, left in `scratch.acc` for the nodes in `scratch.reached`; control bits in
+/// `scratch.controlled`. With `restricted`, only nodes in the scratch's region take part.
+pub(crate) fn attribute(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    owner: u32,
+    threshold: f64,
+    restricted: bool,
+) {
+    attribute_tracked(graph, scratch, owner, threshold, restricted, false);
+}
+
+/// [`attribute`], also recording in `scratch.controller` the stake through which each entity came
+/// under control, when `track` is set.
+pub(crate) fn attribute_tracked(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    owner: u32,
+    threshold: f64,
+    restricted: bool,
+    track: bool,
+) {
+    let threshold = effective_threshold(threshold);
+    if track {
+        scratch.ensure_controller();
+    }
+    scratch.begin();
+    scratch.reach(owner);
+    scratch.controlled[owner as usize] = (1 << BOUNDS) - 1;
+    for bound in 0..BOUNDS {
+        scratch.queue.clear();
+        scratch.queue.push(owner);
+        while let Some(node) = scratch.queue.pop() {
+            for edge in graph.out_edges(node) {
+                let held = graph.owned(edge);
+                if held == owner || (restricted && !scratch.in_region(held)) {
+                    continue;
+                }
+                let weights = graph.weights(edge);
+                let weight = weights.pct[bound];
+                // An open zero minimum ("more than 0%") adds nothing but makes the sum positive.
+                let open = weights.is_open(bound);
+                if weight <= 0.0 && !open {
+                    continue;
+                }
+                scratch.reach(held);
+                let attributed = &mut scratch.acc[held as usize];
+                attributed.v[bound] = snap(attributed.v[bound] + weight);
+                if open {
+                    attributed.open |= bit(bound);
+                }
+                let already = scratch.controlled[held as usize] & bit(bound) != 0;
+                if !already && is_controlled(attributed, bound, threshold) {
+                    scratch.controlled[held as usize] |= bit(bound);
+                    if track {
+                        scratch.controller[held as usize][bound] = edge as u32;
+                    }
+                    scratch.queue.push(held);
+                }
+            }
+        }
+    }
+}
+
+/// Whether an attributed share at `bound` gives control: for a lower bound, for certain; for an
+/// upper bound, possibly. Control needs some share: an entity held by nothing is not controlled
+/// even at a threshold of 0.
+fn is_controlled(attributed: &Acc, bound: usize, threshold: f64) -> bool {
+    let value = attributed.v[bound];
+    let open = attributed.is_open(bound);
+    if is_lower(bound) {
+        value >= threshold && (value > 0.0 || open)
+    } else {
+        (value > threshold || (value == threshold && !open)) && value > 0.0
+    }
+}
+
+/// The attributed share (percent, uncapped) of `owner` in `entity`.
+pub(crate) fn share(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    owner: u32,
+    entity: u32,
+    threshold: f64,
+) -> Acc {
+    // Only ancestors of `entity` can matter to it, and an ancestor's attributed share depends
+    // only on other ancestors, so the restricted computation is exact.
+    graph.mark_ancestors(scratch, entity);
+    if !scratch.in_region(owner) {
+        return Acc::ZERO;
+    }
+    attribute(graph, scratch, owner, threshold, true);
+    if scratch.is_seen(entity) {
+        scratch.acc[entity as usize]
+    } else {
+        Acc::ZERO
+    }
+}
+
+/// Every owner of `entity` with its attributed share (unsorted).
+pub(crate) fn owners_of(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    entity: u32,
+    threshold: f64,
+) -> Vec<(NodeId, Share)> {
+    graph.mark_ancestors(scratch, entity);
+    let ancestors = std::mem::take(&mut scratch.queue);
+    let mut owners = Vec::new();
+    for &owner in &ancestors {
+        if owner == entity {
+            continue;
+        }
+        attribute(graph, scratch, owner, threshold, true);
+        if scratch.is_seen(entity) && scratch.acc[entity as usize].is_reached() {
+            owners.push((owner as NodeId, scratch.acc[entity as usize].share(1.0)));
+        }
+    }
+    owners
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::interval::Interval;
+    use crate::ownership::{Edge, Graph, Method};
+    use crate::truth::Truth;
+
+    fn stake(owner: usize, owned: usize, share: Interval) -> Edge {
+        Edge {
+            owner,
+            owned,
+            economic: share,
+            voting: share,
+            stake: 0,
+        }
+    }
+
+    #[test]
+    fn majority_passes_through_in_full() {
+        let graph = Graph::new(
+            3,
+            vec![
+                stake(0, 1, Interval::exact(60.0)),
+                stake(1, 2, Interval::exact(40.0)),
+            ],
+        );
+        let share = graph.share(0, 2, Method::control_chain());
+        assert_eq!(share.economic, Interval::exact(40.0));
+        assert_eq!(graph.controls(0, 1, 50.0), Truth::True);
+        assert_eq!(graph.controls(0, 2, 50.0), Truth::False);
+    }
+
+    #[test]
+    fn a_band_straddling_the_threshold_gives_bounds() {
+        // X holds 25-75% of A; A holds 30% of V.
+        let band = Interval::closed(25.0, 75.0);
+        let graph = Graph::new(
+            3,
+            vec![stake(0, 1, band), stake(1, 2, Interval::exact(30.0))],
+        );
+        let share = graph.share(0, 2, Method::control_chain());
+        assert_eq!(share.economic, Interval::closed(0.0, 30.0));
+        assert_eq!(graph.controls(0, 1, 50.0), Truth::Unknown);
+    }
+
+    #[test]
+    fn an_open_maximum_at_the_threshold_is_not_control() {
+        // "25% to less than 50%" can never reach 50%.
+        let band = Interval {
+            min: 25.0,
+            max: 50.0,
+            min_exclusive: false,
+            max_exclusive: true,
+        };
+        let graph = Graph::new(
+            3,
+            vec![stake(0, 1, band), stake(1, 2, Interval::exact(30.0))],
+        );
+        assert_eq!(graph.controls(0, 1, 50.0), Truth::False);
+        assert_eq!(
+            graph.share(0, 2, Method::control_chain()).economic,
+            Interval::ZERO
+        );
+    }
+
+    #[test]
+    fn cross_holdings_do_not_create_control() {
+        // A and B hold 60% of each other; X holds 10% of A. X controls neither.
+        let graph = Graph::new(
+            3,
+            vec![
+                stake(0, 1, Interval::exact(10.0)),
+                stake(1, 2, Interval::exact(60.0)),
+                stake(2, 1, Interval::exact(60.0)),
+            ],
+        );
+        assert_eq!(
+            graph.share(0, 2, Method::control_chain()).economic,
+            Interval::ZERO
+        );
+        let owners = graph.owners_of(1, Method::control_chain());
+        assert_eq!(owners.len(), 2);
+    }
+}

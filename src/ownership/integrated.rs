@@ -1,0 +1,248 @@
+//! The integrated method: the effective share of X in V is the sum, over every chain of stakes
+//! from X to V, of the product of the shares along it. Chains may go round cross-holding cycles
+//! any number of times; X is an outside owner, so stakes held in X are ignored.
+//!
+//! One query propagates walk sums from a source over the part of the graph it reaches,
+//! component by component in topological order; inside a component with a cycle the sums are a
+//! small linear system (see [`super::block`]). Forward from an owner this gives its share in
+//! everything it reaches; backward from an entity it gives every owner's share in it, except
+//! for owners that sit on a cycle themselves (their own cycle must not feed back into them),
+//! which are recomputed forward.
+
+use super::block;
+use super::bounds::{Acc, BOUNDS};
+use super::graph::{Direction, Graph};
+use super::scratch::Scratch;
+use super::{NodeId, Share};
+
+/// Walk sums from `owner` to everything it reaches, left in `scratch.acc` (fractions, uncapped)
+/// for the nodes in `scratch.reached`. With `restricted`, only nodes in the scratch's region
+/// take part.
+pub(crate) fn propagate_forward(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    owner: u32,
+    restricted: bool,
+) {
+    propagate(graph, scratch, owner, Direction::Forward, true, restricted);
+}
+
+/// The raw walk sums of `owner` in `entity`.
+pub(crate) fn share(graph: &Graph, scratch: &mut Scratch, owner: u32, entity: u32) -> Acc {
+    graph.mark_ancestors(scratch, entity);
+    if !scratch.in_region(owner) {
+        return Acc::ZERO;
+    }
+    propagate_forward(graph, scratch, owner, true);
+    if scratch.is_seen(entity) {
+        scratch.acc[entity as usize]
+    } else {
+        Acc::ZERO
+    }
+}
+
+/// Every owner of `entity` with its share (unsorted).
+pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Vec<(NodeId, Share)> {
+    // Backward walk sums: for an owner off every cycle, the sum over walks from it to `entity`
+    // is exactly its share.
+    propagate(graph, scratch, entity, Direction::Backward, false, false);
+    let backward: Vec<(u32, Acc)> = scratch
+        .reached
+        .iter()
+        .map(|&node| (node, scratch.acc[node as usize]))
+        .collect();
+    scratch.begin_region();
+    for &(node, _) in &backward {
+        scratch.add_to_region(node);
+    }
+    let mut owners = Vec::new();
+    for (node, walks) in backward {
+        if node == entity {
+            continue;
+        }
+        let walks = if graph.is_cyclic(graph.component(node)) {
+            propagate_forward(graph, scratch, node, true);
+            if scratch.is_seen(entity) {
+                scratch.acc[entity as usize]
+            } else {
+                Acc::ZERO
+            }
+        } else {
+            walks
+        };
+        if walks.is_reached() {
+            owners.push((node as NodeId, walks.share(100.0)));
+        }
+    }
+    owners
+}
+
+/// Propagates walk sums from `source` in `direction`. With `fixed_source` the source is an
+/// outside owner: it keeps 100% of itself and stakes into it are ignored.
+pub(crate) fn propagate(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    source: u32,
+    direction: Direction,
+    fixed_source: bool,
+    restricted: bool,
+) {
+    scratch.begin();
+    scratch.reach(source);
+    scratch.acc[source as usize] = Acc::WHOLE;
+    let excluded = fixed_source.then_some(source);
+
+    // Find what the source reaches, and the components it touches.
+    let mut next = 0;
+    while next < scratch.reached.len() {
+        let node = scratch.reached[next];
+        next += 1;
+        graph.for_each_edge(node, direction, |_, other| {
+            if Some(other) != excluded && (!restricted || scratch.in_region(other)) {
+                scratch.reach(other);
+            }
+        });
+    }
+    for position in 0..scratch.reached.len() {
+        let component = graph.component(scratch.reached[position]);
+        scratch.touch_component(component);
+    }
+    // Components are numbered owners-first: ascending order is topological going forward.
+    match direction {
+        Direction::Forward => scratch.components.sort_unstable(),
+        Direction::Backward => scratch.components.sort_unstable_by(|a, b| b.cmp(a)),
+    }
+
+    let source_component = graph.component(source);
+    for position in 0..scratch.components.len() {
+        let component = scratch.components[position];
+        let fixed = excluded.filter(|_| component == source_component);
+        if let Some(owner) = fixed {
+            // The fixed owner feeds its own component too, before that component is solved.
+            carry(graph, scratch, owner, direction, excluded, None);
+        }
+        let internal = if graph.is_cyclic(component) {
+            block::solve(graph, scratch, direction, component, fixed);
+            Some(component)
+        } else {
+            None
+        };
+        for &member in graph.members(component) {
+            if Some(member) != fixed {
+                carry(graph, scratch, member, direction, excluded, internal);
+            }
+        }
+    }
+}
+
+/// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends.
+/// Stakes into `excluded` and stakes inside `internal` (already solved) are skipped.
+fn carry(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    node: u32,
+    direction: Direction,
+    excluded: Option<u32>,
+    internal: Option<u32>,
+) {
+    let from = scratch.acc[node as usize];
+    if !(0..BOUNDS).any(|bound| from.is_positive(bound)) {
+        return;
+    }
+    graph.for_each_edge(node, direction, |edge, other| {
+        if Some(other) == excluded || !scratch.is_seen(other) {
+            return;
+        }
+        if internal.is_some() && internal == Some(graph.component(other)) {
+            return;
+        }
+        from.carry(graph.weights(edge), &mut scratch.acc[other as usize]);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::interval::Interval;
+    use crate::ownership::{Edge, Graph, Method};
+
+    fn stake(owner: usize, owned: usize, percent: f64) -> Edge {
+        Edge {
+            owner,
+            owned,
+            economic: Interval::exact(percent),
+            voting: Interval::exact(percent),
+            stake: 0,
+        }
+    }
+
+    fn close(actual: Interval, expected: f64) {
+        assert!(
+            (actual.min - expected).abs() < 1e-9 && (actual.max - expected).abs() < 1e-9,
+            "{actual:?} is not {expected}"
+        );
+    }
+
+    #[test]
+    fn chain_multiplies() {
+        let graph = Graph::new(3, vec![stake(0, 1, 60.0), stake(1, 2, 40.0)]);
+        assert_eq!(
+            graph.share(0, 2, Method::Integrated).economic,
+            Interval::exact(24.0)
+        );
+    }
+
+    #[test]
+    fn cross_holding_is_solved_exactly() {
+        // UA=0, UB=1, A=2, B=3.
+        let edges = vec![
+            stake(0, 2, 50.0),
+            stake(1, 3, 50.0),
+            stake(2, 3, 50.0),
+            stake(3, 2, 50.0),
+        ];
+        let graph = Graph::new(4, edges);
+        close(graph.share(0, 2, Method::Integrated).economic, 200.0 / 3.0);
+        close(graph.share(0, 3, Method::Integrated).economic, 100.0 / 3.0);
+        // Backward (owners_of) and forward agree.
+        let owners = graph.owners_of(2, Method::Integrated);
+        let ua = owners
+            .iter()
+            .find(|(node, _)| *node == 0)
+            .map(|(_, s)| s.economic);
+        close(ua.unwrap_or(Interval::ZERO), 200.0 / 3.0);
+    }
+
+    #[test]
+    fn an_owner_on_a_cycle_is_an_outside_owner() {
+        // 0 and 1 hold 50% of each other; 1 holds 50% of 2. 0's share of 2 ignores what 1 holds
+        // of 0, so it is 25%, not 25% / (1 - 25%).
+        let graph = Graph::new(
+            3,
+            vec![stake(0, 1, 50.0), stake(1, 0, 50.0), stake(1, 2, 50.0)],
+        );
+        close(graph.share(0, 2, Method::Integrated).economic, 25.0);
+        let owners = graph.owners_of(2, Method::Integrated);
+        close(owners[0].1.economic, 50.0);
+        close(owners[1].1.economic, 25.0);
+        let holdings = graph.holdings_of(0, Method::Integrated);
+        close(holdings[1].1.economic, 25.0);
+    }
+
+    #[test]
+    fn a_full_cycle_is_capped() {
+        let graph = Graph::new(
+            3,
+            vec![stake(0, 1, 50.0), stake(1, 2, 100.0), stake(2, 1, 100.0)],
+        );
+        assert_eq!(
+            graph.share(0, 1, Method::Integrated).economic,
+            Interval::FULL
+        );
+        assert_eq!(
+            graph.share(0, 2, Method::Integrated).economic,
+            Interval::FULL
+        );
+        // Nothing flows in from outside: nothing to cap.
+        assert_eq!(graph.owners_of(0, Method::Integrated), vec![]);
+    }
+}

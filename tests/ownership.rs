@@ -1,0 +1,509 @@
+//! The ownership engine through its public API: the worked examples of docs/ownership.md and
+//! properties on random graphs.
+
+use proptest::prelude::*;
+use vrisk::interval::Interval;
+use vrisk::ownership::{Edge, Graph, Method, NodeId, Share};
+use vrisk::truth::Truth;
+
+const TOLERANCE: f64 = 1e-9;
+
+fn stake(owner: NodeId, owned: NodeId, share: Interval, index: usize) -> Edge {
+    Edge {
+        owner,
+        owned,
+        economic: share,
+        voting: share,
+        stake: index,
+    }
+}
+
+fn exact(owner: NodeId, owned: NodeId, percent: f64, index: usize) -> Edge {
+    stake(owner, owned, Interval::exact(percent), index)
+}
+
+fn assert_close(actual: Interval, min: f64, max: f64) {
+    assert!(
+        (actual.min - min).abs() < TOLERANCE && (actual.max - max).abs() < TOLERANCE,
+        "{actual:?} is not [{min}, {max}]"
+    );
+}
+
+const CONTROL: Method = Method::control_chain();
+
+#[test]
+fn chain_of_sixty_then_forty() {
+    // X -60%-> H -40%-> V
+    let (x, h, v) = (0, 1, 2);
+    let graph = Graph::new(3, vec![exact(x, h, 60.0, 0), exact(h, v, 40.0, 1)]);
+    let integrated = graph.share(x, v, Method::Integrated);
+    assert_close(integrated.economic, 24.0, 24.0);
+    assert_close(integrated.voting, 24.0, 24.0);
+    assert_close(graph.share(x, v, CONTROL).economic, 40.0, 40.0);
+    assert_eq!(graph.controls(x, h, 50.0), Truth::True);
+    assert_eq!(graph.controls(x, v, 50.0), Truth::False);
+}
+
+#[test]
+fn ofac_faq_401_example_3() {
+    // X -50%-> A, X -10%-> B, A -40%-> B
+    let (x, a, b) = (0, 1, 2);
+    let graph = Graph::new(
+        3,
+        vec![
+            exact(x, a, 50.0, 0),
+            exact(x, b, 10.0, 1),
+            exact(a, b, 40.0, 2),
+        ],
+    );
+    assert_close(graph.share(x, b, Method::Integrated).economic, 30.0, 30.0);
+    assert_close(graph.share(x, b, CONTROL).economic, 50.0, 50.0);
+    assert_eq!(graph.controls(x, b, 50.0), Truth::True);
+}
+
+#[test]
+fn cross_holding() {
+    // UA -50%-> A, UB -50%-> B, A -50%-> B, B -50%-> A
+    let (ua, ub, a, b) = (0, 1, 2, 3);
+    let graph = Graph::new(
+        4,
+        vec![
+            exact(ua, a, 50.0, 0),
+            exact(ub, b, 50.0, 1),
+            exact(a, b, 50.0, 2),
+            exact(b, a, 50.0, 3),
+        ],
+    );
+    let in_a = graph.share(ua, a, Method::Integrated).economic;
+    let in_b = graph.share(ua, b, Method::Integrated).economic;
+    assert_close(in_a, 200.0 / 3.0, 200.0 / 3.0);
+    assert_close(in_b, 100.0 / 3.0, 100.0 / 3.0);
+    // UB is symmetric.
+    assert_close(
+        graph.share(ub, a, Method::Integrated).economic,
+        100.0 / 3.0,
+        100.0 / 3.0,
+    );
+
+    // The direct 50% is the only simple path; the cycle adds the rest.
+    let explained = graph.explain(ua, a, Method::Integrated);
+    assert_eq!(explained.paths.len(), 1);
+    assert_eq!(explained.paths[0].nodes, vec![ua, a]);
+    assert_eq!(explained.paths[0].stakes, vec![0]);
+    let remainder = explained.cycle_remainder.expect("cycles add to the share");
+    assert_close(remainder.economic, 50.0 / 3.0, 50.0 / 3.0);
+    assert!(explained.complete);
+    assert_eq!(explained.unlisted, None);
+
+    let owners = graph.owners_of(a, Method::Integrated);
+    let ids: Vec<NodeId> = owners.iter().map(|(node, _)| *node).collect();
+    // A's owners: UA 66.7%, B 50% (B is on the cycle, an outside owner), UB 33.3%.
+    assert_eq!(ids, vec![ua, b, ub]);
+    assert_close(owners[1].1.economic, 50.0, 50.0);
+}
+
+#[test]
+fn a_band_then_forty_percent() {
+    // X holds [50%, 75%) of H; H holds 40% of V: X holds [20%, 30%) of V.
+    let band = Interval {
+        min: 50.0,
+        max: 75.0,
+        min_exclusive: false,
+        max_exclusive: true,
+    };
+    let graph = Graph::new(3, vec![stake(0, 1, band, 0), exact(1, 2, 40.0, 1)]);
+    let share = graph.share(0, 2, Method::Integrated).economic;
+    assert_close(share, 20.0, 30.0);
+    assert!(!share.min_exclusive);
+    assert!(share.max_exclusive, "30% itself is out of reach");
+    assert_eq!(share.ge(30.0), Truth::False);
+    assert_eq!(share.ge(25.0), Truth::Unknown);
+    // Under control-chain X holds at least 50% of H, so H's 40% passes through in full.
+    assert_close(graph.share(0, 2, CONTROL).economic, 40.0, 40.0);
+}
+
+#[test]
+fn an_unknown_share() {
+    let graph = Graph::new(
+        3,
+        vec![stake(0, 1, Interval::UNKNOWN, 0), exact(1, 2, 100.0, 1)],
+    );
+    assert_eq!(
+        graph.share(0, 1, Method::Integrated).economic,
+        Interval::UNKNOWN
+    );
+    assert_eq!(
+        graph.share(0, 2, Method::Integrated).economic,
+        Interval::UNKNOWN
+    );
+    assert_eq!(graph.share(0, 2, CONTROL).economic, Interval::UNKNOWN);
+    assert_eq!(graph.controls(0, 2, 50.0), Truth::Unknown);
+}
+
+#[test]
+fn a_full_cycle_terminates_capped() {
+    // X -50%-> A, A -100%-> B, B -100%-> A: the walk sums diverge.
+    let graph = Graph::new(
+        3,
+        vec![
+            exact(0, 1, 50.0, 0),
+            exact(1, 2, 100.0, 1),
+            exact(2, 1, 100.0, 2),
+        ],
+    );
+    for method in [Method::Integrated, CONTROL] {
+        for entity in [1, 2] {
+            let share = graph.share(0, entity, method);
+            assert!(share.economic.max <= 100.0 && share.economic.min >= 0.0);
+        }
+    }
+    assert_eq!(
+        graph.share(0, 1, Method::Integrated).economic,
+        Interval::FULL
+    );
+    let explained = graph.explain(0, 2, Method::Integrated);
+    assert_eq!(explained.paths[0].nodes, vec![0, 1, 2]);
+    assert!(explained.cycle_remainder.is_some());
+    // A self-stake of 100% is the smallest such cycle.
+    let selfish = Graph::new(2, vec![exact(0, 1, 10.0, 0), exact(1, 1, 100.0, 1)]);
+    assert_eq!(
+        selfish.share(0, 1, Method::Integrated).economic,
+        Interval::FULL
+    );
+}
+
+#[test]
+fn non_voting_stakes_are_kept_apart() {
+    // Meta holds 49% of Scale AI without votes.
+    let graph = Graph::new(
+        2,
+        vec![Edge {
+            owner: 0,
+            owned: 1,
+            economic: Interval::exact(49.0),
+            voting: Interval::ZERO,
+            stake: 7,
+        }],
+    );
+    let share = graph.share(0, 1, Method::Integrated);
+    assert_eq!(share.economic, Interval::exact(49.0));
+    assert_eq!(share.voting, Interval::ZERO);
+    assert_eq!(graph.controls(0, 1, 50.0), Truth::False);
+    assert_eq!(graph.owners_of(1, Method::Integrated), vec![(0, share)]);
+}
+
+#[test]
+fn paths_come_largest_first() {
+    // X holds V directly (10%), through A (50% x 60% = 30%) and through B (20% x 50% = 10%).
+    let (x, a, b, v) = (0, 1, 2, 3);
+    let graph = Graph::new(
+        4,
+        vec![
+            exact(x, v, 10.0, 0),
+            exact(x, a, 50.0, 1),
+            exact(a, v, 60.0, 2),
+            exact(x, b, 20.0, 3),
+            exact(b, v, 50.0, 4),
+        ],
+    );
+    let explained = graph.explain(x, v, Method::Integrated);
+    assert_close(explained.share.economic, 50.0, 50.0);
+    let routes: Vec<Vec<NodeId>> = explained.paths.iter().map(|p| p.nodes.clone()).collect();
+    assert_eq!(routes, vec![vec![x, a, v], vec![x, v], vec![x, b, v]]);
+    assert_eq!(explained.paths[0].stakes, vec![1, 2]);
+    assert_close(explained.paths[0].economic, 30.0, 30.0);
+    assert_eq!(explained.cycle_remainder, None);
+    assert_eq!(explained.unlisted, None);
+
+    // Control-chain: X controls A (50%), not B; A's 60% and X's own 10% count.
+    let explained = graph.explain(x, v, CONTROL);
+    assert_close(explained.share.economic, 70.0, 70.0);
+    let routes: Vec<Vec<NodeId>> = explained.paths.iter().map(|p| p.nodes.clone()).collect();
+    assert_eq!(routes, vec![vec![x, a, v], vec![x, v]]);
+    assert_close(explained.paths[0].economic, 60.0, 60.0);
+}
+
+#[test]
+fn many_paths_are_summarised() {
+    // X holds 1% of each of 20 intermediates, each holding 50% of V.
+    let mut edges = Vec::new();
+    for i in 0..20 {
+        edges.push(exact(0, i + 1, 1.0 + i as f64 * 0.1, 2 * i));
+        edges.push(exact(i + 1, 21, 50.0, 2 * i + 1));
+    }
+    let graph = Graph::new(22, edges);
+    let explained = graph.explain(0, 21, Method::Integrated);
+    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
+    // Largest first: the intermediate with 2.9% comes first.
+    assert_eq!(explained.paths[0].nodes, vec![0, 20, 21]);
+    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
+    let unlisted = explained.unlisted.expect("four paths are left out");
+    assert_close(
+        unlisted.economic,
+        explained.share.economic.min - listed,
+        explained.share.economic.max - listed,
+    );
+}
+
+#[test]
+fn owners_and_holdings_agree_with_share() {
+    let (x, a, b) = (0, 1, 2);
+    let graph = Graph::new(
+        3,
+        vec![
+            exact(x, a, 50.0, 0),
+            exact(x, b, 10.0, 1),
+            exact(a, b, 40.0, 2),
+        ],
+    );
+    // Integrated, A's direct 40% outranks X's 30%; control-chain, X's 50% outranks A's 40%.
+    for (method, ranking) in [(Method::Integrated, vec![a, x]), (CONTROL, vec![x, a])] {
+        let owners = graph.owners_of(b, method);
+        assert_eq!(owners.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ranking);
+        let of_x = owners
+            .iter()
+            .find(|(n, _)| *n == x)
+            .map(|(_, share)| *share);
+        assert_eq!(of_x, Some(graph.share(x, b, method)));
+        let holdings = graph.holdings_of(x, method);
+        assert_eq!(
+            holdings.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            vec![a, b]
+        );
+        assert_eq!(holdings[1].1, graph.share(x, b, method));
+        let among = graph.holdings_among(&[x, a, 99], &[b], method);
+        assert_eq!(among.len(), 3);
+        assert_eq!(among[0], vec![(b, graph.share(x, b, method))]);
+        assert!(among[2].is_empty());
+    }
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let nan = Interval::closed(f64::NAN, f64::NAN);
+    let graph = Graph::new(
+        2,
+        vec![
+            stake(0, 1, nan, 0),
+            exact(5, 1, 50.0, 1),
+            exact(0, 7, 50.0, 2),
+            stake(1, 0, Interval::closed(80.0, 20.0), 3),
+        ],
+    );
+    assert_eq!(graph.edge_count(), 2);
+    assert_eq!(
+        graph.share(0, 1, Method::Integrated).economic,
+        Interval::UNKNOWN
+    );
+    assert_eq!(graph.share(0, 9, Method::Integrated), Share::ZERO);
+    assert_eq!(graph.share(1, 1, CONTROL), Share::FULL);
+    assert_eq!(graph.controls(0, 0, f64::NAN), Truth::True);
+    assert!(graph.owners_of(42, Method::Integrated).is_empty());
+    let empty = Graph::new(0, Vec::new());
+    assert!(empty.holdings_of(0, CONTROL).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+/// A stake share: exact, a band, or unknown, on a 5% grid so that thresholds are hit exactly.
+fn share_strategy() -> impl Strategy<Value = Interval> {
+    prop_oneof![
+        4 => (0u8..=20).prop_map(|k| Interval::exact(k as f64 * 5.0)),
+        2 => (0u8..=20, 0u8..=20, any::<bool>(), any::<bool>()).prop_map(|(a, b, lo, hi)| {
+            let (min, max) = (a.min(b) as f64 * 5.0, a.max(b) as f64 * 5.0);
+            Interval { min, max, min_exclusive: lo && min < max, max_exclusive: hi && min < max }
+        }),
+        1 => Just(Interval::UNKNOWN),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct RandomGraph {
+    nodes: usize,
+    edges: Vec<Edge>,
+}
+
+fn graph_strategy(acyclic: bool) -> impl Strategy<Value = RandomGraph> {
+    (2usize..7).prop_flat_map(move |nodes| {
+        let edge = (0..nodes, 0..nodes, share_strategy(), share_strategy());
+        prop::collection::vec(edge, 0..12).prop_map(move |raw| {
+            let edges = raw
+                .into_iter()
+                .enumerate()
+                .filter_map(|(index, (a, b, economic, voting))| {
+                    let (owner, owned) = if acyclic {
+                        (a.min(b), a.max(b))
+                    } else {
+                        (a, b)
+                    };
+                    (owner != owned || !acyclic).then_some(Edge {
+                        owner,
+                        owned,
+                        economic,
+                        voting,
+                        stake: index,
+                    })
+                })
+                .collect();
+            RandomGraph { nodes, edges }
+        })
+    })
+}
+
+/// One bound of a stake, and the same bound of a share.
+type EdgeBound = fn(&Edge) -> f64;
+type ShareBound = fn(&Share) -> f64;
+
+/// Sum over all paths of the product of one bound of the shares, in percent (acyclic graphs).
+fn brute_force(edges: &[Edge], from: NodeId, to: NodeId, bound: EdgeBound) -> f64 {
+    if from == to {
+        return 100.0;
+    }
+    edges
+        .iter()
+        .filter(|edge| edge.owner == from)
+        .map(|edge| bound(edge) / 100.0 * brute_force(edges, edge.owned, to, bound))
+        .sum()
+}
+
+fn all_shares(graph: &Graph, nodes: usize, method: Method) -> Vec<Share> {
+    let mut shares = Vec::new();
+    for owner in 0..nodes {
+        for entity in 0..nodes {
+            shares.push(graph.share(owner, entity, method));
+        }
+    }
+    shares
+}
+
+fn methods() -> [Method; 3] {
+    [
+        Method::Integrated,
+        CONTROL,
+        Method::ControlChain { threshold: 25.0 },
+    ]
+}
+
+proptest! {
+    #[test]
+    fn integrated_equals_path_enumeration_on_acyclic_graphs(random in graph_strategy(true)) {
+        let graph = Graph::new(random.nodes, random.edges.clone());
+        let bounds: [(EdgeBound, ShareBound); 4] = [
+            (|e| e.economic.min, |s| s.economic.min),
+            (|e| e.economic.max, |s| s.economic.max),
+            (|e| e.voting.min, |s| s.voting.min),
+            (|e| e.voting.max, |s| s.voting.max),
+        ];
+        for owner in 0..random.nodes {
+            for entity in 0..random.nodes {
+                let share = graph.share(owner, entity, Method::Integrated);
+                for (of_edge, of_share) in bounds {
+                    let expected = brute_force(&random.edges, owner, entity, of_edge).min(100.0);
+                    prop_assert!((of_share(&share) - expected).abs() < TOLERANCE,
+                        "{owner} in {entity}: {share:?}, expected {expected}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shares_are_percentages(random in graph_strategy(false)) {
+        let graph = Graph::new(random.nodes, random.edges);
+        for method in methods() {
+            for share in all_shares(&graph, random.nodes, method) {
+                for interval in [share.economic, share.voting] {
+                    prop_assert!(0.0 <= interval.min && interval.min <= interval.max);
+                    prop_assert!(interval.max <= 100.0);
+                    prop_assert!(!interval.is_empty(), "{interval:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn raising_a_stake_never_lowers_a_share(
+        random in graph_strategy(false),
+        pick in any::<prop::sample::Index>(),
+        raise_min in 0u8..=20,
+        raise_max in 0u8..=20,
+    ) {
+        prop_assume!(!random.edges.is_empty());
+        let before = Graph::new(random.nodes, random.edges.clone());
+        let mut raised = random.edges.clone();
+        let edge = &mut raised[pick.index(random.edges.len())];
+        for share in [&mut edge.economic, &mut edge.voting] {
+            share.max = (share.max + raise_max as f64 * 5.0).min(100.0);
+            share.min = (share.min + raise_min as f64 * 5.0).min(share.max);
+            share.min_exclusive = false;
+            share.max_exclusive = false;
+        }
+        let after = Graph::new(random.nodes, raised);
+        for method in methods() {
+            let old = all_shares(&before, random.nodes, method);
+            let new = all_shares(&after, random.nodes, method);
+            for (index, (old, new)) in old.iter().zip(&new).enumerate() {
+                for (o, n) in [(old.economic, new.economic), (old.voting, new.voting)] {
+                    prop_assert!(n.min >= o.min - TOLERANCE && n.max >= o.max - TOLERANCE,
+                        "{method:?} pair {index}: {o:?} -> {n:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn owners_and_holdings_match_share(random in graph_strategy(false)) {
+        let graph = Graph::new(random.nodes, random.edges);
+        for method in methods() {
+            for node in 0..random.nodes {
+                for (owner, share) in graph.owners_of(node, method) {
+                    let direct = graph.share(owner, node, method);
+                    for (a, b) in [(share.economic, direct.economic), (share.voting, direct.voting)] {
+                        prop_assert!((a.min - b.min).abs() < TOLERANCE && (a.max - b.max).abs() < TOLERANCE,
+                            "{method:?} {owner} in {node}: {share:?} vs {direct:?}");
+                    }
+                }
+                let holdings = graph.holdings_of(node, method);
+                for &(entity, share) in &holdings {
+                    prop_assert_eq!(share, graph.share(node, entity, method));
+                }
+                // Both lists are complete: every non-zero share appears.
+                let owners = graph.owners_of(node, method);
+                for other in (0..random.nodes).filter(|&other| other != node) {
+                    let held = !graph.share(node, other, method).is_zero();
+                    prop_assert_eq!(held, holdings.iter().any(|(n, _)| *n == other));
+                    let owning = !graph.share(other, node, method).is_zero();
+                    prop_assert_eq!(owning, owners.iter().any(|(n, _)| *n == other));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn explained_parts_add_up(random in graph_strategy(false)) {
+        let graph = Graph::new(random.nodes, random.edges);
+        for owner in 0..random.nodes {
+            for entity in 0..random.nodes {
+                let explained = graph.explain(owner, entity, Method::Integrated);
+                prop_assert_eq!(explained.share, graph.share(owner, entity, Method::Integrated));
+                let mut total = [0.0f64; 2];
+                for path in &explained.paths {
+                    prop_assert_eq!(path.nodes.first(), Some(&owner));
+                    prop_assert_eq!(path.nodes.last(), Some(&entity));
+                    prop_assert_eq!(path.stakes.len() + 1, path.nodes.len());
+                    total[0] += path.economic.max;
+                    total[1] += path.voting.max;
+                }
+                for part in [explained.unlisted, explained.cycle_remainder].into_iter().flatten() {
+                    total[0] += part.economic.max;
+                    total[1] += part.voting.max;
+                }
+                // Capping can only make the parts exceed the share, never fall short of it.
+                prop_assert!(total[0].min(100.0) >= explained.share.economic.max - TOLERANCE);
+                prop_assert!(total[1].min(100.0) >= explained.share.voting.max - TOLERANCE);
+                let order: Vec<f64> = explained.paths.iter().map(|p| p.economic.max).collect();
+                prop_assert!(order.windows(2).all(|w| w[0] >= w[1] - TOLERANCE));
+            }
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Runs one command: loads the inputs, calls the library, prints, and picks the exit code.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{
     Cli, Command, InputArgs, LimitArgs, ProblemFormat, SchemaArgs, SchemaName, ValidateArgs,
@@ -9,12 +10,14 @@ use crate::cli::{
 use crate::diagnostic::{Problem, render_diagnostic};
 use crate::exit::Exit;
 use crate::limits::Limits;
+use crate::policy::Policy;
 use crate::registry::{self, Registry};
 use crate::schema::SchemaKind;
 use crate::source::SourceMap;
 
 pub fn run(cli: Cli) -> Exit {
     let result = std::panic::catch_unwind(move || match cli.command {
+        Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Schema(args) => schema(args),
     });
@@ -33,6 +36,7 @@ pub fn run(cli: Cli) -> Exit {
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
 pub struct Terminal {
     pub color: bool,
+    pub stdout_color: bool,
     pub width: usize,
 }
 
@@ -45,6 +49,7 @@ impl Terminal {
             .unwrap_or(100);
         Terminal {
             color: std::io::stderr().is_terminal() && !no_color,
+            stdout_color: std::io::stdout().is_terminal() && !no_color,
             width,
         }
     }
@@ -114,6 +119,87 @@ pub fn load_registry(
         return registry::load(&[local], sources, limits);
     }
     registry::load_files(crate::embedded::registry_files(), sources, limits)
+}
+
+/// Where the policies come from: explicit paths, ./policies, or the embedded copies.
+pub fn load_policies(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    limits: &Limits,
+    overrides: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<Vec<Policy>, Vec<Problem>> {
+    let files = if !paths.is_empty() {
+        read_policy_files(paths, limits)?
+    } else if Path::new("policies").is_dir() {
+        read_policy_files(&[PathBuf::from("policies")], limits)?
+    } else {
+        crate::embedded::policy_files()
+    };
+    let no_overrides = BTreeMap::new();
+    let mut policies = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let id = sources.add(file);
+        // Overrides are keyed by policy id, which is only known once the file is read: peek it.
+        let policy_id = crate::policy::peek_id(sources.get(id));
+        let params = policy_id
+            .and_then(|pid| overrides.get(&pid))
+            .unwrap_or(&no_overrides);
+        match crate::policy::load_policy(id, sources.get(id), params, limits) {
+            Ok(policy) => policies.push(policy),
+            Err(p) => problems.extend(p),
+        }
+    }
+    let mut seen: BTreeMap<String, crate::source::Loc> = BTreeMap::new();
+    for policy in &policies {
+        if let Some(first) = seen.get(&policy.id) {
+            problems.push(
+                Problem::new(
+                    "policy::duplicate-id",
+                    format!("two policies have the id `{}`", policy.id),
+                )
+                .at(policy.id_loc, "declared again here")
+                .at(*first, "first declared here")
+                .with_help("policy ids must be unique; rename one"),
+            );
+        } else {
+            seen.insert(policy.id.clone(), policy.id_loc);
+        }
+    }
+    if policies.is_empty() && problems.is_empty() {
+        problems.push(
+            Problem::new("policy::none", "no policy to evaluate")
+                .with_help("point --policies at a directory of policy files"),
+        );
+    }
+    if problems.iter().any(Problem::is_error) {
+        return Err(problems);
+    }
+    Ok(policies)
+}
+
+fn read_policy_files(
+    paths: &[PathBuf],
+    limits: &Limits,
+) -> Result<Vec<crate::source::SourceFile>, Vec<Problem>> {
+    let files =
+        crate::inputs::expand(paths, crate::registry::EXTENSIONS, "policy").map_err(|p| vec![p])?;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for path in files {
+        if crate::policy::is_test_file(&path) {
+            continue;
+        }
+        match crate::source::read_file(&path, &path.display().to_string(), limits) {
+            Ok(file) => out.push(file),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
 }
 
 fn validate(args: ValidateArgs) -> Exit {

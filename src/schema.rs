@@ -13,15 +13,17 @@ use crate::yaml::Node;
 pub enum SchemaKind {
     Registry,
     Policy,
+    Config,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 2] = [SchemaKind::Registry, SchemaKind::Policy];
+    pub const ALL: [SchemaKind; 3] = [SchemaKind::Registry, SchemaKind::Policy, SchemaKind::Config];
 
     pub fn name(self) -> &'static str {
         match self {
             SchemaKind::Registry => "registry",
             SchemaKind::Policy => "policy",
+            SchemaKind::Config => "config",
         }
     }
 
@@ -30,6 +32,7 @@ impl SchemaKind {
         match self {
             SchemaKind::Registry => include_str!("../schemas/registry.schema.json"),
             SchemaKind::Policy => include_str!("../schemas/policy.schema.json"),
+            SchemaKind::Config => include_str!("../schemas/config.schema.json"),
         }
     }
 
@@ -37,15 +40,18 @@ impl SchemaKind {
         match self {
             SchemaKind::Registry => "registry::schema",
             SchemaKind::Policy => "policy::schema",
+            SchemaKind::Config => "config::schema",
         }
     }
 
     fn validator(self) -> &'static Validator {
         static REGISTRY: OnceLock<Validator> = OnceLock::new();
         static POLICY: OnceLock<Validator> = OnceLock::new();
+        static CONFIG: OnceLock<Validator> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
             SchemaKind::Policy => &POLICY,
+            SchemaKind::Config => &CONFIG,
         };
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())

@@ -32,14 +32,28 @@ pub use eval::Scope;
 pub use fact_model::{FactPathInfo, FactType, fact_model_markdown, fact_model_paths};
 pub use model::{
     CmpOp, Comparison, Condition, ConditionKind, FactPath, OnIndeterminate, Op, Operand,
-    OperandKind, OwnershipMethod, Param, Policy, Quantified, Quantifier, Severity, Value,
-    ValueType,
+    OperandKind, OwnershipMethod, Param, Policy, Quantified, Quantifier, Severity, UnknownName,
+    Value, ValueType,
 };
 pub use template::{Part, Template};
 pub use trace::{Check, Evaluation, TraceNode};
 
 use ast::RawOwnership;
 use typecheck::Checker;
+
+/// The `id` a policy file declares, read before the policy is loaded (parameter overrides are
+/// keyed by it). `None` when the file does not parse or has no id: loading reports why.
+pub fn peek_id(source: &SourceFile) -> Option<String> {
+    let document = yaml::parse(FileId::default(), source, &Limits::default()).ok()?;
+    document.get("id")?.as_str().map(str::to_string)
+}
+
+/// Policy tests live beside policies as `NAME.test.yaml`; they are not policies.
+pub fn is_test_file(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
+}
 
 /// Loads and checks one policy file. `overrides` maps parameter names of this policy to value
 /// texts (`threshold` -> `25%`). Returns every problem found, sorted by position.

@@ -11,41 +11,7 @@ use crate::source::{FileId, Loc};
 use super::fact_model::FactType;
 use super::template::Template;
 
-/// How bad a violation is. Ordered from least to most severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::severity::Severity;
 
 /// The error of parsing a name that is not one of a closed set; says which names are valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,20 +32,6 @@ impl fmt::Display for UnknownName {
 }
 
 impl std::error::Error for UnknownName {}
-
-impl FromStr for Severity {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.name() == s)
-            .ok_or_else(|| UnknownName {
-                given: s.to_string(),
-                expected: &["critical", "high", "medium", "low", "info"],
-            })
-    }
-}
 
 /// What an indeterminate result (the facts do not decide the condition) counts as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -99,6 +99,8 @@ fn references(registry: &Registry, problems: &mut Vec<Problem>) {
         org_refs.push((&v.customer, "customer"));
         org_refs.push((&v.vendor, "vendor"));
         source_refs.extend(&v.source);
+        source_refs.extend(v.spend.iter().filter_map(|s| s.source.as_ref()));
+        source_refs.extend(v.attestations.iter().filter_map(|a| a.source.as_ref()));
     }
     for r in &registry.roles {
         org_refs.push((&r.person, "person"));

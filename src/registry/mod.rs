@@ -65,7 +65,19 @@ pub fn load_files(
             every_file_parsed = false;
             continue;
         }
-        registry.merge(parse::parse_document(&document, &mut problems));
+        let part = parse::parse_document(&document, &mut problems);
+        if let (Some(first), Some(again)) = (&registry.default_org, &part.default_org) {
+            problems.push(
+                Problem::new(
+                    "registry::duplicate-default-org",
+                    "`default_org` is set in more than one registry file",
+                )
+                .at(again.loc, format!("sets `{}`", again.id))
+                .at(first.loc, format!("already set to `{}`", first.id))
+                .with_help("set the default point of view once, in one file"),
+            );
+        }
+        registry.merge(part);
     }
     if every_file_parsed {
         problems.extend(check::check(&registry));

@@ -195,6 +195,7 @@ pub struct Spend {
     pub year: i32,
     pub amount: Money,
     pub planned: bool,
+    pub source: Option<Ref>,
     pub loc: Loc,
 }
 
@@ -202,6 +203,7 @@ pub struct Spend {
 pub struct Attestation {
     pub kind: String,
     pub expires: Option<Date>,
+    pub source: Option<Ref>,
     pub loc: Loc,
 }
 

@@ -399,6 +399,7 @@ impl Parser<'_> {
                     year,
                     amount,
                     planned: self.text(entry, "kind").as_deref() == Some("planned"),
+                    source: self.field_ref(entry, "source"),
                     loc: entry.loc,
                 });
             }
@@ -409,6 +410,7 @@ impl Parser<'_> {
                 attestations.push(Attestation {
                     kind,
                     expires: self.date(entry, "expires").map(|d| d.value),
+                    source: self.field_ref(entry, "source"),
                     loc: entry.loc,
                 });
             }

@@ -1,0 +1,255 @@
+//! `vrisk check`: gather the inputs (flags, then vrisk.yaml, then ./registry and ./policies,
+//! then the embedded copies), evaluate, write every requested report, pick the exit code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::app::{Terminal, limits_from, load_policies, load_registry, print_stdout};
+use crate::cli::{CheckArgs, FailOn, FormatName, ReportTarget};
+use crate::config::{self, Config};
+use crate::date::Date;
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::engine::{self, Evaluation};
+use crate::exit::Exit;
+use crate::report::{self, Outcome, Report};
+use crate::severity::Severity;
+use crate::source::SourceMap;
+
+pub fn run(args: CheckArgs) -> Exit {
+    let terminal = Terminal::detect();
+    let limits = limits_from(&args.inputs.limits);
+    let mut sources = SourceMap::new();
+    let config = match read_config(args.config.as_deref(), &mut sources, &limits) {
+        Ok(config) => config,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
+    let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
+    let overrides = match param_overrides(&args.params, &config) {
+        Ok(o) => o,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let registry = load_registry(&registry_paths, &mut sources, &limits);
+    let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    let (registry, policies) = match (registry, policies) {
+        (Ok(r), Ok(p)) => (r, p),
+        (r, p) => {
+            let mut problems = Vec::new();
+            if let Err(e) = r {
+                problems.extend(e);
+            }
+            if let Err(e) = p {
+                problems.extend(e);
+            }
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    if let Some(problem) = unknown_param_policies(&overrides, &policies) {
+        terminal.report_problems(&[problem], &sources);
+        return Exit::Invalid;
+    }
+    let requested_org = args.org.as_deref().or(config.org.as_deref());
+    let org = match engine::resolve_org(&registry, requested_org) {
+        Ok(org) => org.to_string(),
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let report = engine::evaluate(&Evaluation {
+        registry: &registry,
+        policies: &policies,
+        sources: &sources,
+        org: &org,
+        as_of,
+    });
+    let fail_on = match resolve_fail_on(args.fail_on, &config) {
+        Ok(f) => f,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let fail_on_indeterminate =
+        args.fail_on_indeterminate || config.fail_on_indeterminate.unwrap_or(false);
+    let targets = match targets(&args.formats, &config) {
+        Ok(t) => t,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let exit = exit_code(&report, fail_on, fail_on_indeterminate);
+    let style = report::human::Style {
+        color: terminal.stdout_color,
+        width: terminal.width,
+    };
+    for target in &targets {
+        let text = report::render(target.format, &report, &sources, &style, exit);
+        match &target.path {
+            None => print_stdout(&text),
+            Some(path) => {
+                if let Err(problem) = write_atomically(path, &text) {
+                    terminal.report_problems(&[problem], &sources);
+                    return Exit::Invalid;
+                }
+            }
+        }
+    }
+    exit
+}
+
+fn first_non_empty(flags: &[PathBuf], config: &[PathBuf]) -> Vec<PathBuf> {
+    if flags.is_empty() {
+        config.to_vec()
+    } else {
+        flags.to_vec()
+    }
+}
+
+fn read_config(
+    explicit: Option<&Path>,
+    sources: &mut SourceMap,
+    limits: &crate::limits::Limits,
+) -> Result<Config, Vec<Problem>> {
+    match explicit {
+        Some(path) => config::load(path, sources, limits),
+        None => Ok(config::discover(Path::new("."), sources, limits)?.unwrap_or_default()),
+    }
+}
+
+/// `--param POLICY.NAME=VALUE` flags over vrisk.yaml's `params`.
+fn param_overrides(
+    flags: &[String],
+    config: &Config,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, Problem> {
+    let mut overrides = config.params.clone();
+    for flag in flags {
+        let parsed = flag
+            .split_once('=')
+            .and_then(|(key, value)| key.split_once('.').map(|(p, n)| (p, n, value)));
+        match parsed {
+            Some((policy, name, value)) if !policy.is_empty() && !name.is_empty() => {
+                overrides
+                    .entry(policy.to_string())
+                    .or_default()
+                    .insert(name.to_string(), value.to_string());
+            }
+            _ => {
+                return Err(Problem::new(
+                    "check::bad-param",
+                    format!("--param `{flag}` is not POLICY.NAME=VALUE"),
+                )
+                .with_help("e.g. --param competitor-ownership.threshold=25%"));
+            }
+        }
+    }
+    Ok(overrides)
+}
+
+fn unknown_param_policies(
+    overrides: &BTreeMap<String, BTreeMap<String, String>>,
+    policies: &[crate::policy::Policy],
+) -> Option<Problem> {
+    let ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
+    overrides
+        .keys()
+        .find(|k| !ids.contains(&k.as_str()))
+        .map(|k| {
+            let problem = Problem::new(
+                "check::unknown-policy",
+                format!("a parameter is given for policy `{k}`, which is not loaded"),
+            );
+            match did_you_mean(k, ids.iter().copied()) {
+                Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+                None => problem.with_help(format!("loaded policies: {}", ids.join(", "))),
+            }
+        })
+}
+
+fn resolve_fail_on(flag: Option<FailOn>, config: &Config) -> Result<FailOn, Problem> {
+    if let Some(f) = flag {
+        return Ok(f);
+    }
+    match config.fail_on.as_deref() {
+        None => Ok(FailOn::Low),
+        Some(text) => <FailOn as clap::ValueEnum>::from_str(text, true).map_err(|_| {
+            Problem::new(
+                "config::fail-on",
+                format!("fail_on `{text}` is not a severity"),
+            )
+        }),
+    }
+}
+
+fn targets(flags: &[ReportTarget], config: &Config) -> Result<Vec<ReportTarget>, Problem> {
+    if !flags.is_empty() {
+        return Ok(flags.to_vec());
+    }
+    if config.formats.is_empty() {
+        return Ok(vec![ReportTarget {
+            format: FormatName::Human,
+            path: None,
+        }]);
+    }
+    config
+        .formats
+        .iter()
+        .map(|f| {
+            crate::cli::parse_target(f)
+                .map_err(|e| Problem::new("config::format", format!("vrisk.yaml formats: {e}")))
+        })
+        .collect()
+}
+
+/// Whether a severity is at or above the failing threshold.
+pub fn at_or_above(severity: Severity, fail_on: FailOn) -> bool {
+    let threshold = match fail_on {
+        FailOn::Never => return false,
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    };
+    severity >= threshold
+}
+
+pub fn exit_code(report: &Report, fail_on: FailOn, fail_on_indeterminate: bool) -> Exit {
+    let failing = report.findings.iter().any(|f| {
+        let counts = f.outcome == Outcome::Fail
+            || (fail_on_indeterminate && f.outcome == Outcome::Indeterminate);
+        counts && at_or_above(f.severity, fail_on)
+    });
+    if failing { Exit::Failed } else { Exit::Ok }
+}
+
+/// Writes a report through a temporary file and a rename, so that a failed run never leaves a
+/// half-written report behind.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Problem> {
+    let display = path.display().to_string();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "report".to_string());
+    let temp = dir.join(format!(".{name}.vrisk-{}.tmp", std::process::id()));
+    std::fs::write(&temp, text)
+        .and_then(|_| std::fs::rename(&temp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            Problem::new("output::write", format!("cannot write {display}: {e}"))
+                .with_help("check that the directory exists and is writable")
+        })
+}

@@ -1,0 +1,102 @@
+//! The project configuration file, `vrisk.yaml`: paths, point of view, parameters, failing
+//! threshold and reports. Paths in it are relative to the file. Command-line flags win.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Problem;
+use crate::limits::Limits;
+use crate::schema::{self, SchemaKind};
+use crate::source::{SourceMap, read_file};
+use crate::yaml::{self, Node, Value};
+
+pub const FILE_NAME: &str = "vrisk.yaml";
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub registry: Vec<PathBuf>,
+    pub policies: Vec<PathBuf>,
+    pub waivers: Option<PathBuf>,
+    pub org: Option<String>,
+    pub fail_on: Option<String>,
+    pub fail_on_indeterminate: Option<bool>,
+    pub waiver_warning_days: Option<i64>,
+    /// policy id -> parameter name -> value text.
+    pub params: BTreeMap<String, BTreeMap<String, String>>,
+    pub formats: Vec<String>,
+}
+
+/// Reads `vrisk.yaml` from `dir` if it exists.
+pub fn discover(
+    dir: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+) -> Result<Option<Config>, Vec<Problem>> {
+    let path = dir.join(FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    load(&path, sources, limits).map(Some)
+}
+
+pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Config, Vec<Problem>> {
+    let file = read_file(path, &path.display().to_string(), limits).map_err(|p| vec![p])?;
+    let id = sources.add(file);
+    let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
+    let problems = schema::validate(SchemaKind::Config, &document);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    Ok(from_document(&document, base))
+}
+
+fn from_document(document: &Node, base: &Path) -> Config {
+    let strings = |key: &str| -> Vec<String> {
+        document
+            .get(key)
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect()
+    };
+    let text = |key: &str| {
+        document
+            .get(key)
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+    };
+    let mut params = BTreeMap::new();
+    for (policy, values) in document.get("params").and_then(Node::as_map).unwrap_or(&[]) {
+        let mut map = BTreeMap::new();
+        for (name, value) in values.as_map().unwrap_or(&[]) {
+            let value = match &value.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(i) => i.to_string(),
+                Value::Float(f) => f.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => continue,
+            };
+            map.insert(name.name.clone(), value);
+        }
+        params.insert(policy.name.clone(), map);
+    }
+    Config {
+        registry: strings("registry").iter().map(|p| base.join(p)).collect(),
+        policies: strings("policies").iter().map(|p| base.join(p)).collect(),
+        waivers: text("waivers").map(|p| base.join(p)),
+        org: text("org"),
+        fail_on: text("fail_on"),
+        fail_on_indeterminate: match document.get("fail_on_indeterminate").map(|n| &n.value) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        },
+        waiver_warning_days: match document.get("waiver_warning_days").map(|n| &n.value) {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        },
+        params,
+        formats: strings("formats"),
+    }
+}

@@ -1,0 +1,538 @@
+//! Builds the fact tree a policy reads (the fact model of docs/policies.md) for one vendor
+//! relationship, from the registry and the ownership world.
+
+use std::sync::Arc;
+
+use crate::date::Date;
+use crate::facts::{Fact, FactObject, FactValue, Origin};
+use crate::interval::Interval;
+use crate::money::Money;
+use crate::ownership::{Method, NodeId};
+use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
+use crate::source::Loc;
+use crate::truth::Truth;
+
+use super::world::World;
+
+/// The three roots of the fact model for one relationship.
+pub struct Roots {
+    pub org: Fact,
+    pub relationship: Fact,
+    pub vendor: Fact,
+}
+
+fn origin(loc: Loc, source: Option<&Ref>) -> Origin {
+    Origin {
+        loc: Some(loc),
+        sources: source.map(|s| vec![s.id.clone()]).unwrap_or_default(),
+    }
+}
+
+fn text(value: impl Into<String>, origin: Origin) -> Fact {
+    Fact::new(FactValue::Text(value.into()), origin)
+}
+
+fn set(values: &[String], origin: Origin) -> Fact {
+    let mut values = values.to_vec();
+    values.sort();
+    values.dedup();
+    Fact::new(FactValue::TextSet(values), origin)
+}
+
+fn truth_fact(truth: Truth, origin: Origin) -> Fact {
+    match truth {
+        Truth::True => Fact::new(FactValue::Bool(true), origin),
+        Truth::False => Fact::new(FactValue::Bool(false), origin),
+        Truth::Unknown => Fact::new(FactValue::Unknown, origin),
+    }
+}
+
+fn object(fact: FactObject) -> Fact {
+    let origin = fact.origin.clone();
+    Fact::new(FactValue::Object(Arc::new(fact)), origin)
+}
+
+pub fn org_fact(org: &Organisation) -> Fact {
+    let mut o = FactObject::new("org", origin(org.id.loc, org.source.as_ref()));
+    o.set("id", text(&org.id.value, origin(org.id.loc, None)));
+    o.set(
+        "name",
+        text(&org.name, origin(org.loc, org.source.as_ref())),
+    );
+    object(o)
+}
+
+pub fn roots(world: &World, relationship: &VendorRelationship, method: Method) -> Roots {
+    let registry = world.registry;
+    let org = &registry.organisations[world.org];
+    Roots {
+        org: org_fact(org),
+        relationship: relationship_fact(world, relationship),
+        vendor: vendor_fact(world, relationship, method),
+    }
+}
+
+/// The spend figure of the latest year up to the evaluation year: actual before planned.
+fn latest_spend(spend: &[Spend], year: i32) -> Option<&Spend> {
+    spend
+        .iter()
+        .filter(|s| s.year <= year)
+        .max_by_key(|s| (s.year, !s.planned))
+}
+
+fn spend_in(spend: &[Spend], year: i32) -> Option<&Spend> {
+    spend
+        .iter()
+        .filter(|s| s.year == year)
+        .max_by_key(|s| !s.planned)
+}
+
+fn percent_of(part: &Money, whole: &Money) -> Option<f64> {
+    (part.currency == whole.currency && whole.amount > 0.0)
+        .then(|| (part.amount / whole.amount * 100.0).min(100.0))
+}
+
+fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
+    let here = |loc| origin(loc, rel.source.as_ref());
+    let mut o = FactObject::new("relationship", here(rel.loc));
+    o.set("customer", text(&rel.customer.id, here(rel.customer.loc)));
+    o.set("vendor", text(&rel.vendor.id, here(rel.vendor.loc)));
+    o.set("services", set(&rel.services, here(rel.loc)));
+    o.set("data_shared", set(&rel.data_shared, here(rel.loc)));
+    o.set(
+        "status",
+        text(rel.status.value.name(), here(rel.status.loc)),
+    );
+    o.set(
+        "status_date",
+        rel.status_date.map_or_else(Fact::unknown, |d| {
+            Fact::new(FactValue::Date(d), here(rel.status.loc))
+        }),
+    );
+    o.set(
+        "last_review",
+        rel.last_review.as_ref().map_or_else(Fact::unknown, |d| {
+            Fact::new(FactValue::Date(d.value), here(d.loc))
+        }),
+    );
+    let year = world.as_of.year();
+    let spend = latest_spend(&rel.spend, year);
+    o.set(
+        "spend",
+        spend.map_or_else(Fact::unknown, |s| {
+            Fact::new(FactValue::Money(s.amount.clone()), here(s.loc))
+        }),
+    );
+    o.set("revenue_share", revenue_share(world, rel, year));
+    o.set("category_share", category_share(world, rel));
+    let attestations = rel
+        .attestations
+        .iter()
+        .map(|a| {
+            let mut att = FactObject::new("attestation", here(a.loc));
+            att.set("kind", text(&a.kind, here(a.loc)));
+            att.set(
+                "expires",
+                a.expires.map_or_else(Fact::unknown, |d| {
+                    Fact::new(FactValue::Date(d), here(a.loc))
+                }),
+            );
+            object(att)
+        })
+        .collect();
+    o.set("attestations", Fact::plain(FactValue::List(attestations)));
+    object(o)
+}
+
+/// Our spend as a share of the vendor's revenue, in the latest year up to the evaluation year
+/// for which both are known.
+fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
+    let Some(vendor) = world.registry.org(&rel.vendor.id) else {
+        return Fact::unknown();
+    };
+    let mut years: Vec<i32> = rel
+        .spend
+        .iter()
+        .map(|s| s.year)
+        .filter(|y| *y <= year)
+        .collect();
+    years.sort_unstable();
+    for y in years.into_iter().rev() {
+        let (Some(spend), Some(revenue)) = (
+            spend_in(&rel.spend, y),
+            vendor.revenue.iter().find(|r| r.year == y),
+        ) else {
+            continue;
+        };
+        if let Some(pct) = percent_of(&spend.amount, &revenue.amount) {
+            let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
+            sources.extend(revenue.source.iter().map(|s| s.id.clone()));
+            return Fact::new(
+                FactValue::Percent(Interval::exact(pct)),
+                Origin {
+                    loc: Some(spend.loc),
+                    sources,
+                },
+            );
+        }
+    }
+    Fact::unknown()
+}
+
+/// The largest share of our spend in one of this vendor's services that this vendor takes,
+/// in the year of this relationship's latest spend figure. A sibling relationship in the same
+/// service whose spend that year is unknown could be any size, so the lower bound drops to 0.
+fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
+    let registry = world.registry;
+    let Some(spend) = latest_spend(&rel.spend, world.as_of.year()) else {
+        return Fact::unknown();
+    };
+    let mut best: Option<Interval> = None;
+    for service in &rel.services {
+        let mut known_total = 0.0;
+        let mut unknown = false;
+        for other in registry.vendors.iter().filter(|v| {
+            v.customer.id == rel.customer.id
+                && v.services.contains(service)
+                && v.status.value != crate::registry::Status::Ended
+        }) {
+            match spend_in(&other.spend, spend.year) {
+                Some(s) if s.amount.currency == spend.amount.currency => {
+                    known_total += s.amount.amount
+                }
+                _ => unknown = true,
+            }
+        }
+        if known_total <= 0.0 {
+            continue;
+        }
+        let max = (spend.amount.amount / known_total * 100.0).min(100.0);
+        let share = Interval::closed(if unknown { 0.0 } else { max }, max);
+        best = Some(match best {
+            Some(b) if b.max >= share.max => b,
+            _ => share,
+        });
+    }
+    best.map_or_else(Fact::unknown, |share| {
+        Fact::new(
+            FactValue::Percent(share),
+            origin(spend.loc, rel.source.as_ref()),
+        )
+    })
+}
+
+fn vendor_fact(world: &World, rel: &VendorRelationship, method: Method) -> Fact {
+    let registry = world.registry;
+    let Some(node) = registry.org_index(&rel.vendor.id) else {
+        return Fact::unknown();
+    };
+    let vendor = &registry.organisations[node];
+    let here = |loc| origin(loc, vendor.source.as_ref());
+    let mut o = FactObject::new("organisation", here(vendor.loc));
+    o.set("id", text(&vendor.id.value, here(vendor.id.loc)));
+    o.set("name", text(&vendor.name, here(vendor.loc)));
+    o.set("kind", text(vendor.kind.name(), here(vendor.loc)));
+    o.set(
+        "country",
+        vendor
+            .country
+            .as_ref()
+            .map_or_else(Fact::unknown, |c| text(c, here(vendor.loc))),
+    );
+    o.set("aliases", set(&vendor.aliases, here(vendor.loc)));
+    let year = world.as_of.year();
+    let revenue = vendor
+        .revenue
+        .iter()
+        .filter(|r| r.year <= year)
+        .max_by_key(|r| r.year);
+    o.set(
+        "revenue",
+        revenue.map_or_else(Fact::unknown, |r| {
+            Fact::new(
+                FactValue::Money(r.amount.clone()),
+                origin(r.loc, r.source.as_ref()),
+            )
+        }),
+    );
+    o.set(
+        "revenue_year",
+        revenue.map_or_else(Fact::unknown, |r| {
+            Fact::new(
+                FactValue::Number(r.year as f64),
+                origin(r.loc, r.source.as_ref()),
+            )
+        }),
+    );
+    let valuation = vendor
+        .valuation
+        .iter()
+        .filter(|v| v.date <= world.as_of)
+        .max_by_key(|v| v.date);
+    o.set(
+        "valuation",
+        valuation.map_or_else(Fact::unknown, |v| {
+            Fact::new(
+                FactValue::Money(v.amount.clone()),
+                origin(v.loc, v.source.as_ref()),
+            )
+        }),
+    );
+    let competitor = world
+        .competitors
+        .get(&node)
+        .map_or(Truth::False, |m| m.certain);
+    o.set("competitor", truth_fact(competitor, here(vendor.loc)));
+    o.set(
+        "owners",
+        Fact::plain(FactValue::List(owners(world, node, method))),
+    );
+    o.set("people", Fact::plain(FactValue::List(people(world, node))));
+    object(o)
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Integrated => "integrated",
+        Method::ControlChain { .. } => "control-chain",
+    }
+}
+
+/// The effective owners of `vendor`, largest first, each with its paths.
+pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
+    let registry = world.registry;
+    world
+        .graph
+        .owners_of(vendor, method)
+        .into_iter()
+        .map(|(owner, share)| {
+            let org = &registry.organisations[owner];
+            let explained = world.graph.explain(owner, vendor, method);
+            // The owner's position: the first stake of its largest path, else its declaration.
+            let first_stake = explained
+                .paths
+                .first()
+                .and_then(|p| p.stakes.first())
+                .map(|&s| &registry.stakes[s]);
+            let share_origin = first_stake.map_or_else(
+                || origin(org.loc, org.source.as_ref()),
+                |s| origin(s.economic.loc, s.source.as_ref()),
+            );
+            let voting_origin = first_stake.map_or_else(
+                || share_origin.clone(),
+                |s| {
+                    origin(
+                        s.voting.as_ref().map_or(s.economic.loc, |v| v.loc),
+                        s.source.as_ref(),
+                    )
+                },
+            );
+            let mut o = FactObject::new("owner", share_origin.clone());
+            o.set("id", text(&org.id.value, origin(org.id.loc, None)));
+            o.set(
+                "name",
+                text(&org.name, origin(org.loc, org.source.as_ref())),
+            );
+            o.set("kind", text(org.kind.name(), origin(org.loc, None)));
+            o.set(
+                "economic",
+                Fact::new(FactValue::Percent(share.economic), share_origin.clone()),
+            );
+            o.set(
+                "voting",
+                Fact::new(FactValue::Percent(share.voting), voting_origin),
+            );
+            o.set(
+                "method",
+                Fact::plain(FactValue::Text(method_name(method).into())),
+            );
+            let membership = world.competitors.get(&owner);
+            let declaration = membership.map(|m| &registry.competitors[m.declaration]);
+            let competitor_origin = declaration.map_or_else(Origin::default, |d| {
+                origin(d.competitor.loc, d.source.as_ref())
+            });
+            o.set(
+                "competitor",
+                truth_fact(
+                    membership.map_or(Truth::False, |m| m.certain),
+                    competitor_origin.clone(),
+                ),
+            );
+            o.set(
+                "group",
+                membership.map_or_else(
+                    || text(&org.id.value, Origin::default()),
+                    |m| text(world.id(m.group), competitor_origin.clone()),
+                ),
+            );
+            o.set(
+                "tier",
+                text(
+                    membership.map_or("none", |m| m.tier.name()),
+                    competitor_origin.clone(),
+                ),
+            );
+            o.set(
+                "markets",
+                set(
+                    &membership.map(|m| m.markets.clone()).unwrap_or_default(),
+                    competitor_origin,
+                ),
+            );
+            o.set("board", board_control(world, owner, vendor));
+            o.set(
+                "is_self",
+                truth_fact(
+                    world.own_group.get(&owner).copied().unwrap_or(Truth::False),
+                    Origin::default(),
+                ),
+            );
+            let paths = explained
+                .paths
+                .iter()
+                .map(|path| {
+                    let route: Vec<&str> = path.nodes.iter().map(|&n| world.id(n)).collect();
+                    let first = path.stakes.first().map(|&s| &registry.stakes[s]);
+                    let path_origin = Origin {
+                        loc: first.map(|s| s.loc),
+                        sources: path
+                            .stakes
+                            .iter()
+                            .filter_map(|&s| registry.stakes[s].source.as_ref())
+                            .map(|s| s.id.clone())
+                            .collect(),
+                    };
+                    let mut p = FactObject::new("path", path_origin.clone());
+                    p.set("route", text(route.join(" → "), path_origin.clone()));
+                    p.set(
+                        "economic",
+                        Fact::new(FactValue::Percent(path.economic), path_origin.clone()),
+                    );
+                    p.set(
+                        "voting",
+                        Fact::new(FactValue::Percent(path.voting), path_origin),
+                    );
+                    object(p)
+                })
+                .collect();
+            o.set("paths", Fact::plain(FactValue::List(paths)));
+            object(o)
+        })
+        .collect()
+}
+
+/// Whether the owner's group holds board control of the vendor: an active stake marked `board`
+/// from the owner, or from something the owner controls, into the vendor.
+fn board_control(world: &World, owner: NodeId, vendor: NodeId) -> Fact {
+    let registry = world.registry;
+    let group = world.group_of(owner);
+    let mut result = Truth::False;
+    let mut at = Origin::default();
+    for &index in &world.active_stakes {
+        let stake = &registry.stakes[index];
+        if !stake.board || registry.org_index(&stake.owned.id) != Some(vendor) {
+            continue;
+        }
+        let Some(holder) = registry.org_index(&stake.owner.id) else {
+            continue;
+        };
+        if let Some(member) = group.get(&holder)
+            && *member > result
+        {
+            result = *member;
+            at = origin(stake.loc, stake.source.as_ref());
+        }
+    }
+    truth_fact(result, at)
+}
+
+/// Key people of the vendor (a key role there started by the evaluation date), with their
+/// moves away from it up to that date.
+fn people(world: &World, vendor: NodeId) -> Vec<Fact> {
+    let registry = world.registry;
+    let vendor_id = world.id(vendor);
+    let as_of = world.as_of;
+    let mut ids: Vec<&str> = registry
+        .roles
+        .iter()
+        .filter(|r| {
+            r.org.id == vendor_id && r.key && started(r.start.as_ref().map(|d| d.value), as_of)
+        })
+        .map(|r| r.person.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let person = registry.org(id)?;
+            let roles: Vec<&crate::registry::Role> = registry
+                .roles
+                .iter()
+                .filter(|r| r.person.id == id && r.org.id == vendor_id)
+                .collect();
+            let here = origin(person.loc, person.source.as_ref());
+            let mut o = FactObject::new("person", here.clone());
+            o.set("id", text(id, origin(person.id.loc, None)));
+            o.set("name", text(&person.name, here.clone()));
+            let role_names: Vec<String> = roles.iter().map(|r| r.role.clone()).collect();
+            o.set("roles", set(&role_names, here.clone()));
+            let current = roles.iter().any(|r| {
+                started(r.start.as_ref().map(|d| d.value), as_of)
+                    && r.end.as_ref().is_none_or(|e| e.value >= as_of)
+            });
+            o.set("current", Fact::new(FactValue::Bool(current), here));
+            let moves = registry
+                .moves
+                .iter()
+                .filter(|m| m.person.id == id && m.from.id == vendor_id && m.date.value <= as_of)
+                .map(|m| {
+                    let at = origin(m.loc, m.source.as_ref());
+                    let to = registry.org_index(&m.to.id);
+                    let membership = to.and_then(|n| world.competitors.get(&n));
+                    let mut mv = FactObject::new("move", at.clone());
+                    mv.set("from", text(&m.from.id, origin(m.from.loc, None)));
+                    mv.set("to", text(&m.to.id, origin(m.to.loc, m.source.as_ref())));
+                    mv.set("to_name", text(registry.name_of(&m.to.id), at.clone()));
+                    mv.set(
+                        "date",
+                        Fact::new(
+                            FactValue::Date(m.date.value),
+                            origin(m.date.loc, m.source.as_ref()),
+                        ),
+                    );
+                    mv.set(
+                        "role",
+                        m.role
+                            .as_ref()
+                            .map_or_else(Fact::unknown, |r| text(r, at.clone())),
+                    );
+                    let competitor_origin = membership.map_or_else(Origin::default, |mb| {
+                        let d = &registry.competitors[mb.declaration];
+                        origin(d.competitor.loc, d.source.as_ref())
+                    });
+                    mv.set(
+                        "competitor",
+                        truth_fact(
+                            membership.map_or(Truth::False, |mb| mb.certain),
+                            competitor_origin.clone(),
+                        ),
+                    );
+                    mv.set(
+                        "tier",
+                        text(
+                            membership.map_or("none", |mb| mb.tier.name()),
+                            competitor_origin,
+                        ),
+                    );
+                    object(mv)
+                })
+                .collect();
+            o.set("moves", Fact::plain(FactValue::List(moves)));
+            Some(object(o))
+        })
+        .collect()
+}
+
+fn started(start: Option<Date>, as_of: Date) -> bool {
+    start.is_none_or(|s| s <= as_of)
+}

@@ -1,0 +1,369 @@
+//! Evaluation: every policy against every vendor relationship of the evaluating organisation,
+//! producing one [`Report`] whose findings carry their evidence and positions.
+
+pub mod build;
+pub mod world;
+
+use std::collections::HashMap;
+
+use crate::date::Date;
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::ownership::Method;
+use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
+use crate::registry::Registry;
+use crate::report::{
+    Binding, Evidence, Finding, Location, Outcome, PathEvidence, PolicyInfo, Position, Report,
+    SourceRef, Summary,
+};
+use crate::source::SourceMap;
+use crate::truth::Truth;
+
+pub use world::World;
+
+/// What to evaluate and from where.
+pub struct Evaluation<'a> {
+    pub registry: &'a Registry,
+    pub policies: &'a [Policy],
+    pub sources: &'a SourceMap,
+    /// The evaluating organisation's id.
+    pub org: &'a str,
+    pub as_of: Date,
+}
+
+/// Resolves the point of view: `--org`, else the registry's `default_org`.
+pub fn resolve_org<'a>(
+    registry: &'a Registry,
+    requested: Option<&'a str>,
+) -> Result<&'a str, Problem> {
+    let id = match requested {
+        Some(id) => id,
+        None => match &registry.default_org {
+            Some(r) => r.id.as_str(),
+            None => {
+                return Err(Problem::new(
+                    "check::no-org",
+                    "no point of view: the registry has no `default_org` and --org was not given",
+                )
+                .with_help("pass --org ID, or set `default_org: ID` in the registry"));
+            }
+        },
+    };
+    if registry.org(id).is_some() {
+        return Ok(id);
+    }
+    let candidates = registry.organisations.iter().map(|o| o.id.value.as_str());
+    let problem = Problem::new(
+        "check::unknown-org",
+        format!("--org `{id}` is no organisation of the registry"),
+    );
+    Err(match did_you_mean(id, candidates) {
+        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+        None => problem.with_help("give the id of an organisation in the registry"),
+    })
+}
+
+pub fn method_of(policy: &Policy) -> Method {
+    match policy.ownership {
+        OwnershipMethod::Integrated => Method::Integrated,
+        OwnershipMethod::ControlChain { threshold } => Method::ControlChain { threshold },
+    }
+}
+
+/// Evaluates everything and builds the report.
+pub fn evaluate(input: &Evaluation) -> Report {
+    let registry = input.registry;
+    let org_node = registry
+        .org_index(input.org)
+        .expect("the org id is resolved before evaluation");
+    let world = World::new(registry, org_node, input.as_of);
+    let relationships: Vec<&crate::registry::VendorRelationship> = {
+        let mut rels: Vec<_> = registry
+            .vendors
+            .iter()
+            .filter(|v| v.customer.id == input.org)
+            .collect();
+        rels.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
+        rels
+    };
+    let mut sorted: Vec<&Policy> = input.policies.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    // Relationship by relationship, so that each fact tree is built once per ownership method
+    // and dropped before the next relationship.
+    let mut findings = Vec::new();
+    let mut evaluated: HashMap<&str, usize> = HashMap::new();
+    for rel in &relationships {
+        let mut roots_by_method: Vec<(MethodKey, build::Roots)> = Vec::new();
+        for policy in &sorted {
+            let method = method_of(policy);
+            let key = MethodKey::from(method);
+            let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
+                Some(p) => p,
+                None => {
+                    roots_by_method.push((key, build::roots(&world, rel, method)));
+                    roots_by_method.len() - 1
+                }
+            };
+            let roots = &roots_by_method[position].1;
+            let scope = Scope {
+                org: &roots.org,
+                relationship: &roots.relationship,
+                vendor: &roots.vendor,
+                as_of: input.as_of,
+            };
+            if policy::applies(policy, &scope) == Truth::False {
+                continue;
+            }
+            *evaluated.entry(policy.id.as_str()).or_default() += 1;
+            let evaluation = policy::evaluate(policy, &scope);
+            findings.push(finding(input, &world, policy, rel, &evaluation));
+        }
+    }
+    findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
+    let mut warnings: Vec<String> = Vec::new();
+    let mut policies = Vec::new();
+    for policy in &sorted {
+        let count = evaluated.get(policy.id.as_str()).copied().unwrap_or(0);
+        if count == 0 && !relationships.is_empty() {
+            warnings.push(format!(
+                "policy `{}` applies to none of the {} vendor relationships of `{}`",
+                policy.id,
+                relationships.len(),
+                input.org
+            ));
+        }
+        policies.push(PolicyInfo {
+            id: policy.id.clone(),
+            title: policy.title.clone(),
+            severity: policy.severity,
+            description: policy.description.clone(),
+            rationale: policy.rationale.clone(),
+            remediation: policy.remediation.clone(),
+            references: policy.references.clone(),
+            location: Position::resolve(input.sources, policy.id_loc),
+            evaluated: count,
+        });
+    }
+    for w in &world.warnings {
+        warnings.push(w.message.clone());
+    }
+    let mut summary = Summary {
+        policies: policies.len(),
+        vendors: relationships.len(),
+        ..Summary::default()
+    };
+    for f in &findings {
+        match f.outcome {
+            Outcome::Fail => summary.fail += 1,
+            Outcome::Indeterminate => summary.indeterminate += 1,
+            Outcome::Pass => summary.pass += 1,
+            Outcome::Waived => summary.waived += 1,
+        }
+    }
+    Report {
+        org: input.org.to_string(),
+        org_name: registry.name_of(input.org).to_string(),
+        as_of: input.as_of,
+        policies,
+        findings,
+        summary,
+        warnings,
+    }
+}
+
+/// `Method` holds an f64; this is its hashable twin for the cache key.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum MethodKey {
+    Integrated,
+    ControlChain(u64),
+}
+
+impl From<Method> for MethodKey {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::Integrated => MethodKey::Integrated,
+            Method::ControlChain { threshold } => MethodKey::ControlChain(threshold.to_bits()),
+        }
+    }
+}
+
+fn finding(
+    input: &Evaluation,
+    world: &World,
+    policy: &Policy,
+    rel: &crate::registry::VendorRelationship,
+    evaluation: &policy::Evaluation,
+) -> Finding {
+    let (outcome, note) = match evaluation.result {
+        Truth::True => (Outcome::Fail, None),
+        Truth::False => (Outcome::Pass, None),
+        Truth::Unknown => match policy.on_indeterminate {
+            OnIndeterminate::Fail => (
+                Outcome::Fail,
+                Some("the data does not decide this policy; it counts indeterminate results as failures".to_string()),
+            ),
+            OnIndeterminate::Warn => (Outcome::Indeterminate, None),
+            OnIndeterminate::Pass => (
+                Outcome::Pass,
+                Some("the data does not decide this policy; it counts indeterminate results as passes".to_string()),
+            ),
+        },
+    };
+    let evidence: Vec<Evidence> = evaluation
+        .evidence
+        .iter()
+        .map(|check| evidence_of(input, check))
+        .collect();
+    let mut locations = Vec::new();
+    if outcome != Outcome::Pass {
+        // The last decisive comparison is the most specific (the share against the threshold,
+        // after "is a competitor"), so its fact is where the finding is reported.
+        for check in evaluation.evidence.iter().rev() {
+            if let Some(loc) = check.fact_origin.loc {
+                locations.push(Location {
+                    position: Position::resolve(input.sources, loc),
+                    role: "registry",
+                    label: format!("{} is {}", check.path, check.value),
+                });
+            }
+        }
+        if locations.is_empty() {
+            locations.push(Location {
+                position: Position::resolve(input.sources, rel.vendor.loc),
+                role: "registry",
+                label: format!("{} buys from {}", rel.customer.id, rel.vendor.id),
+            });
+        }
+        locations.push(Location {
+            position: Position::resolve(input.sources, policy.condition_loc),
+            role: "policy",
+            label: format!("policy `{}`", policy.id),
+        });
+        locations.dedup();
+    }
+    let paths = if outcome == Outcome::Pass {
+        Vec::new()
+    } else {
+        owner_paths(
+            world,
+            &rel.vendor.id,
+            method_of(policy),
+            &evaluation.evidence,
+        )
+    };
+    Finding {
+        policy: policy.id.clone(),
+        vendor: rel.vendor.id.clone(),
+        vendor_name: input.registry.name_of(&rel.vendor.id).to_string(),
+        severity: policy.severity,
+        outcome,
+        message: evaluation.message.clone(),
+        note,
+        evidence,
+        paths,
+        locations,
+        fingerprint: format!("{}/{}/{}", policy.id, rel.customer.id, rel.vendor.id),
+    }
+}
+
+fn evidence_of(input: &Evaluation, check: &Check) -> Evidence {
+    let sources = check
+        .fact_origin
+        .sources
+        .iter()
+        .map(|id| {
+            let source = input.registry.source(id);
+            SourceRef {
+                id: id.clone(),
+                title: source.map(|s| s.title.clone()),
+                url: source.and_then(|s| s.url.clone()),
+                secondary: source.is_some_and(|s| s.secondary),
+            }
+        })
+        .collect();
+    Evidence {
+        text: format!(
+            "{} {} {}: {} ({})",
+            check.path,
+            check.op,
+            check.operand,
+            check.value,
+            check.result.name()
+        ),
+        fact: check.path.clone(),
+        value: check.value.clone(),
+        op: check.op.to_string(),
+        operand: check.operand.clone(),
+        result: check.result.name().to_string(),
+        bindings: check
+            .bindings
+            .iter()
+            .map(|(name, id)| Binding {
+                name: name.clone(),
+                id: id.clone(),
+            })
+            .collect(),
+        location: check
+            .fact_origin
+            .loc
+            .map(|loc| Position::resolve(input.sources, loc)),
+        sources,
+    }
+}
+
+/// The ownership paths of the owners that the evidence names.
+fn owner_paths(
+    world: &World,
+    vendor_id: &str,
+    method: Method,
+    evidence: &[Check],
+) -> Vec<PathEvidence> {
+    let registry = world.registry;
+    let mut owners: Vec<&str> = evidence
+        .iter()
+        .flat_map(|c| c.bindings.iter())
+        .filter(|(name, _)| name == "owner")
+        .map(|(_, id)| id.as_str())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let Some(vendor_node) = registry.org_index(vendor_id) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for owner in owners {
+        let Some(owner_node) = registry.org_index(owner) else {
+            continue;
+        };
+        let explained = world.graph.explain(owner_node, vendor_node, method);
+        for path in &explained.paths {
+            out.push(PathEvidence {
+                owner: owner.to_string(),
+                owner_name: registry.name_of(owner).to_string(),
+                via: path
+                    .nodes
+                    .iter()
+                    .map(|&n| world.id(n).to_string())
+                    .collect(),
+                names: path
+                    .nodes
+                    .iter()
+                    .map(|&n| registry.organisations[n].name.clone())
+                    .collect(),
+                links: path
+                    .stakes
+                    .iter()
+                    .map(|&s| registry.stakes[s].economic.interval.to_string())
+                    .collect(),
+                economic: path.economic.to_string(),
+                voting: path.voting.to_string(),
+                sources: path
+                    .stakes
+                    .iter()
+                    .filter_map(|&s| registry.stakes[s].source.as_ref())
+                    .map(|s| s.id.clone())
+                    .collect(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,207 @@
+//! Derived facts, computed once per run: the ownership graph on the evaluation date, and the
+//! competitor groups of the evaluating organisation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::date::Date;
+use crate::diagnostic::Problem;
+use crate::interval::Interval;
+use crate::ownership::{Edge, Graph, Method, NodeId, Share};
+use crate::registry::{Registry, Tier};
+use crate::truth::Truth;
+
+/// Control threshold used to form groups (a company and what it controls), in percent.
+pub const GROUP_CONTROL_THRESHOLD: f64 = 50.0;
+
+/// Membership of a competitor group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompetitorMembership {
+    /// Certain when the member is the declared competitor or certainly controlled by it.
+    pub certain: Truth,
+    /// The declared competitor whose group this is.
+    pub group: NodeId,
+    pub tier: Tier,
+    pub markets: Vec<String>,
+    /// Index of the `competitors` entry that declares the group.
+    pub declaration: usize,
+}
+
+/// The ownership world on one date, seen from one organisation.
+pub struct World<'r> {
+    pub registry: &'r Registry,
+    pub as_of: Date,
+    pub org: NodeId,
+    pub graph: Graph,
+    /// Stake index of each graph edge (graph edges echo it back in paths).
+    pub active_stakes: Vec<usize>,
+    /// For each organisation that is in a competitor group of `org`: its membership.
+    pub competitors: HashMap<NodeId, CompetitorMembership>,
+    /// Whether each organisation belongs to `org`'s own group.
+    pub own_group: HashMap<NodeId, Truth>,
+    /// Warnings about the data found while deriving (declared indirect interests that disagree
+    /// with computed chains).
+    pub warnings: Vec<Problem>,
+}
+
+impl<'r> World<'r> {
+    pub fn new(registry: &'r Registry, org: NodeId, as_of: Date) -> World<'r> {
+        let (graph, active_stakes, warnings) = build_graph(registry, as_of);
+        let mut world = World {
+            registry,
+            as_of,
+            org,
+            graph,
+            active_stakes,
+            competitors: HashMap::new(),
+            own_group: HashMap::new(),
+            warnings,
+        };
+        world.competitors = world.competitor_groups();
+        world.own_group = world.group_of(org);
+        world
+    }
+
+    pub fn node(&self, id: &str) -> Option<NodeId> {
+        self.registry.org_index(id)
+    }
+
+    pub fn id(&self, node: NodeId) -> &str {
+        &self.registry.organisations[node].id.value
+    }
+
+    /// The organisation and everything it controls (certainly or possibly).
+    pub fn group_of(&self, leader: NodeId) -> HashMap<NodeId, Truth> {
+        let mut group = HashMap::from([(leader, Truth::True)]);
+        let method = Method::ControlChain {
+            threshold: GROUP_CONTROL_THRESHOLD,
+        };
+        for (entity, share) in self.graph.holdings_of(leader, method) {
+            let controlled = share.voting.ge(GROUP_CONTROL_THRESHOLD);
+            if controlled != Truth::False {
+                group.insert(entity, controlled);
+            }
+        }
+        group
+    }
+
+    fn competitor_groups(&self) -> HashMap<NodeId, CompetitorMembership> {
+        let mut members: HashMap<NodeId, CompetitorMembership> = HashMap::new();
+        let org_id = self.id(self.org).to_string();
+        for (index, declaration) in self.registry.competitors.iter().enumerate() {
+            if declaration.of.id != org_id {
+                continue;
+            }
+            let Some(leader) = self.node(&declaration.competitor.id) else {
+                continue;
+            };
+            let mut group: Vec<(NodeId, Truth)> = self.group_of(leader).into_iter().collect();
+            group.sort_by_key(|(n, _)| *n);
+            for (member, certain) in group {
+                let candidate = CompetitorMembership {
+                    certain,
+                    group: leader,
+                    tier: declaration.tier,
+                    markets: declaration.markets.clone(),
+                    declaration: index,
+                };
+                // A member of several groups keeps the most certain, then the most serious one.
+                let better = members.get(&member).is_none_or(|current| {
+                    (candidate.certain, tier_rank(candidate.tier))
+                        > (current.certain, tier_rank(current.tier))
+                });
+                if better {
+                    members.insert(member, candidate);
+                }
+            }
+        }
+        members
+    }
+
+    pub fn share(&self, owner: NodeId, entity: NodeId, method: Method) -> Share {
+        self.graph.share(owner, entity, method)
+    }
+}
+
+fn tier_rank(tier: Tier) -> u8 {
+    match tier {
+        Tier::Major => 2,
+        Tier::Minor => 1,
+    }
+}
+
+/// The graph of stakes active on `as_of`. Declared indirect interests stand in for a chain only
+/// when no chain is known; otherwise they are compared with it.
+fn build_graph(registry: &Registry, as_of: Date) -> (Graph, Vec<usize>, Vec<Problem>) {
+    let mut edges = Vec::new();
+    let mut active = Vec::new();
+    let mut indirect = Vec::new();
+    for (index, stake) in registry.stakes.iter().enumerate() {
+        if !stake.active_on(as_of) {
+            continue;
+        }
+        let (Some(owner), Some(owned)) = (
+            registry.org_index(&stake.owner.id),
+            registry.org_index(&stake.owned.id),
+        ) else {
+            continue;
+        };
+        if stake.indirect {
+            indirect.push((index, owner, owned));
+            continue;
+        }
+        edges.push(Edge {
+            owner,
+            owned,
+            economic: stake.economic.interval,
+            voting: stake.voting_interval(),
+            stake: index,
+        });
+        active.push(index);
+    }
+    let direct = Graph::new(registry.organisations.len(), edges.clone());
+    let mut warnings = Vec::new();
+    let mut stand_ins = BTreeMap::new();
+    for (index, owner, owned) in indirect {
+        let stake = &registry.stakes[index];
+        let computed = direct.share(owner, owned, Method::Integrated);
+        if computed.economic.max <= 0.0 {
+            stand_ins.insert(index, (owner, owned));
+        } else if differs(&computed.economic, &stake.economic.interval) {
+            warnings.push(
+                Problem::warning(
+                    "ownership::indirect-mismatch",
+                    format!(
+                        "the declared indirect interest of `{}` in `{}` ({}) differs from the chains in the registry ({})",
+                        stake.owner.id, stake.owned.id, stake.economic.interval, computed.economic
+                    ),
+                )
+                .at(stake.economic.loc, "declared here")
+                .with_help("the computed chains are used; correct the declaration or the chain"),
+            );
+        }
+    }
+    if stand_ins.is_empty() {
+        return (direct, active, warnings);
+    }
+    for (index, (owner, owned)) in stand_ins {
+        let stake = &registry.stakes[index];
+        edges.push(Edge {
+            owner,
+            owned,
+            economic: stake.economic.interval,
+            voting: stake.voting_interval(),
+            stake: index,
+        });
+        active.push(index);
+    }
+    (
+        Graph::new(registry.organisations.len(), edges),
+        active,
+        warnings,
+    )
+}
+
+/// More than half a percentage point apart at either bound.
+fn differs(a: &Interval, b: &Interval) -> bool {
+    (a.min - b.min).abs() > 0.5 || (a.max - b.max).abs() > 0.5
+}

@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
+        Command::Ownership(args) => crate::ownership_cmd::run(args),
         Command::Schema(args) => schema(args),
     });
     match result {

@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Check registry files (and policies) for errors without evaluating anything.
     Validate(ValidateArgs),
+    /// List the effective owners of an organisation, with the paths behind each share.
+    Ownership(OwnershipArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
 }
@@ -154,4 +156,37 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
 pub fn parse_date(text: &str) -> Result<crate::date::Date, String> {
     crate::date::Date::parse(text)
         .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
+}
+
+#[derive(Debug, Args)]
+pub struct OwnershipArgs {
+    /// The organisation whose owners to list.
+    #[arg(value_name = "ENTITY")]
+    pub entity: String,
+    /// Only this owner.
+    #[arg(long, value_name = "OWNER")]
+    pub by: Option<String>,
+    /// How shares combine along chains.
+    #[arg(long, value_enum, default_value = "integrated")]
+    pub method: MethodName,
+    /// Control threshold of the control-chain method, in percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 50.0)]
+    pub control_threshold: f64,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::date::Date>,
+    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodName {
+    Integrated,
+    ControlChain,
 }

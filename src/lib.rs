@@ -19,6 +19,7 @@ pub mod interval;
 pub mod limits;
 pub mod money;
 pub mod ownership;
+pub mod ownership_cmd;
 pub mod policy;
 pub mod registry;
 pub mod report;

@@ -236,7 +236,7 @@ fn finding(
         locations.push(Location {
             position: Position::resolve(input.sources, policy.condition_loc),
             role: "policy",
-            label: format!("policy `{}`", policy.id),
+            label: format!("condition of policy `{}`", policy.id),
         });
         locations.dedup();
     }
@@ -282,11 +282,11 @@ fn evidence_of(input: &Evaluation, check: &Check) -> Evidence {
         .collect();
     Evidence {
         text: format!(
-            "{} {} {}: {} ({})",
+            "{} = {}  [{} {} → {}]",
             check.path,
+            check.value,
             check.op,
             check.operand,
-            check.value,
             check.result.name()
         ),
         fact: check.path.clone(),

@@ -16,6 +16,7 @@ use crate::source::SourceMap;
 pub fn run(cli: Cli) -> Exit {
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Validate(args) => validate(args),
+        Command::Check(_) => Exit::Invalid,
         Command::Schema(args) => schema(args),
     });
     match result {

@@ -19,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Evaluate the policies against the vendor relationships of one organisation.
+    Check(CheckArgs),
     /// Check registry files (and policies) for errors without evaluating anything.
     Validate(ValidateArgs),
     /// Print the JSON Schema of a file kind.
@@ -77,4 +79,77 @@ pub struct SchemaArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaName {
     Registry,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The organisation whose vendors are checked. Default: vrisk.yaml's `org`, else the
+    /// registry's `default_org`.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::date::Date>,
+    /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown.
+    /// Without a path the report goes to standard output.
+    #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
+    pub formats: Vec<ReportTarget>,
+    /// Lowest severity whose failures make the run exit 1, or `never`.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Count indeterminate findings (at or above --fail-on) as failures for the exit code.
+    #[arg(long)]
+    pub fail_on_indeterminate: bool,
+    /// Configuration file. Default: ./vrisk.yaml when present.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatName {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+}
+
+/// A report to write: its format, and a file (None: standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    pub format: FormatName,
+    pub path: Option<PathBuf>,
+}
+
+pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
+    let (name, path) = match text.split_once('=') {
+        Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+        Some((_, _)) => return Err(format!("`{text}`: the path after `=` is empty")),
+        None => (text, None),
+    };
+    let format = FormatName::from_str(name, true).map_err(|_| {
+        format!("unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown")
+    })?;
+    Ok(ReportTarget { format, path })
+}
+
+pub fn parse_date(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
 }

@@ -1,8 +1,4 @@
 //! vrisk: a vendor-risk policy checker.
-//!
-//! Data flows one way: files ([`source`], [`yaml`]) -> schema validation ([`schema`]) -> typed
-//! registry ([`registry`]) -> derived facts ([`ownership`]) -> policy evaluation ([`engine`]) ->
-//! reports. Each stage reports [`diagnostic::Problem`]s that point into the loaded files.
 
 pub mod app;
 pub mod cli;
@@ -16,7 +12,9 @@ pub mod interval;
 pub mod limits;
 pub mod money;
 pub mod registry;
+pub mod report;
 pub mod schema;
+pub mod severity;
 pub mod source;
 pub mod truth;
 pub mod yaml;

@@ -1,0 +1,156 @@
+//! The report for a person at a terminal: one diagnostic per finding, with snippets of the
+//! registry and the policy that decided it, then a summary table.
+
+use std::fmt::Write;
+
+use crate::diagnostic::{Level, Problem, render_diagnostic};
+use crate::source::SourceMap;
+
+use super::{Finding, Outcome, Report};
+
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
+    let mut out = String::new();
+    for finding in report.non_passing() {
+        let problem = problem_of(report, finding);
+        out.push_str(&render_diagnostic(
+            &problem.to_diagnostic(sources),
+            style.width,
+            style.color,
+        ));
+        out.push('\n');
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    if !report.warnings.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary_table(report));
+    out
+}
+
+fn problem_of(report: &Report, finding: &Finding) -> Problem {
+    let level = match finding.outcome {
+        Outcome::Fail => Level::Error,
+        Outcome::Indeterminate => Level::Warning,
+        Outcome::Waived | Outcome::Pass => Level::Advice,
+    };
+    let code: &'static str = match finding.outcome {
+        Outcome::Fail => "fail",
+        Outcome::Indeterminate => "indeterminate",
+        Outcome::Waived => "waived",
+        Outcome::Pass => "pass",
+    };
+    let mut problem = Problem::new(
+        code,
+        format!(
+            "[{}] {} ({}): {}",
+            finding.severity, finding.policy, finding.vendor, finding.message
+        ),
+    );
+    problem.level = level;
+    for location in &finding.locations {
+        problem = problem.at(location.position.loc, location.label.clone());
+    }
+    let mut help = String::new();
+    for e in &finding.evidence {
+        let _ = write!(help, "evidence: {}", e.text);
+        if !e.sources.is_empty() {
+            let ids: Vec<String> = e
+                .sources
+                .iter()
+                .map(|s| {
+                    if s.secondary {
+                        format!("{} (secondary)", s.id)
+                    } else {
+                        s.id.clone()
+                    }
+                })
+                .collect();
+            let _ = write!(help, " [source: {}]", ids.join(", "));
+        }
+        help.push('\n');
+    }
+    for path in &finding.paths {
+        let mut route = String::new();
+        for (i, name) in path.names.iter().enumerate() {
+            if i > 0 {
+                let link = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
+                let _ = write!(route, " ─{link}→ ");
+            }
+            route.push_str(name);
+        }
+        let _ = writeln!(
+            help,
+            "path: {route} = {} economic, {} voting",
+            path.economic, path.voting
+        );
+    }
+    if let Some(note) = &finding.note {
+        let _ = writeln!(help, "note: {note}");
+    }
+    if let Some(policy) = report.policy(&finding.policy)
+        && !policy.remediation.trim().is_empty()
+    {
+        let _ = write!(help, "fix: {}", policy.remediation.trim());
+    }
+    problem.with_help(help.trim_end().to_string())
+}
+
+fn summary_table(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "vrisk: {} ({}) as of {}: {} polic{} × {} vendor relationship{}",
+        report.org,
+        report.org_name,
+        report.as_of,
+        report.summary.policies,
+        if report.summary.policies == 1 { "y" } else { "ies" },
+        report.summary.vendors,
+        if report.summary.vendors == 1 { "" } else { "s" },
+    );
+    let width = report
+        .policies
+        .iter()
+        .map(|p| p.id.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+        "policy", "severity", "fail", "indeterminate", "waived", "pass"
+    );
+    for policy in &report.policies {
+        let count = |o: Outcome| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.policy == policy.id && f.outcome == o)
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+            policy.id,
+            policy.severity.to_string(),
+            count(Outcome::Fail),
+            count(Outcome::Indeterminate),
+            count(Outcome::Waived),
+            count(Outcome::Pass),
+        );
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+        "total", "", s.fail, s.indeterminate, s.waived, s.pass
+    );
+    out
+}

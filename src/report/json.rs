@@ -1,0 +1,42 @@
+//! The JSON report: stable field names (`version: 1`), findings that are not passes, every
+//! position resolved to file, line and column.
+
+use serde_json::{Value, json};
+
+use super::{Outcome, Report};
+
+pub fn render(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+pub fn to_value(report: &Report) -> Value {
+    let findings: Vec<Value> = report
+        .non_passing()
+        .map(|f| serde_json::to_value(f).unwrap_or(Value::Null))
+        .collect();
+    let passes: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Pass)
+        .map(|f| {
+            let mut pass = json!({"policy": f.policy, "vendor": f.vendor});
+            if let Some(note) = &f.note {
+                pass["note"] = note.clone().into();
+            }
+            pass
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "org": report.org,
+        "org_name": report.org_name,
+        "as_of": report.as_of.to_string(),
+        "summary": report.summary,
+        "policies": report.policies,
+        "findings": findings,
+        "passes": passes,
+        "warnings": report.warnings,
+    })
+}

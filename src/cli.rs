@@ -144,7 +144,9 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
         None => (text, None),
     };
     let format = FormatName::from_str(name, true).map_err(|_| {
-        format!("unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown")
+        format!(
+            "unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown"
+        )
     })?;
     Ok(ReportTarget { format, path })
 }

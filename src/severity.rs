@@ -49,6 +49,8 @@ impl FromStr for Severity {
         Severity::ALL
             .into_iter()
             .find(|s| s.name() == text)
-            .ok_or_else(|| format!("`{text}` is not a severity (critical, high, medium, low, info)"))
+            .ok_or_else(|| {
+                format!("`{text}` is not a severity (critical, high, medium, low, info)")
+            })
     }
 }

@@ -15,7 +15,10 @@ pub fn render(report: &Report, exit: Exit) -> String {
     let mut out = String::new();
     title(&mut out, report, exit);
     summary_table(&mut out, report);
-    let findings: Vec<&Finding> = report.non_passing().collect();
+    // Failures first, most severe first: the reader of a summary wants what blocks the merge.
+    // The sort is stable, so ties keep the report's (policy, vendor) order.
+    let mut findings: Vec<&Finding> = report.non_passing().collect();
+    findings.sort_by_key(|f| (f.outcome, std::cmp::Reverse(f.severity)));
     if !findings.is_empty() {
         out.push_str("\n## Findings\n");
         for finding in findings {
@@ -49,27 +52,26 @@ fn title(out: &mut String, report: &Report, exit: Exit) {
         report.as_of
     );
     let blocking = gate::blocking(report).count();
-    let rule = match report.gate.fail_on {
+    let g = &report.gate;
+    let rule = match g.fail_on {
         None => "`--fail-on never`: no finding fails the run".to_string(),
         Some(severity) => format!(
-            "{} finding{} at or above **{severity}** fail{} the run",
-            if report.gate.fail_on_indeterminate {
-                "failed and indeterminate"
+            "{} at severity **{severity}** or above fail the run{}",
+            if g.fail_on_indeterminate {
+                "failures and indeterminate results"
             } else {
-                "failed"
+                "failures"
             },
-            if report.gate.new_only {
-                "s new since the baseline"
+            if g.new_only {
+                ", counting only findings new since the baseline"
             } else {
-                "s"
+                ""
             },
-            if blocking == 1 { "s" } else { "" },
         ),
     };
     let _ = writeln!(
         out,
-        "{} blocking finding{} ({rule}).",
-        blocking,
+        "**{blocking} blocking finding{}**: {rule}.",
         if blocking == 1 { "" } else { "s" }
     );
     if report.has_baseline() {
@@ -282,10 +284,11 @@ pub fn escape(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(flat.len());
     for (i, c) in flat.chars().enumerate() {
+        // `>` and the list markers only mean something at the start of a line.
         let special = matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&'
-        ) || (i == 0 && matches!(c, '-' | '+' | '='));
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '#' | '~' | '&'
+        ) || (i == 0 && matches!(c, '-' | '+' | '=' | '>'));
         if special {
             out.push('\\');
         }
@@ -313,7 +316,8 @@ mod tests {
 
     #[test]
     fn markdown_escapes_what_would_render() {
-        assert_eq!(escape("a|b <i> *x* _y_"), "a\\|b \\<i\\> \\*x\\* \\_y\\_");
+        assert_eq!(escape("a|b <i> *x* _y_"), "a\\|b \\<i> \\*x\\* \\_y\\_");
+        assert_eq!(escape("> quote, a >= b"), "\\> quote, a >= b");
         assert_eq!(escape("- not a list"), "\\- not a list");
         assert_eq!(escape("line\nbreak"), "line break");
         assert_eq!(escape("49% of A-B"), "49% of A-B");

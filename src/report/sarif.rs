@@ -20,7 +20,9 @@ use serde_json::{Map, Value, json};
 use crate::exit::Exit;
 use crate::severity::Severity;
 
-use super::{BaselineState, Finding, Location, Outcome, PolicyInfo, Report, detail_lines};
+use super::{
+    BaselineState, Finding, Location, Outcome, PolicyInfo, Position, Report, detail_lines,
+};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -166,8 +168,18 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
     r.insert("message".into(), json!({"text": message(finding)}));
 
     let primary = finding.primary_location();
-    if let Some(location) = primary {
-        r.insert("locations".into(), json!([location_value(location, None)]));
+    let location = match primary {
+        Some(location) => Some(location_value(location, None)),
+        // Code-scanning services drop results without a location; the policy that produced
+        // the finding is the next best place to point at.
+        None => report.policy(&finding.policy).map(|p| {
+            let mut v = position_value(&p.location);
+            v["message"] = json!({"text": "the policy"});
+            v
+        }),
+    };
+    if let Some(location) = location {
+        r.insert("locations".into(), json!([location]));
     }
     let related: Vec<Value> = finding
         .locations
@@ -225,13 +237,7 @@ fn message(finding: &Finding) -> String {
 }
 
 fn location_value(location: &Location, id: Option<usize>) -> Value {
-    let p = &location.position;
-    let mut value = json!({
-        "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(&p.file)},
-            "region": {"startLine": p.line.max(1), "startColumn": p.utf16_column.max(1)},
-        },
-    });
+    let mut value = position_value(&location.position);
     if let Some(id) = id {
         value["id"] = id.into();
     }
@@ -239,6 +245,15 @@ fn location_value(location: &Location, id: Option<usize>) -> Value {
         value["message"] = json!({"text": location.label});
     }
     value
+}
+
+fn position_value(p: &Position) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": artifact_uri(&p.file)},
+            "region": {"startLine": p.line.max(1), "startColumn": p.utf16_column.max(1)},
+        },
+    })
 }
 
 pub fn level(severity: Severity) -> &'static str {

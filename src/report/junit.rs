@@ -18,7 +18,8 @@ use std::fmt::Write;
 use super::{BaselineState, Finding, Outcome, Report, detail_lines};
 
 pub fn render(report: &Report) -> String {
-    let suites: Vec<Suite> = suite_ids(report)
+    let suites: Vec<Suite> = report
+        .policy_ids()
         .into_iter()
         .map(|id| Suite::new(report, id))
         .collect();
@@ -40,17 +41,6 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</testsuites>\n");
     out
-}
-
-/// Policy ids: the report's policies in order, then any other a finding names.
-fn suite_ids(report: &Report) -> Vec<&str> {
-    let mut ids: Vec<&str> = report.policies.iter().map(|p| p.id.as_str()).collect();
-    for f in &report.findings {
-        if !ids.contains(&f.policy.as_str()) {
-            ids.push(&f.policy);
-        }
-    }
-    ids
 }
 
 struct Suite<'a> {

@@ -221,6 +221,18 @@ impl Report {
         self.policies.iter().find(|p| p.id == id)
     }
 
+    /// Policy ids: the report's policies in order, then any other policy a finding names (so a
+    /// format that groups by policy never drops a finding).
+    pub fn policy_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.policies.iter().map(|p| p.id.as_str()).collect();
+        for f in &self.findings {
+            if !ids.contains(&f.policy.as_str()) {
+                ids.push(&f.policy);
+            }
+        }
+        ids
+    }
+
     /// Whether the run was compared with a baseline: some finding carries a state, or some
     /// baseline finding is gone. (A baseline with nothing in common and nothing current leaves
     /// nothing to show either way.)

@@ -37,7 +37,7 @@ pub fn render(report: &Report, exit: Exit) -> String {
 }
 
 pub fn to_value(report: &Report, exit: Exit) -> Value {
-    let rule_ids = rule_ids(report);
+    let rule_ids = report.policy_ids();
     let rules: Vec<Value> = rule_ids
         .iter()
         .map(|id| match report.policy(id) {
@@ -90,17 +90,6 @@ fn information_uri() -> Option<&'static str> {
     [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
         .into_iter()
         .find(|u| !u.is_empty())
-}
-
-/// Rule ids: the report's policies in order, then any other policy a finding names.
-fn rule_ids(report: &Report) -> Vec<&str> {
-    let mut ids: Vec<&str> = report.policies.iter().map(|p| p.id.as_str()).collect();
-    for f in &report.findings {
-        if !ids.contains(&f.policy.as_str()) {
-            ids.push(&f.policy);
-        }
-    }
-    ids
 }
 
 fn rule(policy: &PolicyInfo) -> Value {

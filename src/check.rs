@@ -11,8 +11,7 @@ use crate::date::Date;
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::engine::{self, Evaluation};
 use crate::exit::Exit;
-use crate::report::{self, Outcome, Report};
-use crate::severity::Severity;
+use crate::report::{self, gate::Gate};
 use crate::source::SourceMap;
 
 pub fn run(args: CheckArgs) -> Exit {
@@ -64,7 +63,15 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     };
     let as_of = args.as_of.unwrap_or_else(Date::today);
-    let report = engine::evaluate(&Evaluation {
+    let baseline = match args.baseline.as_deref().map(read_baseline) {
+        None => None,
+        Some(Ok(b)) => Some(b),
+        Some(Err(problem)) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let mut report = engine::evaluate(&Evaluation {
         registry: &registry,
         policies: &policies,
         sources: &sources,
@@ -87,11 +94,27 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let exit = exit_code(&report, fail_on, fail_on_indeterminate);
+    report.gate = Gate::from_flags(Some(fail_on), fail_on_indeterminate, args.new_only);
+    if let Some(baseline) = &baseline {
+        report::baseline::compare(&mut report, baseline);
+    }
+    let exit = report::gate::exit_code(&report);
     let style = report::human::Style {
         color: terminal.stdout_color,
         width: terminal.width,
     };
+    // In GitHub Actions, the annotations come with a summary on the run's page.
+    if targets.iter().any(|t| t.format == FormatName::Github)
+        && let Err(e) =
+            report::github::append_step_summary(&report::markdown::render(&report, exit))
+    {
+        let problem = Problem::new(
+            "output::step-summary",
+            format!("cannot append to GITHUB_STEP_SUMMARY: {e}"),
+        );
+        terminal.report_problems(&[problem], &sources);
+        return Exit::Invalid;
+    }
     for target in &targets {
         let text = report::render(target.format, &report, &sources, &style, exit);
         match &target.path {
@@ -210,26 +233,13 @@ fn targets(flags: &[ReportTarget], config: &Config) -> Result<Vec<ReportTarget>,
         .collect()
 }
 
-/// Whether a severity is at or above the failing threshold.
-pub fn at_or_above(severity: Severity, fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::Never => return false,
-        FailOn::Info => Severity::Info,
-        FailOn::Low => Severity::Low,
-        FailOn::Medium => Severity::Medium,
-        FailOn::High => Severity::High,
-        FailOn::Critical => Severity::Critical,
-    };
-    severity >= threshold
-}
-
-pub fn exit_code(report: &Report, fail_on: FailOn, fail_on_indeterminate: bool) -> Exit {
-    let failing = report.findings.iter().any(|f| {
-        let counts = f.outcome == Outcome::Fail
-            || (fail_on_indeterminate && f.outcome == Outcome::Indeterminate);
-        counts && at_or_above(f.severity, fail_on)
-    });
-    if failing { Exit::Failed } else { Exit::Ok }
+fn read_baseline(path: &Path) -> Result<report::baseline::Baseline, Problem> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Problem::io(&display, &e))?;
+    report::baseline::load_baseline(&text).map_err(|e| {
+        Problem::new("check::bad-baseline", format!("{display}: {e}"))
+            .with_help("give a report written by `vrisk check --format json=PATH`")
+    })
 }
 
 /// Writes a report through a temporary file and a rename, so that a failed run never leaves a

@@ -110,6 +110,12 @@ pub struct CheckArgs {
     /// Configuration file. Default: ./vrisk.yaml when present.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// A previous JSON report: mark each finding new or existing and list the ones gone.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: only new findings decide the exit code.
+    #[arg(long, requires = "baseline")]
+    pub new_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]

@@ -1,8 +1,4 @@
 //! vrisk: a vendor-risk policy checker.
-//!
-//! Data flows one way: files ([`source`], [`yaml`]) -> schema validation ([`schema`]) -> typed
-//! registry ([`registry`]) -> derived facts ([`ownership`]) -> policy evaluation ([`engine`]) ->
-//! reports. Each stage reports [`diagnostic::Problem`]s that point into the loaded files.
 
 pub mod app;
 pub mod check;

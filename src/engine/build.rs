@@ -167,6 +167,8 @@ fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
         if let Some(pct) = percent_of(&spend.amount, &revenue.amount) {
             let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
             sources.extend(revenue.source.iter().map(|s| s.id.clone()));
+            sources.sort();
+            sources.dedup();
             return Fact::new(
                 FactValue::Percent(Interval::exact(pct)),
                 Origin {

@@ -167,6 +167,8 @@ pub fn evaluate(input: &Evaluation) -> Report {
         findings,
         summary,
         warnings,
+        gone: Vec::new(),
+        gate: crate::report::gate::Gate::default(),
     }
 }
 
@@ -262,6 +264,7 @@ fn finding(
         paths,
         locations,
         fingerprint: format!("{}/{}/{}", policy.id, rel.customer.id, rel.vendor.id),
+        baseline: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::diagnostic::{Level, Problem, render_diagnostic};
 use crate::source::SourceMap;
 
-use super::{Finding, Outcome, Report};
+use super::{BaselineState, Finding, Outcome, Report, path_route};
 
 pub struct Style {
     pub color: bool,
@@ -30,6 +30,13 @@ pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
     if !report.warnings.is_empty() {
         out.push('\n');
     }
+    if !report.gone.is_empty() {
+        out.push_str("resolved since baseline:\n");
+        for g in &report.gone {
+            let _ = writeln!(out, "  {} {} ({})", g.outcome, g.policy, g.vendor);
+        }
+        out.push('\n');
+    }
     out.push_str(&summary_table(report));
     out
 }
@@ -46,10 +53,15 @@ fn problem_of(report: &Report, finding: &Finding) -> Problem {
         Outcome::Waived => "waived",
         Outcome::Pass => "pass",
     };
+    // The baseline tag goes first so that new findings stand out in a long list.
+    let tag = match finding.baseline {
+        Some(BaselineState::New) => "[new] ",
+        Some(BaselineState::Existing) | None => "",
+    };
     let mut problem = Problem::new(
         code,
         format!(
-            "[{}] {} ({}): {}",
+            "{tag}[{}] {} ({}): {}",
             finding.severity, finding.policy, finding.vendor, finding.message
         ),
     );
@@ -77,18 +89,12 @@ fn problem_of(report: &Report, finding: &Finding) -> Problem {
         help.push('\n');
     }
     for path in &finding.paths {
-        let mut route = String::new();
-        for (i, name) in path.names.iter().enumerate() {
-            if i > 0 {
-                let link = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
-                let _ = write!(route, " ─{link}→ ");
-            }
-            route.push_str(name);
-        }
         let _ = writeln!(
             help,
-            "path: {route} = {} economic, {} voting",
-            path.economic, path.voting
+            "path: {} = {} economic, {} voting",
+            path_route(path),
+            path.economic,
+            path.voting
         );
     }
     if let Some(note) = &finding.note {

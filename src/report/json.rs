@@ -1,5 +1,6 @@
 //! The JSON report: stable field names (`version: 1`), findings that are not passes, every
-//! position resolved to file, line and column.
+//! position resolved to file, line and column. A run with `--baseline` adds `baseline` to each
+//! finding and a `gone` list; `vrisk check --baseline` reads this format back.
 
 use serde_json::{Value, json};
 
@@ -28,7 +29,7 @@ pub fn to_value(report: &Report) -> Value {
             pass
         })
         .collect();
-    json!({
+    let mut value = json!({
         "version": 1,
         "org": report.org,
         "org_name": report.org_name,
@@ -38,5 +39,11 @@ pub fn to_value(report: &Report) -> Value {
         "findings": findings,
         "passes": passes,
         "warnings": report.warnings,
-    })
+    });
+    // Only runs compared with a baseline say what went away; each finding then also carries
+    // `baseline: new | existing`.
+    if report.has_baseline() {
+        value["gone"] = serde_json::to_value(&report.gone).unwrap_or(Value::Null);
+    }
+    value
 }

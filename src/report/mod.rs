@@ -4,16 +4,27 @@
 //! built, so formatters never look at files. The human formatter also gets the source map, to
 //! print snippets.
 
+pub mod baseline;
+pub mod gate;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::cli::FormatName;
 use crate::date::Date;
+use crate::exit::Exit;
 use crate::severity::Severity;
 use crate::source::{Loc, SourceMap};
+
+pub use baseline::{Baseline, BaselineState, GoneFinding};
+pub use gate::Gate;
 
 /// What one policy says about one vendor relationship.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -154,6 +165,9 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// Stable across runs and unrelated edits: policy, customer and vendor ids.
     pub fingerprint: String,
+    /// Whether the finding was already in the baseline report (`--baseline`); None without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -191,6 +205,10 @@ pub struct Report {
     pub summary: Summary,
     /// Warnings about the inputs (data inconsistencies, policies that matched nothing).
     pub warnings: Vec<String>,
+    /// Findings of the baseline report that this run no longer has (`--baseline`).
+    pub gone: Vec<GoneFinding>,
+    /// The rules the exit code follows, so that formats can tell which findings block the run.
+    pub gate: Gate,
 }
 
 impl Report {
@@ -202,23 +220,104 @@ impl Report {
     pub fn policy(&self, id: &str) -> Option<&PolicyInfo> {
         self.policies.iter().find(|p| p.id == id)
     }
+
+    /// Policy ids: the report's policies in order, then any other policy a finding names (so a
+    /// format that groups by policy never drops a finding).
+    pub fn policy_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.policies.iter().map(|p| p.id.as_str()).collect();
+        for f in &self.findings {
+            if !ids.contains(&f.policy.as_str()) {
+                ids.push(&f.policy);
+            }
+        }
+        ids
+    }
+
+    /// Whether the run was compared with a baseline: some finding carries a state, or some
+    /// baseline finding is gone. (A baseline with nothing in common and nothing current leaves
+    /// nothing to show either way.)
+    pub fn has_baseline(&self) -> bool {
+        !self.gone.is_empty() || self.findings.iter().any(|f| f.baseline.is_some())
+    }
 }
 
-/// Renders the report in one format. `exit` is the run's exit code (SARIF records it).
+impl Finding {
+    /// The first registry location, where CI annotations point; else the first location.
+    pub fn primary_location(&self) -> Option<&Location> {
+        self.locations
+            .iter()
+            .find(|l| l.role == "registry")
+            .or_else(|| self.locations.first())
+    }
+
+    /// The policy location, if the finding has one.
+    pub fn policy_location(&self) -> Option<&Location> {
+        self.locations.iter().find(|l| l.role == "policy")
+    }
+
+    /// Whether the finding is new since the baseline report.
+    pub fn is_new(&self) -> bool {
+        self.baseline == Some(BaselineState::New)
+    }
+}
+
+/// Renders the report in one format. `exit` is the run's exit code: SARIF records it and the
+/// Markdown title states the verdict it stands for.
 pub fn render(
-    format: crate::cli::FormatName,
+    format: FormatName,
     report: &Report,
     sources: &SourceMap,
     style: &human::Style,
-    exit: crate::exit::Exit,
+    exit: Exit,
 ) -> String {
-    use crate::cli::FormatName;
-    let _ = exit;
     match format {
         FormatName::Human => human::render(report, sources, style),
         FormatName::Json => json::render(report),
-        FormatName::Sarif | FormatName::Junit | FormatName::Github | FormatName::Markdown => {
-            json::render(report)
-        }
+        FormatName::Sarif => sarif::render(report, exit),
+        FormatName::Junit => junit::render(report),
+        FormatName::Github => github::render(report),
+        FormatName::Markdown => markdown::render(report, exit),
     }
 }
+
+/// Text shared by the formats that print one finding as plain lines: the evidence, the
+/// ownership paths and the note, one item a line.
+pub fn detail_lines(finding: &Finding) -> Vec<String> {
+    let mut lines = Vec::new();
+    for e in &finding.evidence {
+        let mut line = format!("evidence: {}", e.text);
+        if !e.sources.is_empty() {
+            let ids: Vec<&str> = e.sources.iter().map(|s| s.id.as_str()).collect();
+            line.push_str(&format!(" [source: {}]", ids.join(", ")));
+        }
+        lines.push(line);
+    }
+    for path in &finding.paths {
+        lines.push(format!(
+            "path: {} = {} economic, {} voting",
+            path_route(path),
+            path.economic,
+            path.voting
+        ));
+    }
+    if let Some(note) = &finding.note {
+        lines.push(format!("note: {note}"));
+    }
+    lines
+}
+
+/// `Meta ─49%→ Scale AI`: the names along a path with the share at each link.
+pub fn path_route(path: &PathEvidence) -> String {
+    let mut route = String::new();
+    for (i, name) in path.names.iter().enumerate() {
+        if i > 0 {
+            let link = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
+            route.push_str(&format!(" ─{link}→ "));
+        }
+        route.push_str(name);
+    }
+    route
+}
+
+#[cfg(test)]
+mod sample;

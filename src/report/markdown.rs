@@ -1,0 +1,341 @@
+//! Markdown, for pull-request comments and the GitHub Actions job summary: the verdict, a table
+//! of outcomes per policy, then each finding that is not a pass with its evidence, locations
+//! and a Mermaid diagram of the ownership paths behind it.
+//!
+//! Every piece of registry or policy text is escaped, for Markdown in prose and for Mermaid in
+//! diagrams: an organisation called `A|B <Holdings>` must not break the table or the chart.
+
+use std::fmt::Write;
+
+use crate::exit::Exit;
+
+use super::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
+
+pub fn render(report: &Report, exit: Exit) -> String {
+    let mut out = String::new();
+    title(&mut out, report, exit);
+    summary_table(&mut out, report);
+    // Failures first, most severe first: the reader of a summary wants what blocks the merge.
+    // The sort is stable, so ties keep the report's (policy, vendor) order.
+    let mut findings: Vec<&Finding> = report.non_passing().collect();
+    findings.sort_by_key(|f| (f.outcome, std::cmp::Reverse(f.severity)));
+    if !findings.is_empty() {
+        out.push_str("\n## Findings\n");
+        for finding in findings {
+            finding_section(&mut out, report, finding);
+        }
+    }
+    if report.has_baseline() {
+        resolved(&mut out, report);
+    }
+    if !report.warnings.is_empty() {
+        out.push_str("\n## Warnings\n\n");
+        for w in &report.warnings {
+            let _ = writeln!(out, "- {}", escape(w));
+        }
+    }
+    out
+}
+
+fn title(out: &mut String, report: &Report, exit: Exit) {
+    let verdict = match exit {
+        Exit::Ok => "✅ passed",
+        Exit::Failed => "❌ failed",
+        Exit::Invalid => "⛔ invalid input",
+        Exit::Internal => "⛔ internal error",
+    };
+    let _ = writeln!(
+        out,
+        "# vrisk: {} ({}) as of {}: {verdict}\n",
+        escape(&report.org_name),
+        code(&report.org),
+        report.as_of
+    );
+    let blocking = gate::blocking(report).count();
+    let g = &report.gate;
+    let rule = match g.fail_on {
+        None => "`--fail-on never`: no finding fails the run".to_string(),
+        Some(severity) => format!(
+            "{} at severity **{severity}** or above fail the run{}",
+            if g.fail_on_indeterminate {
+                "failures and indeterminate results"
+            } else {
+                "failures"
+            },
+            if g.new_only {
+                ", counting only findings new since the baseline"
+            } else {
+                ""
+            },
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "**{blocking} blocking finding{}**: {rule}.",
+        if blocking == 1 { "" } else { "s" }
+    );
+    if report.has_baseline() {
+        let count = |state| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.baseline == Some(state))
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "\nAgainst the baseline: {} new, {} existing, {} resolved.",
+            count(BaselineState::New),
+            count(BaselineState::Existing),
+            report.gone.len()
+        );
+    }
+}
+
+fn summary_table(out: &mut String, report: &Report) {
+    out.push_str("\n| Policy | Severity | Fail | Indeterminate | Waived | Pass |\n");
+    out.push_str("|---|---|--:|--:|--:|--:|\n");
+    for policy in &report.policies {
+        let count = |o: Outcome| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.policy == policy.id && f.outcome == o)
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&policy.id),
+            policy.severity,
+            count(Outcome::Fail),
+            count(Outcome::Indeterminate),
+            count(Outcome::Waived),
+            count(Outcome::Pass),
+        );
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "| **Total** | | {} | {} | {} | {} |",
+        s.fail, s.indeterminate, s.waived, s.pass
+    );
+}
+
+fn finding_section(out: &mut String, report: &Report, f: &Finding) {
+    let marker = match f.outcome {
+        Outcome::Fail => "❌",
+        Outcome::Indeterminate => "❔",
+        Outcome::Waived => "💤",
+        Outcome::Pass => "✅",
+    };
+    let mut tags = Vec::new();
+    if let Some(state) = f.baseline {
+        tags.push(match state {
+            BaselineState::New => "🆕 new",
+            BaselineState::Existing => "existing",
+        });
+    }
+    if report.gate.blocks(f) {
+        tags.push("blocking");
+    }
+    let _ = write!(
+        out,
+        "\n### {marker} {}: {} / {} ({})",
+        f.outcome,
+        escape(&f.policy),
+        escape(&f.vendor_name),
+        f.severity
+    );
+    for tag in tags {
+        let _ = write!(out, " `{tag}`");
+    }
+    let _ = writeln!(out, "\n\n{}", escape(&f.message));
+    if let Some(note) = &f.note {
+        let _ = writeln!(out, "\n*Note:* {}", escape(note));
+    }
+
+    if !f.evidence.is_empty() {
+        out.push_str("\n**Evidence**\n\n");
+        for e in &f.evidence {
+            let _ = write!(out, "- {}", escape(&e.text));
+            if let Some(at) = &e.location {
+                let _ = write!(out, " at {}", code(&at.to_string()));
+            }
+            if !e.sources.is_empty() {
+                let ids: Vec<String> = e.sources.iter().map(|s| code(&s.id)).collect();
+                let _ = write!(out, " (source: {})", ids.join(", "));
+            }
+            out.push('\n');
+        }
+    }
+
+    if !f.locations.is_empty() {
+        out.push_str("\n**Locations**\n\n");
+        for l in &f.locations {
+            let _ = write!(out, "- {} ({})", code(&l.position.to_string()), l.role);
+            if !l.label.is_empty() {
+                let _ = write!(out, ": {}", escape(&l.label));
+            }
+            out.push('\n');
+        }
+    }
+
+    if !f.paths.is_empty() {
+        out.push_str("\n**Ownership**\n\n");
+        for p in &f.paths {
+            let _ = writeln!(
+                out,
+                "- {}: {} economic, {} voting",
+                escape(&super::path_route(p)),
+                escape(&p.economic),
+                escape(&p.voting)
+            );
+        }
+        out.push('\n');
+        out.push_str(&mermaid(&f.paths));
+    }
+
+    if f.outcome != Outcome::Waived
+        && let Some(policy) = report.policy(&f.policy)
+        && !policy.remediation.trim().is_empty()
+    {
+        let _ = writeln!(out, "\n*Fix:* {}", escape(&policy.remediation));
+    }
+}
+
+fn resolved(out: &mut String, report: &Report) {
+    out.push_str("\n## Resolved since baseline\n\n");
+    if report.gone.is_empty() {
+        out.push_str("Nothing: every finding of the baseline is still there.\n");
+    }
+    for g in &report.gone {
+        let _ = writeln!(
+            out,
+            "- {}: {} / {}",
+            g.outcome,
+            escape(&g.policy),
+            escape(&g.vendor)
+        );
+    }
+}
+
+/// A flowchart of the paths: one node per organisation (shared between paths), one edge per
+/// link labelled with its share. Node ids are generated (`n0`, `n1`, ...) in order of first
+/// appearance, so organisation ids never need to be valid Mermaid ids.
+pub fn mermaid(paths: &[PathEvidence]) -> String {
+    let mut nodes: Vec<(&str, &str)> = Vec::new();
+    let mut edges: Vec<(usize, usize, &str)> = Vec::new();
+    for path in paths {
+        let mut previous = None;
+        for (i, id) in path.via.iter().enumerate() {
+            let name = path.names.get(i).map(String::as_str).unwrap_or(id);
+            let current = match nodes.iter().position(|(known, _)| *known == id) {
+                Some(n) => n,
+                None => {
+                    nodes.push((id, name));
+                    nodes.len() - 1
+                }
+            };
+            if let Some(from) = previous {
+                let label = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
+                if !edges.contains(&(from, current, label)) {
+                    edges.push((from, current, label));
+                }
+            }
+            previous = Some(current);
+        }
+    }
+    let mut out = String::from("```mermaid\nflowchart LR\n");
+    for (i, (_, name)) in nodes.iter().enumerate() {
+        let _ = writeln!(out, "  n{i}[\"{}\"]", mermaid_text(name));
+    }
+    for (from, to, label) in edges {
+        let _ = writeln!(out, "  n{from} -->|\"{}\"| n{to}", mermaid_text(label));
+    }
+    out.push_str("```\n");
+    out
+}
+
+/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the
+/// characters that would end the label (`"`, `|`), start an entity (`#`), or be taken as HTML or
+/// a Markdown string (`<`, `>`, `&`, a backtick) are written as entity codes.
+pub fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '|' => out.push_str("#124;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text in Markdown prose or a table cell: line breaks become spaces (a finding is one
+/// paragraph), and characters that Markdown or HTML would interpret are backslash-escaped.
+pub fn escape(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(flat.len());
+    for (i, c) in flat.chars().enumerate() {
+        // `>` and the list markers only mean something at the start of a line.
+        let special = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '#' | '~' | '&'
+        ) || (i == 0 && matches!(c, '-' | '+' | '=' | '>'));
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An inline code span that survives backticks in its text (CommonMark: a longer fence).
+pub fn code(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_what_would_render() {
+        assert_eq!(escape("a|b <i> *x* _y_"), "a\\|b \\<i> \\*x\\* \\_y\\_");
+        assert_eq!(escape("> quote, a >= b"), "\\> quote, a >= b");
+        assert_eq!(escape("- not a list"), "\\- not a list");
+        assert_eq!(escape("line\nbreak"), "line break");
+        assert_eq!(escape("49% of A-B"), "49% of A-B");
+        assert_eq!(escape("[link](x)"), "\\[link\\](x)");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks() {
+        assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn mermaid_labels_use_entity_codes() {
+        assert_eq!(
+            mermaid_text("A \"B\" | #1 <C> & `D`"),
+            "A #quot;B#quot; #124; #35;1 #lt;C#gt; #amp; #96;D#96;"
+        );
+    }
+}

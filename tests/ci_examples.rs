@@ -1,0 +1,58 @@
+//! The CI examples that docs/ci.md points users at must stay valid YAML, and must keep running
+//! the formats the docs describe.
+
+use serde_json::Value;
+
+fn load(path: &str) -> Value {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"))
+}
+
+#[test]
+fn github_workflow_runs_every_format_and_uploads_sarif() {
+    let workflow = load("docs/examples/github-workflow.yml");
+    let steps = workflow["jobs"]["vrisk"]["steps"]
+        .as_array()
+        .expect("a list of steps");
+    let run: String = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for format in [
+        "--format human",
+        "--format sarif=vrisk.sarif",
+        "--format junit=junit.xml",
+        "--format markdown=summary.md",
+        "--format github",
+    ] {
+        assert!(run.contains(format), "missing `{format}` in {run}");
+    }
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.iter()
+            .any(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+    );
+    assert_eq!(workflow["permissions"]["security-events"], "write");
+}
+
+#[test]
+fn gitlab_job_reports_junit() {
+    let ci = load("docs/examples/gitlab-ci.yml");
+    assert_eq!(ci["vrisk"]["artifacts"]["reports"]["junit"], "junit.xml");
+    assert_eq!(ci["vrisk"]["artifacts"]["when"], "always");
+}
+
+#[test]
+fn pre_commit_hooks_are_complete() {
+    let hooks = load(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_array().expect("a list of hooks");
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["vrisk-validate", "vrisk-check"]);
+    for hook in hooks {
+        for key in ["name", "entry", "language"] {
+            assert!(hook[key].is_string(), "{key} missing in {hook}");
+        }
+    }
+}

@@ -1,0 +1,763 @@
+//! Every report format rendered from one hand-built Report: a critical failure behind a 2-link
+//! ownership path (its registry line has an emoji before the column, so UTF-16 and character
+//! columns differ), an indeterminate, a waived finding and passes.
+
+use roxmltree::Document;
+use serde_json::Value;
+use vrisk::cli::FormatName;
+use vrisk::date::Date;
+use vrisk::exit::Exit;
+use vrisk::report::baseline::{compare, load_baseline};
+use vrisk::report::human::Style;
+use vrisk::report::{
+    BaselineState, Evidence, Finding, Gate, Location, Outcome, PathEvidence, PolicyInfo, Position,
+    Report, SourceRef, Summary, gate, github, json, junit, markdown, render, sarif,
+};
+use vrisk::severity::Severity;
+use vrisk::source::{Loc, SourceFile, SourceMap, Span};
+
+const REGISTRY: &str = "\
+stakes:
+  - {note: \"🦄 deal\", owner: meta-holdings, owned: scale-ai, economic: 49, voting: 0}
+  - {owner: meta, owned: meta-holdings, economic: 100}
+";
+
+const POLICY: &str = "\
+id: no-competitor-owned-data-vendor
+when:
+  all:
+    - owner.economic >= 20%
+";
+
+const FIXED_POLICIES: [(&str, &str, Severity); 3] = [
+    (
+        "attested-security-review",
+        "Vendors with data access have a current security review",
+        Severity::Low,
+    ),
+    (
+        "no-competitor-owned-data-vendor",
+        "No data vendor in which a major competitor holds 20% or more",
+        Severity::Critical,
+    ),
+    (
+        "vendor-data-residency",
+        "Vendor data stays in approved jurisdictions",
+        Severity::Medium,
+    ),
+];
+
+struct Fixture {
+    sources: SourceMap,
+    report: Report,
+}
+
+fn loc_of(sources: &SourceMap, file: vrisk::source::FileId, needle: &str) -> Loc {
+    let text = &sources.get(file).text;
+    let offset = text.find(needle).unwrap_or(0);
+    Loc {
+        file,
+        span: Span::new(offset, needle.len()),
+    }
+}
+
+fn location(sources: &SourceMap, loc: Loc, role: &'static str, label: &str) -> Location {
+    Location {
+        position: Position::resolve(sources, loc),
+        role,
+        label: label.to_string(),
+    }
+}
+
+fn finding(policy: &str, vendor: &str, severity: Severity, outcome: Outcome) -> Finding {
+    Finding {
+        policy: policy.to_string(),
+        vendor: vendor.to_string(),
+        vendor_name: match vendor {
+            "scale-ai" => "Scale AI".to_string(),
+            _ => "Labelbox".to_string(),
+        },
+        severity,
+        outcome,
+        message: String::new(),
+        note: None,
+        evidence: Vec::new(),
+        paths: Vec::new(),
+        locations: Vec::new(),
+        fingerprint: format!("{policy}:alphabet:{vendor}"),
+        baseline: None,
+    }
+}
+
+fn fixture() -> Fixture {
+    let mut sources = SourceMap::new();
+    let reg = sources.add(SourceFile::new("registry/ownership.yaml", None, REGISTRY));
+    let pol = sources.add(SourceFile::new(
+        "policies/no-competitor-owned-data-vendor.yaml",
+        None,
+        POLICY,
+    ));
+    let stake = loc_of(&sources, reg, "owner: meta-holdings");
+    let condition = loc_of(&sources, pol, "owner.economic >= 20%");
+
+    let policies = FIXED_POLICIES
+        .iter()
+        .map(|(id, title, severity)| PolicyInfo {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity: *severity,
+            description: format!("{title}."),
+            rationale: "A competitor-owned vendor that sees your data can learn your roadmap."
+                .to_string(),
+            remediation: "Plan an exit from the vendor or get a waiver.".to_string(),
+            references: vec!["https://example.org/policy-notes".to_string()],
+            location: Position::resolve(
+                &sources,
+                Loc {
+                    file: pol,
+                    span: Span::new(0, 2),
+                },
+            ),
+            evaluated: 2,
+        })
+        .collect();
+
+    let mut fail = finding(
+        "no-competitor-owned-data-vendor",
+        "scale-ai",
+        Severity::Critical,
+        Outcome::Fail,
+    );
+    fail.message = "Meta (a competitor) holds 49% of Scale AI, over the 20% limit".to_string();
+    fail.evidence = vec![Evidence {
+        text: "owner.economic >= 20%: 49% (true)".to_string(),
+        fact: "owner.economic".to_string(),
+        value: "49%".to_string(),
+        op: ">=".to_string(),
+        operand: "20%".to_string(),
+        result: "true".to_string(),
+        bindings: Vec::new(),
+        location: Some(Position::resolve(&sources, stake)),
+        sources: vec![SourceRef {
+            id: "reuters-2025-06-13".to_string(),
+            title: Some("Meta to take 49% stake in Scale AI".to_string()),
+            url: None,
+            secondary: false,
+        }],
+    }];
+    fail.paths = vec![PathEvidence {
+        owner: "meta".to_string(),
+        owner_name: "Meta Platforms".to_string(),
+        via: vec![
+            "meta".to_string(),
+            "meta-holdings".to_string(),
+            "scale-ai".to_string(),
+        ],
+        names: vec![
+            "Meta Platforms".to_string(),
+            "Meta \"Holdings\" #2 | <LLC> & Co".to_string(),
+            "Scale AI".to_string(),
+        ],
+        links: vec!["100%".to_string(), "49%".to_string()],
+        economic: "49%".to_string(),
+        voting: "0%".to_string(),
+        sources: vec!["reuters-2025-06-13".to_string()],
+    }];
+    fail.locations = vec![
+        location(&sources, stake, "registry", "Meta's 49% stake"),
+        location(&sources, condition, "policy", "the 20% threshold"),
+    ];
+
+    let mut indeterminate = finding(
+        "vendor-data-residency",
+        "scale-ai",
+        Severity::Medium,
+        Outcome::Indeterminate,
+    );
+    indeterminate.message = "where Scale AI keeps labelled data is not known".to_string();
+    indeterminate.note = Some("counts as indeterminate: the registry has no data location".into());
+    indeterminate.locations = vec![location(&sources, stake, "registry", "the vendor")];
+
+    let mut waived = finding(
+        "attested-security-review",
+        "scale-ai",
+        Severity::Low,
+        Outcome::Waived,
+    );
+    waived.message = "the last security review is older than a year".to_string();
+    waived.note = Some("waiver W-7: review booked for Q3, approved by the CISO".to_string());
+
+    let findings = vec![
+        finding(
+            "attested-security-review",
+            "labelbox",
+            Severity::Low,
+            Outcome::Pass,
+        ),
+        waived,
+        finding(
+            "no-competitor-owned-data-vendor",
+            "labelbox",
+            Severity::Critical,
+            Outcome::Pass,
+        ),
+        fail,
+        finding(
+            "vendor-data-residency",
+            "labelbox",
+            Severity::Medium,
+            Outcome::Pass,
+        ),
+        indeterminate,
+    ];
+    let report = Report {
+        org: "alphabet".to_string(),
+        org_name: "Alphabet".to_string(),
+        as_of: Date::parse("2025-06-20").expect("a date"),
+        policies,
+        findings,
+        summary: Summary {
+            policies: 3,
+            vendors: 2,
+            fail: 1,
+            indeterminate: 1,
+            pass: 3,
+            waived: 1,
+        },
+        warnings: vec!["vendor `labelbox` has no data-sharing record".to_string()],
+        gone: Vec::new(),
+        gate: Gate::default(),
+    };
+    Fixture { sources, report }
+}
+
+fn failing(report: &Report) -> &Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.outcome == Outcome::Fail)
+        .expect("the fixture has a failure")
+}
+
+/// The crate version changes with every release; snapshots should not.
+fn stable(text: &str) -> String {
+    text.replace(
+        &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"[version]\"",
+    )
+}
+
+// ---------------------------------------------------------------- SARIF
+
+fn sarif_value(report: &Report, exit: Exit) -> Value {
+    serde_json::from_str(&sarif::render(report, exit)).expect("SARIF output is JSON")
+}
+
+#[test]
+fn fixture_columns_differ_in_utf16() {
+    let f = fixture();
+    let p = &failing(&f.report).locations[0].position;
+    assert_eq!((p.line, p.column), (2, 22));
+    assert_eq!(p.utf16_column, 23, "the emoji is two UTF-16 code units");
+}
+
+/// The official schema, compiled with format checks (`uri`, `uri-reference`) on.
+fn sarif_validator() -> jsonschema::Validator {
+    // The `language` patterns in the schema have a stray `]`, which ECMAScript reads as a
+    // literal and jsonschema's check of the schema itself rejects. Escaping it keeps its
+    // meaning; vrisk never writes `language` anyway.
+    const STRAY: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    const ESCAPED: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#;
+    let text = include_str!("fixtures/sarif-schema-2.1.0.json");
+    assert!(text.contains(STRAY), "the schema fixture changed");
+    let schema: Value = serde_json::from_str(&text.replace(STRAY, ESCAPED)).expect("schema");
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let validator = sarif_validator();
+    let f = fixture();
+    let mut with_baseline = f.report.clone();
+    compare(
+        &mut with_baseline,
+        &load_baseline(&json::render(&f.report)).expect("baseline"),
+    );
+    for (report, exit) in [
+        (&f.report, Exit::Failed),
+        (&with_baseline, Exit::Ok),
+        (&f.report, Exit::Internal),
+    ] {
+        let instance = sarif_value(report, exit);
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_schema_check_catches_bad_sarif() {
+    let validator = sarif_validator();
+    let f = fixture();
+    let good = sarif_value(&f.report, Exit::Failed);
+    let broken = |pointer: &str, value: Value| {
+        let mut v = good.clone();
+        if let Some(slot) = v.pointer_mut(pointer) {
+            *slot = value;
+        }
+        validator.is_valid(&v)
+    };
+    assert!(validator.is_valid(&good));
+    assert!(!broken("/runs/0/results/1/kind", "bogus".into()));
+    assert!(!broken(
+        "/runs/0/results/1/locations/0/physicalLocation/region/startLine",
+        0.into()
+    ));
+    assert!(!broken(
+        "/runs/0/results/1/locations/0/physicalLocation/artifactLocation/uri",
+        "a b:c d".into()
+    ));
+    assert!(!broken("/runs/0/invocations/0/exitCode", "1".into()));
+}
+
+#[test]
+fn sarif_maps_rules_results_and_locations() {
+    let f = fixture();
+    let log = sarif_value(&f.report, Exit::Failed);
+    let run = &log["runs"][0];
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(run["tool"]["driver"]["name"], "vrisk");
+    assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(run["invocations"][0]["exitCode"], 1);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 3);
+    let critical = &rules[1];
+    assert_eq!(critical["id"], "no-competitor-owned-data-vendor");
+    assert_eq!(critical["name"], "NoCompetitorOwnedDataVendor");
+    assert_eq!(critical["defaultConfiguration"]["level"], "error");
+    assert_eq!(critical["properties"]["security-severity"], "9.5");
+    assert_eq!(
+        critical["properties"]["tags"],
+        serde_json::json!(["vendor-risk", "critical"])
+    );
+    assert!(
+        critical["help"]["markdown"]
+            .as_str()
+            .is_some_and(|h| h.contains("Plan an exit") && h.contains("learn your roadmap"))
+    );
+    assert_eq!(rules[2]["defaultConfiguration"]["level"], "warning");
+
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3, "passes are not results");
+    let (waived, fail, indeterminate) = (&results[0], &results[1], &results[2]);
+
+    assert_eq!(fail["ruleId"], "no-competitor-owned-data-vendor");
+    assert_eq!(fail["ruleIndex"], 1);
+    assert_eq!(
+        (&fail["kind"], &fail["level"]),
+        (&"fail".into(), &"error".into())
+    );
+    let physical = &fail["locations"][0]["physicalLocation"];
+    assert_eq!(
+        physical["artifactLocation"]["uri"],
+        "registry/ownership.yaml"
+    );
+    assert_eq!(physical["region"]["startLine"], 2);
+    assert_eq!(physical["region"]["startColumn"], 23, "UTF-16 column");
+    assert!(physical["region"].get("columnKind").is_none());
+    let related = &fail["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "policies/no-competitor-owned-data-vendor.yaml"
+    );
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 4);
+    assert_eq!(related["message"]["text"], "the 20% threshold");
+    let message = fail["message"]["text"].as_str().expect("message");
+    assert!(message.starts_with("Meta (a competitor) holds 49% of Scale AI"));
+    assert!(message.contains("evidence: owner.economic >= 20%: 49% (true)"));
+    assert!(message.contains("path: Meta Platforms ─100%→"));
+    let fingerprint = &fail["partialFingerprints"][sarif::FINGERPRINT_KEY];
+    assert_eq!(
+        fingerprint.as_str(),
+        Some(
+            sarif::stable_hash(
+                "no-competitor-owned-data-vendor",
+                "no-competitor-owned-data-vendor:alphabet:scale-ai"
+            )
+            .as_str()
+        )
+    );
+
+    assert_eq!(indeterminate["kind"], "review");
+    assert_eq!(indeterminate["level"], "none");
+    assert_eq!(waived["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        waived["suppressions"][0]["justification"],
+        "waiver W-7: review booked for Q3, approved by the CISO"
+    );
+    // The waived finding has no location of its own: it points at its policy.
+    assert_eq!(
+        waived["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "policies/no-competitor-owned-data-vendor.yaml"
+    );
+}
+
+#[test]
+fn sarif_fingerprints_survive_unrelated_edits() {
+    let f = fixture();
+    let mut moved = f.report.clone();
+    for finding in &mut moved.findings {
+        for l in &mut finding.locations {
+            l.position.line += 3;
+        }
+    }
+    let fingerprints = |r: &Report| {
+        sarif_value(r, Exit::Failed)["runs"][0]["results"]
+            .as_array()
+            .map(|rs| {
+                rs.iter()
+                    .map(|r| r["partialFingerprints"].clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(fingerprints(&f.report), fingerprints(&moved));
+}
+
+#[test]
+fn sarif_snapshot() {
+    let f = fixture();
+    let text = sarif::render(&f.report, Exit::Failed);
+    assert_eq!(
+        text,
+        sarif::render(&f.report, Exit::Failed),
+        "deterministic"
+    );
+    insta::assert_snapshot!("sarif", stable(&text));
+}
+
+// ---------------------------------------------------------------- JUnit
+
+#[test]
+fn junit_parses_and_counts() {
+    let f = fixture();
+    let xml = junit::render(&f.report);
+    let doc = Document::parse(&xml).expect("JUnit output is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let attrs = |n: roxmltree::Node| {
+        ["tests", "failures", "errors", "skipped"]
+            .map(|a| n.attribute(a).unwrap_or("-").to_string())
+    };
+    assert_eq!(attrs(root), ["6", "1", "0", "1"]);
+
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    let names: Vec<_> = suites.iter().filter_map(|s| s.attribute("name")).collect();
+    assert_eq!(
+        names,
+        [
+            "attested-security-review",
+            "no-competitor-owned-data-vendor",
+            "vendor-data-residency"
+        ]
+    );
+    assert_eq!(attrs(suites[0]), ["2", "0", "0", "1"]);
+    assert_eq!(attrs(suites[1]), ["2", "1", "0", "0"]);
+    assert_eq!(attrs(suites[2]), ["2", "0", "0", "0"]);
+
+    fn case<'a, 'i>(suite: roxmltree::Node<'a, 'i>, vendor: &str) -> roxmltree::Node<'a, 'i> {
+        suite
+            .children()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(vendor))
+            .expect("testcase")
+    }
+    let failed = case(suites[1], "scale-ai");
+    assert_eq!(
+        failed.attribute("classname"),
+        Some("no-competitor-owned-data-vendor")
+    );
+    assert_eq!(failed.attribute("file"), Some("registry/ownership.yaml"));
+    let failure = failed
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("failure element");
+    assert_eq!(failure.attribute("type"), Some("fail"));
+    assert_eq!(
+        failure.attribute("message"),
+        Some("Meta (a competitor) holds 49% of Scale AI, over the 20% limit")
+    );
+    let body = failure.text().unwrap_or("");
+    assert!(
+        body.contains("evidence: owner.economic >= 20%: 49% (true) [source: reuters-2025-06-13]")
+    );
+    assert!(body.contains("path: Meta Platforms ─100%→ Meta \"Holdings\" #2 | <LLC> & Co ─49%→"));
+    assert!(body.contains("registry: registry/ownership.yaml:2:22 Meta's 49% stake"));
+    assert!(body.contains("policy: policies/no-competitor-owned-data-vendor.yaml:4:7"));
+
+    let passed = case(suites[1], "labelbox");
+    assert_eq!(passed.children().filter(|n| n.is_element()).count(), 0);
+
+    let skipped = case(suites[0], "scale-ai")
+        .children()
+        .find(|n| n.has_tag_name("skipped"))
+        .expect("skipped element");
+    assert_eq!(
+        skipped.attribute("message"),
+        Some("waived: waiver W-7: review booked for Q3, approved by the CISO")
+    );
+
+    let unknown = case(suites[2], "scale-ai");
+    assert!(unknown.children().all(|n| !n.has_tag_name("failure")));
+    let out = unknown
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .unwrap_or("");
+    assert!(out.starts_with("indeterminate (not counted as a failure): where Scale AI"));
+}
+
+#[test]
+fn junit_counts_indeterminate_as_failure_when_the_run_does() {
+    let mut f = fixture();
+    f.report.gate.fail_on_indeterminate = true;
+    let xml = junit::render(&f.report);
+    let doc = Document::parse(&xml).expect("well-formed");
+    assert_eq!(doc.root_element().attribute("failures"), Some("2"));
+    let types: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.attribute("type"))
+        .collect();
+    assert_eq!(types, ["fail", "indeterminate"]);
+}
+
+#[test]
+fn junit_survives_hostile_text() {
+    let mut f = fixture();
+    let nasty = "<tag attr=\"x\"> & 'q' ]]> \u{1}\u{1b}[31m\r\n😀";
+    for finding in &mut f.report.findings {
+        finding.vendor = nasty.to_string();
+        finding.message = nasty.to_string();
+        finding.note = Some(nasty.to_string());
+    }
+    let xml = junit::render(&f.report);
+    let doc = Document::parse(&xml).expect("still well-formed");
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("<tag attr=\"x\"> & 'q' ]]> \u{FFFD}\u{FFFD}[31m\r\n😀")
+    );
+}
+
+#[test]
+fn junit_snapshot() {
+    let f = fixture();
+    insta::assert_snapshot!("junit", junit::render(&f.report));
+}
+
+// ---------------------------------------------------------------- GitHub
+
+#[test]
+fn github_commands_one_per_non_pass_finding() {
+    let f = fixture();
+    let text = github::render(&f.report);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[0],
+        "::notice title=vrisk waived [low] attested-security-review%3A Scale AI::\
+         the last security review is older than a year%0A\
+         note: waiver W-7: review booked for Q3, approved by the CISO"
+    );
+    assert_eq!(
+        lines[1],
+        "::error file=registry/ownership.yaml,line=2,col=22,\
+         title=vrisk fail [critical] no-competitor-owned-data-vendor%3A Scale AI::\
+         Meta (a competitor) holds 49%25 of Scale AI, over the 20%25 limit%0A\
+         evidence: owner.economic >= 20%25: 49%25 (true) [source: reuters-2025-06-13]%0A\
+         path: Meta Platforms ─100%25→ Meta \"Holdings\" #2 | <LLC> & Co ─49%25→ Scale AI \
+         = 49%25 economic, 0%25 voting"
+    );
+    assert!(lines[2].starts_with(
+        "::warning file=registry/ownership.yaml,line=2,col=22,\
+         title=vrisk indeterminate [medium] vendor-data-residency%3A Scale AI::"
+    ));
+}
+
+// ---------------------------------------------------------------- Markdown
+
+#[test]
+fn markdown_snapshot() {
+    let f = fixture();
+    let text = markdown::render(&f.report, Exit::Failed);
+    assert_eq!(
+        text,
+        markdown::render(&f.report, Exit::Failed),
+        "deterministic"
+    );
+    insta::assert_snapshot!("markdown", text);
+}
+
+#[test]
+fn markdown_escapes_names_in_the_diagram() {
+    let f = fixture();
+    let text = markdown::render(&f.report, Exit::Failed);
+    assert!(text.contains("```mermaid\nflowchart LR\n"));
+    assert!(text.contains("  n1[\"Meta #quot;Holdings#quot; #35;2 #124; #lt;LLC#gt; #amp; Co\"]"));
+    assert!(text.contains("  n0 -->|\"100%\"| n1\n  n1 -->|\"49%\"| n2\n"));
+    // In prose the same name is backslash-escaped instead.
+    assert!(text.contains("Meta \"Holdings\" \\#2 \\| \\<LLC> \\& Co ─49%→ Scale AI"));
+}
+
+// ---------------------------------------------------------------- Baseline
+
+/// The fixture compared with a baseline that had the failure, not the indeterminate one, and a
+/// finding that has since been resolved.
+fn with_baseline() -> Report {
+    let f = fixture();
+    let mut old = f.report.clone();
+    old.findings.retain(|x| x.outcome != Outcome::Indeterminate);
+    let mut resolved = finding(
+        "no-competitor-owned-data-vendor",
+        "surge-ai",
+        Severity::Critical,
+        Outcome::Fail,
+    );
+    resolved.message = "gone since".to_string();
+    old.findings.push(resolved);
+    let baseline = load_baseline(&json::render(&old)).expect("baseline");
+    let mut report = f.report;
+    compare(&mut report, &baseline);
+    report
+}
+
+#[test]
+fn baseline_marks_new_existing_and_gone() {
+    let report = with_baseline();
+    let state = |outcome| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.outcome == outcome)
+            .and_then(|f| f.baseline)
+    };
+    assert_eq!(state(Outcome::Fail), Some(BaselineState::Existing));
+    assert_eq!(state(Outcome::Waived), Some(BaselineState::Existing));
+    assert_eq!(state(Outcome::Indeterminate), Some(BaselineState::New));
+    assert_eq!(state(Outcome::Pass), None);
+    assert_eq!(report.gone.len(), 1);
+    assert_eq!(report.gone[0].vendor, "surge-ai");
+}
+
+#[test]
+fn every_format_shows_the_baseline_state() {
+    let f = fixture();
+    let report = with_baseline();
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    let out = |format| render(format, &report, &f.sources, &style, Exit::Failed);
+
+    let human = out(FormatName::Human);
+    assert!(
+        human.contains("[new] [medium] vendor-data-residency"),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "resolved since baseline:\n  fail no-competitor-owned-data-vendor (surge-ai)"
+        )
+    );
+
+    let json: Value = serde_json::from_str(&out(FormatName::Json)).expect("json");
+    let states: Vec<&str> = json["findings"]
+        .as_array()
+        .map(|fs| fs.iter().filter_map(|f| f["baseline"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(states, ["existing", "existing", "new"]);
+    assert_eq!(json["gone"][0]["vendor"], "surge-ai");
+
+    let sarif: Value = serde_json::from_str(&out(FormatName::Sarif)).expect("sarif");
+    let states: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| r["baselineState"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(states, ["unchanged", "unchanged", "new"]);
+
+    assert!(out(FormatName::Junit).contains("baseline: new"));
+    assert!(out(FormatName::Github).contains("vendor-data-residency%3A Scale AI (new)::"));
+
+    let md = out(FormatName::Markdown);
+    assert!(md.contains("Against the baseline: 1 new, 2 existing, 1 resolved."));
+    assert!(md.contains(
+        "## Resolved since baseline\n\n- fail: no-competitor-owned-data-vendor / surge-ai\n"
+    ));
+    insta::assert_snapshot!("markdown_with_baseline", md);
+}
+
+#[test]
+fn new_only_counts_only_new_findings_for_the_exit_code() {
+    let mut report = with_baseline();
+    assert_eq!(
+        gate::exit_code(&report),
+        Exit::Failed,
+        "the critical failure"
+    );
+    report.gate = Gate::from_flags(None, false, true);
+    assert_eq!(gate::exit_code(&report), Exit::Ok, "it is in the baseline");
+    report.gate = Gate::from_flags(None, true, true);
+    assert_eq!(
+        gate::exit_code(&report),
+        Exit::Failed,
+        "the indeterminate finding is new and now counts"
+    );
+    let blocking: Vec<&str> = gate::blocking(&report).map(|f| f.policy.as_str()).collect();
+    assert_eq!(blocking, ["vendor-data-residency"]);
+}
+
+// ---------------------------------------------------------------- Dispatch
+
+#[test]
+fn render_dispatches_every_format() {
+    let f = fixture();
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    let out = |format| render(format, &f.report, &f.sources, &style, Exit::Failed);
+    assert!(out(FormatName::Human).contains("vrisk: alphabet (Alphabet) as of 2025-06-20"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out(FormatName::Json))
+            .map(|v| v["version"].clone())
+            .ok(),
+        Some(Value::from(1))
+    );
+    assert_eq!(
+        out(FormatName::Sarif),
+        sarif::render(&f.report, Exit::Failed)
+    );
+    assert_eq!(out(FormatName::Junit), junit::render(&f.report));
+    assert_eq!(out(FormatName::Github), github::render(&f.report));
+    assert!(
+        out(FormatName::Markdown)
+            .starts_with("# vrisk: Alphabet (`alphabet`) as of 2025-06-20: ❌ failed")
+    );
+}

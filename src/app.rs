@@ -55,6 +55,16 @@ impl Terminal {
         }
     }
 
+    /// Prints warnings (nothing stops): the run goes on.
+    pub fn report_warnings(&self, problems: &[Problem], sources: &SourceMap) {
+        let mut stderr = std::io::stderr().lock();
+        for problem in problems {
+            let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
+            let _ = stderr.write_all(text.as_bytes());
+            let _ = stderr.write_all(b"\n");
+        }
+    }
+
     pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
         let mut stderr = std::io::stderr().lock();
         for problem in problems {
@@ -243,6 +253,9 @@ fn validate(args: ValidateArgs) -> Exit {
 fn schema(args: SchemaArgs) -> Exit {
     let kind = match args.kind {
         SchemaName::Registry => SchemaKind::Registry,
+        SchemaName::Policy => SchemaKind::Policy,
+        SchemaName::Waivers => SchemaKind::Waivers,
+        SchemaName::Config => SchemaKind::Config,
     };
     print_stdout(kind.text());
     if !kind.text().ends_with('\n') {

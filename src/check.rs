@@ -94,6 +94,33 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
+        let local = PathBuf::from(crate::waivers::FILE_NAME);
+        local.is_file().then_some(local)
+    });
+    if let Some(path) = waiver_path {
+        match crate::waivers::load(&path, &mut sources, &limits, &policies, &registry) {
+            Ok(waivers) => {
+                let days = args
+                    .waiver_warning_days
+                    .or(config.waiver_warning_days)
+                    .unwrap_or(crate::waivers::DEFAULT_WARNING_DAYS);
+                let warnings = crate::waivers::apply(&mut report, &waivers, days);
+                terminal.report_warnings(&warnings, &sources);
+                for w in &warnings {
+                    let place = w
+                        .location(&sources)
+                        .map(|l| format!("{l}: "))
+                        .unwrap_or_default();
+                    report.warnings.push(format!("{place}{}", w.message));
+                }
+            }
+            Err(problems) => {
+                terminal.report_problems(&problems, &sources);
+                return Exit::Invalid;
+            }
+        }
+    }
     report.gate = Gate::from_flags(Some(fail_on), fail_on_indeterminate, args.new_only);
     if let Some(baseline) = &baseline {
         report::baseline::compare(&mut report, baseline);

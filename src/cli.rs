@@ -81,6 +81,9 @@ pub struct SchemaArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaName {
     Registry,
+    Policy,
+    Waivers,
+    Config,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +116,12 @@ pub struct CheckArgs {
     /// A previous JSON report: mark each finding new or existing and list the ones gone.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Waivers file. Default: vrisk.yaml's `waivers`, else ./waivers.yaml when present.
+    #[arg(long, value_name = "PATH")]
+    pub waivers: Option<PathBuf>,
+    /// Warn about waivers that expire within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub waiver_warning_days: Option<i64>,
     /// With --baseline: only new findings decide the exit code.
     #[arg(long, requires = "baseline")]
     pub new_only: bool,

@@ -23,4 +23,5 @@ pub mod schema;
 pub mod severity;
 pub mod source;
 pub mod truth;
+pub mod waivers;
 pub mod yaml;

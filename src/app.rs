@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Ownership(args) => crate::ownership_cmd::run(args),
+        Command::Explain(args) => crate::explain::run(args),
         Command::Schema(args) => schema(args),
     });
     match result {

@@ -182,6 +182,17 @@ fn param_overrides(
     config: &Config,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, Problem> {
     let mut overrides = config.params.clone();
+    for (policy, values) in param_overrides_from(flags)? {
+        overrides.entry(policy).or_default().extend(values);
+    }
+    Ok(overrides)
+}
+
+/// Parses `--param POLICY.NAME=VALUE` flags.
+pub fn param_overrides_from(
+    flags: &[String],
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, Problem> {
+    let mut overrides: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for flag in flags {
         let parsed = flag
             .split_once('=')

@@ -25,6 +25,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the effective owners of an organisation, with the paths behind each share.
     Ownership(OwnershipArgs),
+    /// Show why a policy fails, passes or is indeterminate for one vendor: the evaluation tree,
+    /// the facts it read, the ownership paths, and what would change the outcome.
+    Explain(ExplainArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
 }
@@ -204,4 +207,28 @@ pub struct OwnershipArgs {
 pub enum MethodName {
     Integrated,
     ControlChain,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy id.
+    #[arg(value_name = "POLICY")]
+    pub policy: String,
+    /// The vendor's organisation id.
+    #[arg(value_name = "VENDOR")]
+    pub vendor: String,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The point of view. Default: the registry's `default_org`.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::date::Date>,
+    /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
 }

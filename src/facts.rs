@@ -122,7 +122,12 @@ impl fmt::Display for FactValue {
             FactValue::Money(m) => write!(f, "{m}"),
             FactValue::TextSet(items) => write!(f, "[{}]", items.join(", ")),
             FactValue::Object(o) => write!(f, "<{}>", o.kind),
-            FactValue::List(items) => write!(f, "<{} items>", items.len()),
+            FactValue::List(items) => write!(
+                f,
+                "<{} item{}>",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ),
         }
     }
 }

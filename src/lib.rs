@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod embedded;
 pub mod engine;
 pub mod exit;
+pub mod explain;
 pub mod facts;
 pub mod inputs;
 pub mod interval;

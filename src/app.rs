@@ -21,6 +21,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Validate(args) => validate(args),
         Command::Ownership(args) => crate::ownership_cmd::run(args),
         Command::Explain(args) => crate::explain::run(args),
+        Command::Graph(args) => crate::graph::run(args),
+        Command::Init(args) => crate::init::run(args),
         Command::Schema(args) => schema(args),
     });
     match result {

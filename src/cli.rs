@@ -28,6 +28,10 @@ pub enum Command {
     /// Show why a policy fails, passes or is indeterminate for one vendor: the evaluation tree,
     /// the facts it read, the ownership paths, and what would change the outcome.
     Explain(ExplainArgs),
+    /// Draw the ownership graph around an organisation (Mermaid or Graphviz DOT).
+    Graph(GraphArgs),
+    /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
+    Init(InitArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
 }
@@ -231,4 +235,41 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ProblemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The organisation at the centre.
+    #[arg(value_name = "ENTITY")]
+    pub entity: String,
+    /// How many links out to follow, up (owners) and down (holdings).
+    #[arg(long, default_value_t = 3)]
+    pub depth: usize,
+    /// Stakes active on this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::date::Date>,
+    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// Diagram language.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write (the project's root).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
 }

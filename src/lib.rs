@@ -11,6 +11,8 @@ pub mod engine;
 pub mod exit;
 pub mod explain;
 pub mod facts;
+pub mod graph;
+pub mod init;
 pub mod inputs;
 pub mod interval;
 pub mod limits;

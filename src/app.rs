@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{
-    Cli, Command, InputArgs, LimitArgs, ProblemFormat, SchemaArgs, SchemaName, ValidateArgs,
-};
+use crate::cli::{Cli, Command, LimitArgs, ProblemFormat, SchemaArgs, SchemaName, ValidateArgs};
 use crate::diagnostic::{Problem, render_diagnostic};
 use crate::exit::Exit;
 use crate::limits::Limits;
@@ -216,40 +214,63 @@ fn read_policy_files(
     }
 }
 
+/// Validates the registry (PATHS, --registry, or the discovered one) and, when --policies is
+/// given or no PATHS are, the policies too. Every problem of every file is reported.
 fn validate(args: ValidateArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.inputs.limits);
     let mut paths = args.paths.clone();
     paths.extend(args.inputs.registry.iter().cloned());
-    let InputArgs { .. } = args.inputs;
+    let check_policies = !args.inputs.policies.is_empty() || args.paths.is_empty();
     let mut sources = SourceMap::new();
-    match load_registry(&paths, &mut sources, &limits) {
-        Ok(registry) => {
-            if args.format == ProblemFormat::Json {
-                print_stdout("[]\n");
-                return Exit::Ok;
-            }
-            let files = sources.files().count();
-            print_stdout(&format!(
-                "registry valid: {files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources\n",
-                plural(files),
-                registry.organisations.len(),
-                registry.stakes.len(),
-                registry.competitors.len(),
-                registry.vendors.len(),
-                registry.sources.len(),
-            ));
-            Exit::Ok
-        }
-        Err(problems) => {
-            if args.format == ProblemFormat::Json {
-                let json = crate::diagnostic::problems_to_json(&problems, &sources);
-                print_stdout(&format!("{json:#}\n"));
-            } else {
-                terminal.report_problems(&problems, &sources);
-            }
-            Exit::Invalid
-        }
+    let registry = load_registry(&paths, &mut sources, &limits);
+    let policies = check_policies.then(|| {
+        load_policies(
+            &args.inputs.policies,
+            &mut sources,
+            &limits,
+            &BTreeMap::new(),
+        )
+    });
+    let mut problems = Vec::new();
+    let mut summary = Vec::new();
+    match &registry {
+        Ok(registry) => summary.push(format!(
+            "registry valid: {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources",
+            registry.organisations.len(),
+            registry.stakes.len(),
+            registry.competitors.len(),
+            registry.vendors.len(),
+            registry.sources.len(),
+        )),
+        Err(p) => problems.extend(p.iter().cloned()),
+    }
+    match &policies {
+        Some(Ok(policies)) => summary.push(format!(
+            "policies valid: {} polic{}",
+            policies.len(),
+            if policies.len() == 1 { "y" } else { "ies" }
+        )),
+        Some(Err(p)) => problems.extend(p.iter().cloned()),
+        None => {}
+    }
+    if args.format == ProblemFormat::Json {
+        let json = crate::diagnostic::problems_to_json(&problems, &sources);
+        print_stdout(&format!("{json:#}\n"));
+    } else if problems.is_empty() {
+        let files = sources.files().count();
+        print_stdout(&format!(
+            "{} ({files} file{})\n",
+            summary.join("; "),
+            plural(files)
+        ));
+    } else {
+        terminal.report_problems(&problems, &sources);
+    }
+    if problems.iter().any(Problem::is_error) {
+        Exit::Invalid
+    } else {
+        Exit::Ok
     }
 }
 

@@ -319,3 +319,42 @@ fn rendered_share_out_of_range() {
         "{SOURCES}organisations:\n  - {{id: a, name: A, kind: company}}\n  - {{id: b, name: B, kind: company}}\nstakes:\n  - owner: a\n    owned: b\n    economic: 149\n"
     )));
 }
+
+#[test]
+fn the_shipped_registry_and_policies_are_valid() {
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validate", "registry/", "--policies", "policies/"])
+        .output()
+        .expect("run vrisk");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "registry valid: 14 organisations, 1 stakes, 20 competitors, 12 vendor relationships, 2 sources; policies valid: 7 policies (13 files)\n"
+    );
+}
+
+#[test]
+fn a_bad_policy_fails_validation_with_its_position() {
+    let (exit, json, _) = validate_in(
+        &[
+            (
+                "r.yaml",
+                b"organisations:\n  - {id: a, name: A, kind: company}\n",
+            ),
+            ("p/bad.yaml", b"id: bad\ntitle: Bad\nseverity: severe\n"),
+        ],
+        &["r.yaml", "--policies", "p"],
+    );
+    assert_eq!(exit, 2);
+    let codes: Vec<&str> = json
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.iter().all(|c| c.starts_with("policy::")), "{json:#}");
+    assert!(
+        json.as_array()
+            .is_some_and(|a| a.iter().any(|p| p["line"] == 3)),
+        "{json:#}"
+    );
+}

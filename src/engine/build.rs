@@ -193,10 +193,14 @@ fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
     for service in &rel.services {
         let mut known_total = 0.0;
         let mut unknown = false;
-        for other in registry.vendors.iter().filter(|v| {
-            v.customer.id == rel.customer.id
-                && v.services.contains(service)
-                && v.status.value != crate::registry::Status::Ended
+        let siblings = world
+            .index
+            .vendors_by_customer
+            .get(rel.customer.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for other in siblings.iter().map(|&i| &registry.vendors[i]).filter(|v| {
+            v.services.contains(service) && v.status.value != crate::registry::Status::Ended
         }) {
             match spend_in(&other.spend, spend.year) {
                 Some(s) if s.amount.currency == spend.amount.currency => {
@@ -427,14 +431,15 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
 /// from the owner, or from something the owner controls, into the vendor.
 fn board_control(world: &World, owner: NodeId, vendor: NodeId) -> Fact {
     let registry = world.registry;
-    let group = world.group_of(owner);
     let mut result = Truth::False;
     let mut at = Origin::default();
-    for &index in &world.active_stakes {
+    let Some(board_stakes) = world.index.board_stakes.get(&vendor) else {
+        return truth_fact(result, at);
+    };
+    // Only computed when someone has board control of the vendor at all.
+    let group = world.group_of(owner);
+    for &index in board_stakes {
         let stake = &registry.stakes[index];
-        if !stake.board || registry.org_index(&stake.owned.id) != Some(vendor) {
-            continue;
-        }
         let Some(holder) = registry.org_index(&stake.owner.id) else {
             continue;
         };
@@ -454,8 +459,16 @@ fn people(world: &World, vendor: NodeId) -> Vec<Fact> {
     let registry = world.registry;
     let vendor_id = world.id(vendor);
     let as_of = world.as_of;
-    let mut ids: Vec<&str> = registry
-        .roles
+    let roles_here: Vec<&crate::registry::Role> = world
+        .index
+        .roles_by_org
+        .get(vendor_id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&i| &registry.roles[i])
+        .collect();
+    let mut ids: Vec<&str> = roles_here
         .iter()
         .filter(|r| {
             r.org.id == vendor_id && r.key && started(r.start.as_ref().map(|d| d.value), as_of)
@@ -467,10 +480,10 @@ fn people(world: &World, vendor: NodeId) -> Vec<Fact> {
     ids.into_iter()
         .filter_map(|id| {
             let person = registry.org(id)?;
-            let roles: Vec<&crate::registry::Role> = registry
-                .roles
+            let roles: Vec<&crate::registry::Role> = roles_here
                 .iter()
-                .filter(|r| r.person.id == id && r.org.id == vendor_id)
+                .copied()
+                .filter(|r| r.person.id == id)
                 .collect();
             let here = origin(person.loc, person.source.as_ref());
             let mut o = FactObject::new("person", here.clone());
@@ -483,10 +496,15 @@ fn people(world: &World, vendor: NodeId) -> Vec<Fact> {
                     && r.end.as_ref().is_none_or(|e| e.value >= as_of)
             });
             o.set("current", Fact::new(FactValue::Bool(current), here));
-            let moves = registry
-                .moves
+            let moves = world
+                .index
+                .moves_by_from
+                .get(vendor_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
                 .iter()
-                .filter(|m| m.person.id == id && m.from.id == vendor_id && m.date.value <= as_of)
+                .map(|&i| &registry.moves[i])
+                .filter(|m| m.person.id == id && m.date.value <= as_of)
                 .map(|m| {
                     let at = origin(m.loc, m.source.as_ref());
                     let to = registry.org_index(&m.to.id);

@@ -77,10 +77,14 @@ pub fn evaluate(input: &Evaluation) -> Report {
         .expect("the org id is resolved before evaluation");
     let world = World::new(registry, org_node, input.as_of);
     let relationships: Vec<&crate::registry::VendorRelationship> = {
-        let mut rels: Vec<_> = registry
-            .vendors
+        let mut rels: Vec<_> = world
+            .index
+            .vendors_by_customer
+            .get(input.org)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .filter(|v| v.customer.id == input.org)
+            .map(|&i| &registry.vendors[i])
             .collect();
         rels.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
         rels

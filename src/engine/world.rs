@@ -41,11 +41,61 @@ pub struct World<'r> {
     /// Warnings about the data found while deriving (declared indirect interests that disagree
     /// with computed chains).
     pub warnings: Vec<Problem>,
+    /// Look-ups that keep fact building linear in the size of the registry.
+    pub index: Index<'r>,
+}
+
+/// Registry items grouped by the organisation they hang off.
+#[derive(Default)]
+pub struct Index<'r> {
+    /// Active stakes marked `board`, by the organisation they are in.
+    pub board_stakes: HashMap<NodeId, Vec<usize>>,
+    /// Vendor relationships by customer id.
+    pub vendors_by_customer: HashMap<&'r str, Vec<usize>>,
+    /// Roles by the organisation they are held at.
+    pub roles_by_org: HashMap<&'r str, Vec<usize>>,
+    /// Moves by the organisation they leave.
+    pub moves_by_from: HashMap<&'r str, Vec<usize>>,
+}
+
+impl<'r> Index<'r> {
+    fn new(registry: &'r Registry, active_stakes: &[usize]) -> Index<'r> {
+        let mut index = Index::default();
+        for &s in active_stakes {
+            let stake = &registry.stakes[s];
+            if let (true, Some(owned)) = (stake.board, registry.org_index(&stake.owned.id)) {
+                index.board_stakes.entry(owned).or_default().push(s);
+            }
+        }
+        for (i, v) in registry.vendors.iter().enumerate() {
+            index
+                .vendors_by_customer
+                .entry(v.customer.id.as_str())
+                .or_default()
+                .push(i);
+        }
+        for (i, r) in registry.roles.iter().enumerate() {
+            index
+                .roles_by_org
+                .entry(r.org.id.as_str())
+                .or_default()
+                .push(i);
+        }
+        for (i, m) in registry.moves.iter().enumerate() {
+            index
+                .moves_by_from
+                .entry(m.from.id.as_str())
+                .or_default()
+                .push(i);
+        }
+        index
+    }
 }
 
 impl<'r> World<'r> {
     pub fn new(registry: &'r Registry, org: NodeId, as_of: Date) -> World<'r> {
         let (graph, active_stakes, warnings) = build_graph(registry, as_of);
+        let index = Index::new(registry, &active_stakes);
         let mut world = World {
             registry,
             as_of,
@@ -55,6 +105,7 @@ impl<'r> World<'r> {
             competitors: HashMap::new(),
             own_group: HashMap::new(),
             warnings,
+            index,
         };
         world.competitors = world.competitor_groups();
         world.own_group = world.group_of(org);

@@ -202,23 +202,6 @@ pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<
             );
         }
     }
-    recount(report);
+    report.recount();
     problems
-}
-
-fn recount(report: &mut Report) {
-    let mut summary = report.summary.clone();
-    summary.fail = 0;
-    summary.indeterminate = 0;
-    summary.pass = 0;
-    summary.waived = 0;
-    for f in &report.findings {
-        match f.outcome {
-            Outcome::Fail => summary.fail += 1,
-            Outcome::Indeterminate => summary.indeterminate += 1,
-            Outcome::Pass => summary.pass += 1,
-            Outcome::Waived => summary.waived += 1,
-        }
-    }
-    report.summary = summary;
 }

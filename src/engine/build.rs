@@ -297,6 +297,15 @@ fn vendor_fact(world: &World, rel: &VendorRelationship, method: Method) -> Fact 
     object(o)
 }
 
+/// The sources cited by the stakes of an ownership path, in path order.
+pub fn path_sources(registry: &crate::registry::Registry, stakes: &[usize]) -> Vec<String> {
+    stakes
+        .iter()
+        .filter_map(|&s| registry.stakes[s].source.as_ref())
+        .map(|s| s.id.clone())
+        .collect()
+}
+
 fn method_name(method: Method) -> &'static str {
     match method {
         Method::Integrated => "integrated",
@@ -401,12 +410,7 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                     let first = path.stakes.first().map(|&s| &registry.stakes[s]);
                     let path_origin = Origin {
                         loc: first.map(|s| s.loc),
-                        sources: path
-                            .stakes
-                            .iter()
-                            .filter_map(|&s| registry.stakes[s].source.as_ref())
-                            .map(|s| s.id.clone())
-                            .collect(),
+                        sources: path_sources(registry, &path.stakes),
                     };
                     let mut p = FactObject::new("path", path_origin.clone());
                     p.set("route", text(route.join(" → "), path_origin.clone()));

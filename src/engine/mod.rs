@@ -150,20 +150,12 @@ pub fn evaluate(input: &Evaluation) -> Report {
     for w in &world.warnings {
         warnings.push(w.message.clone());
     }
-    let mut summary = Summary {
+    let summary = Summary {
         policies: policies.len(),
         vendors: relationships.len(),
         ..Summary::default()
     };
-    for f in &findings {
-        match f.outcome {
-            Outcome::Fail => summary.fail += 1,
-            Outcome::Indeterminate => summary.indeterminate += 1,
-            Outcome::Pass => summary.pass += 1,
-            Outcome::Waived => summary.waived += 1,
-        }
-    }
-    Report {
+    let mut report = Report {
         org: input.org.to_string(),
         org_name: registry.name_of(input.org).to_string(),
         as_of: input.as_of,
@@ -173,7 +165,9 @@ pub fn evaluate(input: &Evaluation) -> Report {
         warnings,
         gone: Vec::new(),
         gate: crate::report::gate::Gate::default(),
-    }
+    };
+    report.recount();
+    report
 }
 
 /// `Method` holds an f64; this is its hashable twin for the cache key.
@@ -363,12 +357,7 @@ fn owner_paths(
                     .collect(),
                 economic: path.economic.to_string(),
                 voting: path.voting.to_string(),
-                sources: path
-                    .stakes
-                    .iter()
-                    .filter_map(|&s| registry.stakes[s].source.as_ref())
-                    .map(|s| s.id.clone())
-                    .collect(),
+                sources: build::path_sources(registry, &path.stakes),
             });
         }
     }

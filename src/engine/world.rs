@@ -67,29 +67,23 @@ impl<'r> Index<'r> {
                 index.board_stakes.entry(owned).or_default().push(s);
             }
         }
-        for (i, v) in registry.vendors.iter().enumerate() {
-            index
-                .vendors_by_customer
-                .entry(v.customer.id.as_str())
-                .or_default()
-                .push(i);
-        }
-        for (i, r) in registry.roles.iter().enumerate() {
-            index
-                .roles_by_org
-                .entry(r.org.id.as_str())
-                .or_default()
-                .push(i);
-        }
-        for (i, m) in registry.moves.iter().enumerate() {
-            index
-                .moves_by_from
-                .entry(m.from.id.as_str())
-                .or_default()
-                .push(i);
-        }
+        index.vendors_by_customer = group_by(&registry.vendors, |v| &v.customer.id);
+        index.roles_by_org = group_by(&registry.roles, |r| &r.org.id);
+        index.moves_by_from = group_by(&registry.moves, |m| &m.from.id);
         index
     }
+}
+
+/// Positions of `items` grouped by the id `key` gives each.
+fn group_by<'r, T>(
+    items: &'r [T],
+    key: impl Fn(&'r T) -> &'r String,
+) -> HashMap<&'r str, Vec<usize>> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        groups.entry(key(item).as_str()).or_default().push(i);
+    }
+    groups
 }
 
 impl<'r> World<'r> {

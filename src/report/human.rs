@@ -138,13 +138,7 @@ fn summary_table(report: &Report) -> String {
         "policy", "severity", "fail", "indeterminate", "waived", "pass"
     );
     for policy in &report.policies {
-        let count = |o: Outcome| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.policy == policy.id && f.outcome == o)
-                .count()
-        };
+        let count = |o: Outcome| report.count(&policy.id, o);
         let _ = writeln!(
             out,
             "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",

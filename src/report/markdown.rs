@@ -96,13 +96,7 @@ fn summary_table(out: &mut String, report: &Report) {
     out.push_str("\n| Policy | Severity | Fail | Indeterminate | Waived | Pass |\n");
     out.push_str("|---|---|--:|--:|--:|--:|\n");
     for policy in &report.policies {
-        let count = |o: Outcome| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.policy == policy.id && f.outcome == o)
-                .count()
-        };
+        let count = |o: Outcome| report.count(&policy.id, o);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",

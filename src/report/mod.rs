@@ -221,6 +221,32 @@ impl Report {
         self.policies.iter().find(|p| p.id == id)
     }
 
+    /// How many findings of `policy` have `outcome`.
+    pub fn count(&self, policy: &str, outcome: Outcome) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.policy == policy && f.outcome == outcome)
+            .count()
+    }
+
+    /// Recomputes the outcome counts of the summary (after waivers change outcomes).
+    pub fn recount(&mut self) {
+        let mut summary = Summary {
+            policies: self.summary.policies,
+            vendors: self.summary.vendors,
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            match f.outcome {
+                Outcome::Fail => summary.fail += 1,
+                Outcome::Indeterminate => summary.indeterminate += 1,
+                Outcome::Pass => summary.pass += 1,
+                Outcome::Waived => summary.waived += 1,
+            }
+        }
+        self.summary = summary;
+    }
+
     /// Policy ids: the report's policies in order, then any other policy a finding names (so a
     /// format that groups by policy never drops a finding).
     pub fn policy_ids(&self) -> Vec<&str> {

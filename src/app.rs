@@ -242,6 +242,7 @@ fn validate(args: ValidateArgs) -> Exit {
 fn schema(args: SchemaArgs) -> Exit {
     let kind = match args.kind {
         SchemaName::Registry => SchemaKind::Registry,
+        SchemaName::Test => SchemaKind::Test,
     };
     print_stdout(kind.text());
     if !kind.text().ends_with('\n') {

@@ -79,6 +79,7 @@ pub struct SchemaArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaName {
     Registry,
+    Test,
 }
 
 #[derive(Debug, Args)]

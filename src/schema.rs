@@ -14,16 +14,23 @@ pub enum SchemaKind {
     Registry,
     Policy,
     Config,
+    Test,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 3] = [SchemaKind::Registry, SchemaKind::Policy, SchemaKind::Config];
+    pub const ALL: [SchemaKind; 4] = [
+        SchemaKind::Registry,
+        SchemaKind::Policy,
+        SchemaKind::Config,
+        SchemaKind::Test,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             SchemaKind::Registry => "registry",
             SchemaKind::Policy => "policy",
             SchemaKind::Config => "config",
+            SchemaKind::Test => "test",
         }
     }
 
@@ -33,6 +40,7 @@ impl SchemaKind {
             SchemaKind::Registry => include_str!("../schemas/registry.schema.json"),
             SchemaKind::Policy => include_str!("../schemas/policy.schema.json"),
             SchemaKind::Config => include_str!("../schemas/config.schema.json"),
+            SchemaKind::Test => include_str!("../schemas/test.schema.json"),
         }
     }
 
@@ -41,6 +49,7 @@ impl SchemaKind {
             SchemaKind::Registry => "registry::schema",
             SchemaKind::Policy => "policy::schema",
             SchemaKind::Config => "config::schema",
+            SchemaKind::Test => "test::schema",
         }
     }
 
@@ -48,10 +57,12 @@ impl SchemaKind {
         static REGISTRY: OnceLock<Validator> = OnceLock::new();
         static POLICY: OnceLock<Validator> = OnceLock::new();
         static CONFIG: OnceLock<Validator> = OnceLock::new();
+        static TEST: OnceLock<Validator> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
             SchemaKind::Policy => &POLICY,
             SchemaKind::Config => &CONFIG,
+            SchemaKind::Test => &TEST,
         };
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())
@@ -181,6 +192,11 @@ fn collect_properties(
             for s in list {
                 collect_properties(root, s, pointer, out);
             }
+        }
+    }
+    for branch in ["then", "else"] {
+        if let Some(s) = schema.get(branch).filter(|s| s.is_object()) {
+            collect_properties(root, s, pointer, out);
         }
     }
     let Some(rest) = pointer.strip_prefix('/') else {

@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Schema(args) => schema(args),
+        Command::Test(args) => crate::testing::run_command(args),
     });
     match result {
         Ok(exit) => exit,

@@ -25,6 +25,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
+    /// Run the policy tests (NAME.test.yaml beside each policy) and report condition coverage.
+    Test(crate::testing::TestArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

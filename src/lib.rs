@@ -25,5 +25,6 @@ pub mod report;
 pub mod schema;
 pub mod severity;
 pub mod source;
+pub mod testing;
 pub mod truth;
 pub mod yaml;

@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Validate(args) => validate(args),
         Command::Schema(args) => schema(args),
         Command::Test(args) => crate::testing::run_command(args),
+        Command::New(args) => crate::scaffold::run(args),
     });
     match result {
         Ok(exit) => exit,

@@ -27,6 +27,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Run the policy tests (NAME.test.yaml beside each policy) and report condition coverage.
     Test(crate::testing::TestArgs),
+    /// Create a file from a template: `vrisk new policy ID` writes a policy and its tests.
+    New(crate::scaffold::NewArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -22,6 +22,7 @@ pub mod ownership;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod scaffold;
 pub mod schema;
 pub mod severity;
 pub mod source;

@@ -22,6 +22,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(args) => schema(args),
         Command::Test(args) => crate::testing::run_command(args),
         Command::New(args) => crate::scaffold::run(args),
+        Command::Completions(args) => crate::generate::completions(args),
+        Command::Man(args) => crate::generate::man(args),
     });
     match result {
         Ok(exit) => exit,

@@ -29,6 +29,10 @@ pub enum Command {
     Test(crate::testing::TestArgs),
     /// Create a file from a template: `vrisk new policy ID` writes a policy and its tests.
     New(crate::scaffold::NewArgs),
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(crate::generate::CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man(crate::generate::ManArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -308,3 +308,84 @@ fn new_policy_refuses_to_overwrite_and_checks_the_id() {
     }
     assert!(!dir.path().join("policies").exists());
 }
+
+/// Mutated test files never panic: each either runs or is reported as invalid input.
+mod mutations {
+    use proptest::prelude::*;
+    use vrisk::limits::Limits;
+    use vrisk::source::SourceMap;
+    use vrisk::testing::{discover, prepare, render, run};
+
+    /// Tokens that break a test file in the ways people do: wrong kinds, bad dates, aliases
+    /// that point nowhere, empty values.
+    const TOKENS: [&str; 12] = [
+        "",
+        "x",
+        "50",
+        "50%",
+        "[a]",
+        "{}",
+        "~",
+        "2025-02-30",
+        "*nowhere",
+        "fial",
+        ": :",
+        "- -",
+    ];
+
+    fn mutate(text: &str, line: usize, token: usize, keep_key: bool) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if lines.is_empty() {
+            return String::new();
+        }
+        let i = line % lines.len();
+        let replacement = TOKENS[token % TOKENS.len()];
+        lines[i] = match lines[i].split_once(": ") {
+            Some((key, _)) if keep_key => format!("{key}: {replacement}"),
+            _ => replacement.to_string(),
+        };
+        lines.join("\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn mutated_test_files_run_or_are_reported(
+            line in 0usize..200,
+            token in 0usize..12,
+            keep_key in any::<bool>(),
+        ) {
+            let original = super::shipped("competitor-ownership.test.yaml");
+            let dir = super::tree(&[
+                ("p/competitor-ownership.yaml", &super::shipped("competitor-ownership.yaml")),
+                ("p/competitor-ownership.test.yaml", &mutate(&original, line, token, keep_key)),
+            ]);
+            // `registry_files: [../registry]` in the shipped tests.
+            let registry = std::path::Path::new(super::REPO).join("registry");
+            std::fs::create_dir_all(dir.path().join("registry")).expect("mkdir");
+            for entry in std::fs::read_dir(registry).expect("registry dir").flatten() {
+                std::fs::copy(entry.path(), dir.path().join("registry").join(entry.file_name()))
+                    .expect("copy registry");
+            }
+            let limits = Limits::default();
+            let mut sources = SourceMap::new();
+            let paths = vec![dir.path().join("p")];
+            let suite = discover::discover(&paths)
+                .and_then(|found| prepare::prepare(&found, None, &mut sources, &limits));
+            match suite {
+                Ok(suite) => {
+                    let results = run::run(&suite, &sources);
+                    let text = render::render(&results, &suite.untested, &sources, render::Style::default());
+                    prop_assert!(text.contains("test result: "));
+                }
+                Err(problems) => {
+                    prop_assert!(!problems.is_empty());
+                    for p in &problems {
+                        let _ = p.render(&sources, 80);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -389,3 +389,85 @@ mod mutations {
         }
     }
 }
+
+/// The fenced blocks of a markdown section, in order.
+fn blocks_of(doc: &str, heading: &str) -> Vec<String> {
+    let section = doc.split(heading).nth(1).unwrap_or("");
+    let section = section.split("\n## ").next().unwrap_or("");
+    section
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.split_once('\n').map_or("", |(_, body)| body).to_string())
+        .collect()
+}
+
+#[test]
+fn docs_show_the_rendered_failing_test() {
+    let doc = std::fs::read_to_string(Path::new(REPO).join("docs/testing.md")).expect("docs");
+    let shown = &blocks_of(&doc, "## Reading the output")[0];
+    let snapshot = std::fs::read_to_string(
+        Path::new(REPO).join("tests/snapshots/policy_tests__rendered_failing_test.snap"),
+    )
+    .expect("snapshot");
+    let rendered = snapshot.splitn(3, "---\n").nth(2).unwrap_or("");
+    assert_eq!(shown.trim(), rendered.trim());
+}
+
+/// Replays the walk of docs/policies.md, "From `vrisk new policy` to a passing `vrisk test`",
+/// and checks that every output it shows is what vrisk prints.
+#[test]
+fn docs_walk_from_new_policy_to_passing_tests() {
+    let doc = std::fs::read_to_string(Path::new(REPO).join("docs/policies.md")).expect("docs");
+    let blocks = blocks_of(&doc, "## From `vrisk new policy` to a passing `vrisk test`");
+    assert_eq!(blocks.len(), 8, "blocks of the walk");
+    let shown_output = |i: usize| -> String {
+        let block = &blocks[i];
+        block
+            .split_once('\n')
+            .map_or("", |(_, out)| out)
+            .to_string()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = vrisk(dir.path(), &["new", "policy", "data-vendor-review"]);
+    assert_eq!(run.stdout, shown_output(0));
+    assert_eq!(vrisk(dir.path(), &["test"]).stdout, shown_output(1));
+
+    let policy_path = dir.path().join("policies/data-vendor-review.yaml");
+    let test_path = dir.path().join("policies/data-vendor-review.test.yaml");
+    let edit = |path: &Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(path).expect("read");
+        assert!(text.contains(from), "{from}");
+        std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    };
+    // Step 3, as the doc's block shows it.
+    edit(
+        &policy_path,
+        "title: Every active vendor was reviewed within max_age",
+        "title: Every vendor that holds our data was reviewed within max_age",
+    );
+    edit(&policy_path, "default: 365d", "default: 180d");
+    edit(
+        &policy_path,
+        "applies_to:\n  fact: relationship.status\n  in: [active, exiting]\n",
+        blocks[2].split("...\n").last().unwrap_or(""),
+    );
+    assert_eq!(vrisk(dir.path(), &["test"]).stdout, shown_output(3));
+
+    // Step 5: the vendors of the test registry, then the message and the new case.
+    let text = std::fs::read_to_string(&test_path).expect("read");
+    let start = text.find("      vendors:\n").expect("vendors");
+    let end = text[start..].find("    expect:").expect("expect") + start;
+    std::fs::write(
+        &test_path,
+        format!("{}{}{}", &text[..start], blocks[4], &text[end..]),
+    )
+    .expect("write");
+    assert_eq!(vrisk(dir.path(), &["test"]).stdout, shown_output(5));
+    edit(&test_path, "more than 365d before", "more than 180d before");
+    let text = std::fs::read_to_string(&test_path).expect("read");
+    std::fs::write(&test_path, format!("{text}\n{}", blocks[6])).expect("write");
+    let run = vrisk(dir.path(), &["test"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, shown_output(7));
+}

@@ -471,3 +471,28 @@ fn docs_walk_from_new_policy_to_passing_tests() {
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, shown_output(7));
 }
+
+#[test]
+fn without_paths_the_policies_of_vrisk_yaml_are_tested() {
+    let dir = tree(&[
+        ("vrisk.yaml", "policies: [rules]\n"),
+        ("rules/stale-review.yaml", &shipped("stale-review.yaml")),
+        ("rules/stale-review.test.yaml", &stale_review_test("fail")),
+    ]);
+    let run = vrisk(dir.path(), &["test"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("policy stale-review (rules/stale-review.yaml)\n  ok      reviews\n"),
+        "{}",
+        run.stdout
+    );
+    // A test file named directly runs the same cases.
+    let direct = vrisk(dir.path(), &["test", "rules/stale-review.test.yaml"]);
+    assert_eq!(direct.stdout, run.stdout);
+    // With neither PATHS, vrisk.yaml nor ./policies there is nothing to test.
+    let empty = tempfile::tempdir().expect("temp dir");
+    let run = vrisk(empty.path(), &["test"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("test::no-paths"), "{}", run.stderr);
+}

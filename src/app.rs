@@ -22,6 +22,10 @@ pub fn run(cli: Cli) -> Exit {
         Command::Graph(args) => crate::graph::run(args),
         Command::Init(args) => crate::init::run(args),
         Command::Schema(args) => schema(args),
+        Command::Test(args) => crate::testing::run_command(args),
+        Command::New(args) => crate::scaffold::run(args),
+        Command::Completions(args) => crate::generate::completions(args),
+        Command::Man(args) => crate::generate::man(args),
     });
     match result {
         Ok(exit) => exit,
@@ -280,6 +284,7 @@ fn schema(args: SchemaArgs) -> Exit {
         SchemaName::Policy => SchemaKind::Policy,
         SchemaName::Waivers => SchemaKind::Waivers,
         SchemaName::Config => SchemaKind::Config,
+        SchemaName::Test => SchemaKind::Test,
     };
     print_stdout(kind.text());
     if !kind.text().ends_with('\n') {

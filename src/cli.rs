@@ -34,6 +34,14 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
+    /// Run the policy tests (NAME.test.yaml beside each policy) and report condition coverage.
+    Test(crate::testing::TestArgs),
+    /// Create a file from a template: `vrisk new policy ID` writes a policy and its tests.
+    New(crate::scaffold::NewArgs),
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(crate::generate::CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man(crate::generate::ManArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -91,6 +99,7 @@ pub enum SchemaName {
     Policy,
     Waivers,
     Config,
+    Test,
 }
 
 #[derive(Debug, Args)]

@@ -15,14 +15,16 @@ pub enum SchemaKind {
     Policy,
     Config,
     Waivers,
+    Test,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 4] = [
+    pub const ALL: [SchemaKind; 5] = [
         SchemaKind::Registry,
         SchemaKind::Policy,
         SchemaKind::Config,
         SchemaKind::Waivers,
+        SchemaKind::Test,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,6 +33,7 @@ impl SchemaKind {
             SchemaKind::Policy => "policy",
             SchemaKind::Config => "config",
             SchemaKind::Waivers => "waivers",
+            SchemaKind::Test => "test",
         }
     }
 
@@ -41,6 +44,7 @@ impl SchemaKind {
             SchemaKind::Policy => include_str!("../schemas/policy.schema.json"),
             SchemaKind::Config => include_str!("../schemas/config.schema.json"),
             SchemaKind::Waivers => include_str!("../schemas/waivers.schema.json"),
+            SchemaKind::Test => include_str!("../schemas/test.schema.json"),
         }
     }
 
@@ -50,6 +54,7 @@ impl SchemaKind {
             SchemaKind::Policy => "policy::schema",
             SchemaKind::Config => "config::schema",
             SchemaKind::Waivers => "waiver::schema",
+            SchemaKind::Test => "test::schema",
         }
     }
 
@@ -58,11 +63,13 @@ impl SchemaKind {
         static POLICY: OnceLock<Validator> = OnceLock::new();
         static CONFIG: OnceLock<Validator> = OnceLock::new();
         static WAIVERS: OnceLock<Validator> = OnceLock::new();
+        static TEST: OnceLock<Validator> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
             SchemaKind::Policy => &POLICY,
             SchemaKind::Config => &CONFIG,
             SchemaKind::Waivers => &WAIVERS,
+            SchemaKind::Test => &TEST,
         };
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())
@@ -192,6 +199,11 @@ fn collect_properties(
             for s in list {
                 collect_properties(root, s, pointer, out);
             }
+        }
+    }
+    for branch in ["then", "else"] {
+        if let Some(s) = schema.get(branch).filter(|s| s.is_object()) {
+            collect_properties(root, s, pointer, out);
         }
     }
     let Some(rest) = pointer.strip_prefix('/') else {

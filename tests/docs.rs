@@ -47,6 +47,7 @@ fn every_diagnostic_code_is_documented() {
         "docs/diagnostics.md",
         "docs/policies.md",
         "docs/registry.md",
+        "docs/testing.md",
     ]
     .iter()
     .filter_map(|p| std::fs::read_to_string(Path::new(ROOT).join(p)).ok())

@@ -12,7 +12,7 @@ use crate::diagnostic::Problem;
 use crate::limits::Limits;
 use crate::schema::{self, SchemaKind};
 use crate::source::{SourceFile, SourceMap, read_file};
-use crate::yaml;
+use crate::yaml::{self, Node};
 
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
 
@@ -83,6 +83,22 @@ pub fn load_files(
         problems.extend(check::check(&registry));
     }
     // Report in reading order, file by file, whatever check found them.
+    problems.sort_by_key(|p| p.primary());
+    if problems.iter().any(Problem::is_error) {
+        return Err(problems);
+    }
+    Ok(registry)
+}
+
+/// Loads a registry from a document that is already parsed, such as the inline registry of a
+/// policy test case, so that every diagnostic points into the file the document came from.
+pub fn load_node(document: &Node) -> Result<Registry, Vec<Problem>> {
+    let mut problems = schema::validate(SchemaKind::Registry, document);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let registry = parse::parse_document(document, &mut problems);
+    problems.extend(check::check(&registry));
     problems.sort_by_key(|p| p.primary());
     if problems.iter().any(Problem::is_error) {
         return Err(problems);

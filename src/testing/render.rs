@@ -1,0 +1,168 @@
+//! The text `vrisk test` prints: per policy, each case `ok` or `FAILED` (with expected versus
+//! actual at the expectation's line:col), the coverage line, then one summary line.
+
+use std::fmt::Write as _;
+
+use crate::source::SourceMap;
+
+use super::format::actual_name;
+use super::run::{GroupResult, Mismatch, MismatchKind};
+
+/// Colour on a terminal only; tests and pipes get plain text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Totals over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub policies: usize,
+    pub conditions: usize,
+    pub covered: usize,
+}
+
+impl Totals {
+    pub fn of(results: &[GroupResult]) -> Totals {
+        let mut t = Totals {
+            policies: results.len(),
+            ..Totals::default()
+        };
+        for group in results {
+            for case in &group.cases {
+                if case.passed() {
+                    t.passed += 1;
+                } else {
+                    t.failed += 1;
+                }
+            }
+            t.conditions += group.leaves.len();
+            t.covered += group.leaves.iter().filter(|l| l.covered()).count();
+        }
+        t
+    }
+}
+
+pub fn render(
+    results: &[GroupResult],
+    untested: &[String],
+    sources: &SourceMap,
+    style: Style,
+) -> String {
+    let mut out = String::new();
+    for group in results {
+        let _ = writeln!(out, "policy {} ({})", group.policy_id, group.policy_file);
+        for case in &group.cases {
+            if case.passed() {
+                let _ = writeln!(out, "  {}      {}", style.paint("ok", "32"), case.name);
+            } else {
+                let _ = writeln!(out, "  {}  {}", style.paint("FAILED", "31;1"), case.name);
+                for m in &case.mismatches {
+                    mismatch(&mut out, m, sources);
+                }
+            }
+        }
+        coverage(&mut out, group, sources);
+        out.push('\n');
+    }
+    for path in untested {
+        let _ = writeln!(out, "no tests: {path}");
+    }
+    if !untested.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary(&Totals::of(results), style));
+    out
+}
+
+fn mismatch(out: &mut String, m: &Mismatch, sources: &SourceMap) {
+    let at = sources.describe(m.loc);
+    let actual_message = m.message.as_deref().unwrap_or("");
+    match &m.kind {
+        MismatchKind::Outcome(expected) => {
+            let _ = writeln!(out, "          {at}: {}: outcome differs", m.vendor);
+            let _ = writeln!(out, "            expected: {expected}");
+            let _ = writeln!(out, "            actual:   {}", actual_name(m.actual));
+            if let Some(message) = &m.message {
+                let _ = writeln!(out, "            message:  {message}");
+            }
+        }
+        MismatchKind::Message(expected) => {
+            let _ = writeln!(out, "          {at}: {}: message differs", m.vendor);
+            let _ = writeln!(out, "            expected: {expected}");
+            let _ = writeln!(out, "            actual:   {actual_message}");
+        }
+        MismatchKind::MessageContains(expected) => {
+            let _ = writeln!(
+                out,
+                "          {at}: {}: message does not contain the expected text",
+                m.vendor
+            );
+            let _ = writeln!(out, "            expected to contain: {expected}");
+            let _ = writeln!(out, "            actual:              {actual_message}");
+        }
+    }
+    for e in &m.evidence {
+        let _ = writeln!(out, "            evidence: {e}");
+    }
+}
+
+fn coverage(out: &mut String, group: &GroupResult, sources: &SourceMap) {
+    let total = group.leaves.len();
+    let covered = group.leaves.iter().filter(|l| l.covered()).count();
+    let noun = if total == 1 {
+        "condition"
+    } else {
+        "conditions"
+    };
+    if covered == total {
+        let _ = writeln!(
+            out,
+            "  coverage: {covered} of {total} {noun} seen true and false"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  coverage: {covered} of {total} {noun} seen true and false; not covered:"
+    );
+    for leaf in group.leaves.iter().filter(|l| !l.covered()) {
+        let _ = writeln!(
+            out,
+            "    {}: {}: {}",
+            sources.describe(leaf.loc),
+            leaf.label,
+            leaf.gap()
+        );
+    }
+}
+
+/// `test result: ok. 12 passed, 0 failed; 7 policies, 30 of 30 conditions covered`.
+pub fn summary(t: &Totals, style: Style) -> String {
+    let verdict = if t.failed == 0 {
+        style.paint("ok", "32")
+    } else {
+        style.paint("FAILED", "31;1")
+    };
+    format!(
+        "test result: {verdict}. {} passed, {} failed; {} polic{}, {} of {} conditions covered\n",
+        t.passed,
+        t.failed,
+        t.policies,
+        if t.policies == 1 { "y" } else { "ies" },
+        t.covered,
+        t.conditions,
+    )
+}

@@ -82,7 +82,7 @@ pub fn new_policy(id: &str, dir: &Path) -> Result<Vec<PathBuf>, Problem> {
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| write_problem(dir, &e))?;
-    let schemas = schemas_dir_from(dir);
+    let schemas = schemas_dir_from(dir, &ensure_schemas()?);
     let policy = render(POLICY, id, &schemas);
     let tests = render(TESTS, id, &schemas);
     write_new(&policy_path, &policy)?;
@@ -126,12 +126,34 @@ fn render(template: &str, id: &str, schemas: &str) -> String {
         .replace("__SCHEMAS__", schemas)
 }
 
-/// The path from `dir` to the project's `schemas/` directory (taken to be in the current
-/// directory, as in the vrisk repository), for the editor modelines: `../schemas` for
-/// `policies/`.
-fn schemas_dir_from(dir: &Path) -> String {
+/// The directory whose schemas the editor modelines point at: `schemas/` when the current
+/// directory has the policy schemas (as the vrisk repository does), else `.vrisk/`, where the
+/// policy and test schemas are written if missing, so editors validate offline.
+fn ensure_schemas() -> Result<PathBuf, Problem> {
+    if Path::new("schemas/policy.schema.json").is_file()
+        && Path::new("schemas/test.schema.json").is_file()
+    {
+        return Ok(PathBuf::from("schemas"));
+    }
+    let dir = PathBuf::from(".vrisk");
+    std::fs::create_dir_all(&dir).map_err(|e| write_problem(&dir, &e))?;
+    for kind in [
+        crate::schema::SchemaKind::Policy,
+        crate::schema::SchemaKind::Test,
+    ] {
+        let path = dir.join(format!("{}.schema.json", kind.name()));
+        if !path.exists() {
+            std::fs::write(&path, kind.text()).map_err(|e| write_problem(&path, &e))?;
+        }
+    }
+    Ok(dir)
+}
+
+/// The path from `dir` to `schemas` (relative to the current directory), for the editor
+/// modelines: `../schemas` for `policies/`.
+fn schemas_dir_from(dir: &Path, schemas: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let target = normalize(&cwd.join("schemas"));
+    let target = normalize(&cwd.join(schemas));
     let from = normalize(&cwd.join(dir));
     let target: Vec<Component> = target.components().collect();
     let from: Vec<Component> = from.components().collect();

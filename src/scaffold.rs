@@ -203,12 +203,18 @@ mod tests {
 
     #[test]
     fn modelines_point_at_the_schemas_directory() {
-        assert_eq!(schemas_dir_from(Path::new("policies")), "../schemas");
         assert_eq!(
-            schemas_dir_from(Path::new("rules/security")),
+            schemas_dir_from(Path::new("policies"), Path::new("schemas")),
+            "../schemas"
+        );
+        assert_eq!(
+            schemas_dir_from(Path::new("rules/security"), Path::new("schemas")),
             "../../schemas"
         );
-        assert_eq!(schemas_dir_from(Path::new(".")), "schemas");
+        assert_eq!(
+            schemas_dir_from(Path::new("."), Path::new("schemas")),
+            "schemas"
+        );
     }
 
     #[test]

@@ -255,11 +255,13 @@ fn new_policy_starts_with_passing_tests_in_an_empty_directory() {
          next: edit the policy and its tests, then run `vrisk test policies`\n"
     );
     let policy = std::fs::read_to_string(dir.path().join("policies/my-rule.yaml")).expect("read");
-    assert!(policy.starts_with("# yaml-language-server: $schema=../schemas/policy.schema.json\n"));
+    assert!(policy.starts_with("# yaml-language-server: $schema=../.vrisk/policy.schema.json\n"));
+    assert!(dir.path().join(".vrisk/policy.schema.json").is_file());
     assert!(policy.contains("\nid: my-rule\n"));
     let tests =
         std::fs::read_to_string(dir.path().join("policies/my-rule.test.yaml")).expect("read");
-    assert!(tests.starts_with("# yaml-language-server: $schema=../schemas/test.schema.json\n"));
+    assert!(tests.starts_with("# yaml-language-server: $schema=../.vrisk/test.schema.json\n"));
+    assert!(dir.path().join(".vrisk/test.schema.json").is_file());
 
     let run = vrisk(dir.path(), &["test", "policies"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);

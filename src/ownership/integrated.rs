@@ -9,6 +9,8 @@
 //! for owners that sit on a cycle themselves (their own cycle must not feed back into them),
 //! which are recomputed forward.
 
+use std::cmp::Reverse;
+
 use super::block;
 use super::bounds::{Acc, BOUNDS};
 use super::graph::{Direction, Graph};
@@ -79,6 +81,12 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
 
 /// Propagates walk sums from `source` in `direction`. With `fixed_source` the source is an
 /// outside owner: it keeps 100% of itself and stakes into it are ignored.
+///
+/// Components are processed smallest key first, the key being the component's number going
+/// forward (components are numbered owners-first) and its complement going backward. When a
+/// component is taken, everything before it that the source reaches has been processed: any
+/// path from the source to it runs through components with smaller keys, the first unprocessed
+/// one of which would be waiting with a smaller key. So discovery and propagation are one pass.
 pub(crate) fn propagate(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -87,41 +95,37 @@ pub(crate) fn propagate(
     fixed_source: bool,
     restricted: bool,
 ) {
+    let key = |component: u32| match direction {
+        Direction::Forward => component,
+        Direction::Backward => u32::MAX - component,
+    };
     scratch.begin();
     scratch.reach(source);
     scratch.acc[source as usize] = Acc::WHOLE;
     let excluded = fixed_source.then_some(source);
-
-    // Find what the source reaches, and the components it touches.
-    let mut next = 0;
-    while next < scratch.reached.len() {
-        let node = scratch.reached[next];
-        next += 1;
-        graph.for_each_edge(node, direction, |_, other| {
-            if Some(other) != excluded && (!restricted || scratch.in_region(other)) {
-                scratch.reach(other);
-            }
-        });
-    }
-    for position in 0..scratch.reached.len() {
-        let component = graph.component(scratch.reached[position]);
-        scratch.touch_component(component);
-    }
-    // Components are numbered owners-first: ascending order is topological going forward.
-    match direction {
-        Direction::Forward => scratch.components.sort_unstable(),
-        Direction::Backward => scratch.components.sort_unstable_by(|a, b| b.cmp(a)),
-    }
-
     let source_component = graph.component(source);
-    for position in 0..scratch.components.len() {
-        let component = scratch.components[position];
+    scratch.touch_component(source_component);
+    scratch.pending.push(Reverse(key(source_component)));
+    let reach = Reach {
+        direction,
+        excluded,
+        restricted,
+    };
+
+    while let Some(Reverse(next)) = scratch.pending.pop() {
+        let component = key(next);
         let fixed = excluded.filter(|_| component == source_component);
         if let Some(owner) = fixed {
             // The fixed owner feeds its own component too, before that component is solved.
-            carry(graph, scratch, owner, direction, excluded, None);
+            carry(graph, scratch, owner, &reach, None);
         }
         let internal = if graph.is_cyclic(component) {
+            for &member in graph.members(component) {
+                // Members reached only from inside the component start from nothing.
+                if Some(member) != fixed {
+                    scratch.reach(member);
+                }
+            }
             block::solve(graph, scratch, direction, component, fixed);
             Some(component)
         } else {
@@ -129,31 +133,42 @@ pub(crate) fn propagate(
         };
         for &member in graph.members(component) {
             if Some(member) != fixed {
-                carry(graph, scratch, member, direction, excluded, internal);
+                carry(graph, scratch, member, &reach, internal);
             }
         }
     }
 }
 
-/// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends.
-/// Stakes into `excluded` and stakes inside `internal` (already solved) are skipped.
-fn carry(
-    graph: &Graph,
-    scratch: &mut Scratch,
-    node: u32,
+/// How a propagation moves: its direction, the outside owner nothing flows back into, and
+/// whether it keeps to the scratch's region.
+struct Reach {
     direction: Direction,
     excluded: Option<u32>,
-    internal: Option<u32>,
-) {
+    restricted: bool,
+}
+
+/// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends,
+/// queueing the components of nodes reached for the first time. Stakes into the excluded owner,
+/// out of the region, or inside `internal` (a component already solved) are skipped.
+fn carry(graph: &Graph, scratch: &mut Scratch, node: u32, reach: &Reach, internal: Option<u32>) {
     let from = scratch.acc[node as usize];
     if !(0..BOUNDS).any(|bound| from.is_positive(bound)) {
         return;
     }
-    graph.for_each_edge(node, direction, |edge, other| {
-        if Some(other) == excluded || !scratch.is_seen(other) {
+    graph.for_each_edge(node, reach.direction, |edge, other| {
+        if Some(other) == reach.excluded || (reach.restricted && !scratch.in_region(other)) {
             return;
         }
-        if internal.is_some() && internal == Some(graph.component(other)) {
+        if scratch.reach(other) {
+            let component = graph.component(other);
+            if scratch.touch_component(component) {
+                let key = match reach.direction {
+                    Direction::Forward => component,
+                    Direction::Backward => u32::MAX - component,
+                };
+                scratch.pending.push(Reverse(key));
+            }
+        } else if internal.is_some() && internal == Some(graph.component(other)) {
             return;
         }
         from.carry(graph.weights(edge), &mut scratch.acc[other as usize]);

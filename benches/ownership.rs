@@ -28,7 +28,7 @@ use vrisk::ownership::{Edge, Graph, Method, NodeId};
 const SIZES: [usize; 3] = [250_000, 500_000, 1_000_000];
 const OWNERS: usize = 1_000;
 const STAKES_PER_NODE: usize = 2;
-const SEED: u64 = 0x5eed_0f_0ce_a1;
+const SEED: u64 = 0x05ee_d0f0_cea1;
 
 fn main() {
     if std::env::args().any(|arg| arg == "--bench") {

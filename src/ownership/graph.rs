@@ -7,7 +7,7 @@ use super::bounds::Weights;
 use super::scc::{Successors, strongly_connected};
 use super::scratch::{Scratch, ScratchPool};
 use super::{Edge, Explained, Method, NodeId, Share};
-use super::{control, integrated, paths};
+use super::{control, explain, integrated};
 use crate::truth::Truth;
 
 /// Node ids are stored in 32 bits; larger graphs are cut to this many nodes.
@@ -160,9 +160,9 @@ impl Graph {
             };
         };
         self.pool.with(|scratch| match method {
-            Method::Integrated => paths::explain_integrated(self, scratch, from, to),
+            Method::Integrated => explain::explain_integrated(self, scratch, from, to),
             Method::ControlChain { threshold } => {
-                paths::explain_control(self, scratch, from, to, threshold)
+                explain::explain_control(self, scratch, from, to, threshold)
             }
         })
     }

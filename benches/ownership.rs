@@ -98,6 +98,9 @@ struct Registry {
     /// The 1,000 groups with the most portfolio stakes: the heaviest owners there are.
     largest: Vec<NodeId>,
     vendors: Vec<NodeId>,
+    /// Deepest chain of majority stakes, and number of cross-holding cycles.
+    deepest: u8,
+    cycles: usize,
 }
 
 struct Fixture {
@@ -129,6 +132,10 @@ fn fixture(nodes: usize) -> &'static Fixture {
         let started = Instant::now();
         let graph = Graph::new(nodes, registry.edges.clone());
         let built = started.elapsed();
+        eprintln!(
+            "\n[generated: chains up to {} deep, {} cross-holding cycles]",
+            registry.deepest, registry.cycles
+        );
         let fixture = Fixture {
             graph,
             owners: registry.owners.clone(),
@@ -143,7 +150,7 @@ fn fixture(nodes: usize) -> &'static Fixture {
 /// Prints the shape of a fixture, so that the figures can be read against it.
 fn describe(fixture: &Fixture, built: std::time::Duration) {
     eprintln!(
-        "\n[{} organisations, {} stakes, graph built in {:.2?}]",
+        "[{} organisations, {} stakes, graph built in {:.2?}]",
         fixture.graph.node_count(),
         fixture.graph.edge_count(),
         built
@@ -303,6 +310,7 @@ fn generate(nodes: usize, seed: u64) -> Registry {
     let mut tier_of_group = Vec::new();
     let mut group_of = vec![0u32; nodes];
     let mut first = 0;
+    let (mut deepest, mut cycles) = (0u8, 0usize);
     while first < nodes {
         let size = (rng.pareto(1.3) as usize)
             .clamp(1, 5_000)
@@ -326,12 +334,14 @@ fn generate(nodes: usize, seed: u64) -> Registry {
                 rng.below(member)
             };
             depth[member] = depth[parent] + 1;
+            deepest = deepest.max(depth[member]);
             group_of[first + member] = group;
             let share = subsidiary_share(&mut rng);
             push(&mut edges, first + parent, first + member, share, share);
         }
         // Cross-holdings between two or three sister companies.
         if size >= 4 && rng.chance(0.01) {
+            cycles += 1;
             let cycle: Vec<usize> = (0..2 + rng.below(2))
                 .map(|_| first + 1 + rng.below(size - 1))
                 .collect();
@@ -395,5 +405,7 @@ fn generate(nodes: usize, seed: u64) -> Registry {
         owners,
         largest,
         vendors,
+        deepest,
+        cycles,
     }
 }

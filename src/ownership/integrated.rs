@@ -87,6 +87,8 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
 /// component is taken, everything before it that the source reaches has been processed: any
 /// path from the source to it runs through components with smaller keys, the first unprocessed
 /// one of which would be waiting with a smaller key. So discovery and propagation are one pass.
+/// A waiting component carries the node that reached it, which for the usual single-node
+/// component is all there is to process.
 pub(crate) fn propagate(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -95,45 +97,39 @@ pub(crate) fn propagate(
     fixed_source: bool,
     restricted: bool,
 ) {
-    let key = |component: u32| match direction {
-        Direction::Forward => component,
-        Direction::Backward => u32::MAX - component,
-    };
     scratch.begin();
     scratch.reach(source);
     scratch.acc[source as usize] = Acc::WHOLE;
     let excluded = fixed_source.then_some(source);
     let source_component = graph.component(source);
-    scratch.touch_component(source_component);
-    scratch.pending.push(Reverse(key(source_component)));
     let reach = Reach {
         direction,
         excluded,
         restricted,
     };
+    reach.schedule(graph, scratch, source_component, source);
 
     while let Some(Reverse(next)) = scratch.pending.pop() {
-        let component = key(next);
+        let (component, node) = reach.unpack(next);
         let fixed = excluded.filter(|_| component == source_component);
+        if !graph.is_cyclic(component) {
+            carry(graph, scratch, node, &reach, None);
+            continue;
+        }
         if let Some(owner) = fixed {
             // The fixed owner feeds its own component too, before that component is solved.
             carry(graph, scratch, owner, &reach, None);
         }
-        let internal = if graph.is_cyclic(component) {
-            for &member in graph.members(component) {
-                // Members reached only from inside the component start from nothing.
-                if Some(member) != fixed {
-                    scratch.reach(member);
-                }
+        for &member in graph.members(component) {
+            // Members reached only from inside the component start from nothing.
+            if Some(member) != fixed {
+                scratch.reach(member);
             }
-            block::solve(graph, scratch, direction, component, fixed);
-            Some(component)
-        } else {
-            None
-        };
+        }
+        block::solve(graph, scratch, direction, component, fixed);
         for &member in graph.members(component) {
             if Some(member) != fixed {
-                carry(graph, scratch, member, &reach, internal);
+                carry(graph, scratch, member, &reach, Some(component));
             }
         }
     }
@@ -147,6 +143,32 @@ struct Reach {
     restricted: bool,
 }
 
+impl Reach {
+    /// Queues `component`, reached through `node`, unless it already waits or was processed.
+    fn schedule(&self, graph: &Graph, scratch: &mut Scratch, component: u32, node: u32) {
+        // A single-node component is reached once, with its node: no need to mark it.
+        if graph.is_cyclic(component) && !scratch.touch_component(component) {
+            return;
+        }
+        let key = match self.direction {
+            Direction::Forward => component,
+            Direction::Backward => u32::MAX - component,
+        };
+        scratch
+            .pending
+            .push(Reverse((u64::from(key) << 32) | u64::from(node)));
+    }
+
+    fn unpack(&self, packed: u64) -> (u32, u32) {
+        let key = (packed >> 32) as u32;
+        let component = match self.direction {
+            Direction::Forward => key,
+            Direction::Backward => u32::MAX - key,
+        };
+        (component, packed as u32)
+    }
+}
+
 /// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends,
 /// queueing the components of nodes reached for the first time. Stakes into the excluded owner,
 /// out of the region, or inside `internal` (a component already solved) are skipped.
@@ -155,20 +177,13 @@ fn carry(graph: &Graph, scratch: &mut Scratch, node: u32, reach: &Reach, interna
     if !(0..BOUNDS).any(|bound| from.is_positive(bound)) {
         return;
     }
-    graph.for_each_edge(node, reach.direction, |edge, other| {
+    graph.for_each_edge(node, reach.direction, |edge, other, component| {
         if Some(other) == reach.excluded || (reach.restricted && !scratch.in_region(other)) {
             return;
         }
         if scratch.reach(other) {
-            let component = graph.component(other);
-            if scratch.touch_component(component) {
-                let key = match reach.direction {
-                    Direction::Forward => component,
-                    Direction::Backward => u32::MAX - component,
-                };
-                scratch.pending.push(Reverse(key));
-            }
-        } else if internal.is_some() && internal == Some(graph.component(other)) {
+            reach.schedule(graph, scratch, component, other);
+        } else if internal == Some(component) {
             return;
         }
         from.carry(graph.weights(edge), &mut scratch.acc[other as usize]);

@@ -28,8 +28,9 @@ pub(crate) struct Scratch {
     component_seen: Vec<u32>,
     /// The nodes reached by the current query, in the order they were reached.
     pub reached: Vec<u32>,
-    /// Components waiting to be processed, smallest key first.
-    pub pending: BinaryHeap<Reverse<u32>>,
+    /// Components waiting to be processed, smallest key first, each with the node that reached
+    /// it (see `integrated::propagate`).
+    pub pending: BinaryHeap<Reverse<u64>>,
     pub queue: Vec<u32>,
     pub block: BlockScratch,
 }

@@ -28,6 +28,8 @@ use vrisk::ownership::{Edge, Graph, Method, NodeId};
 const SIZES: [usize; 3] = [250_000, 500_000, 1_000_000];
 const OWNERS: usize = 1_000;
 const STAKES_PER_NODE: usize = 2;
+/// Longest chain of majority stakes under a group's root.
+const MAX_CHAIN: u8 = 20;
 const SEED: u64 = 0x05ee_d0f0_cea1;
 
 fn main() {
@@ -328,10 +330,15 @@ fn generate(nodes: usize, seed: u64) -> Registry {
         group_of[first] = group;
         for member in 1..size {
             // Often hang under the previous member, making chains; otherwise anywhere above.
-            let parent = if rng.chance(0.35) && depth[member - 1] < 20 {
+            let parent = if rng.chance(0.35) && depth[member - 1] < MAX_CHAIN {
                 member - 1
             } else {
-                rng.below(member)
+                let anywhere = rng.below(member);
+                if depth[anywhere] < MAX_CHAIN {
+                    anywhere
+                } else {
+                    0
+                }
             };
             depth[member] = depth[parent] + 1;
             deepest = deepest.max(depth[member]);

@@ -246,6 +246,32 @@ fn many_paths_are_summarised() {
 }
 
 #[test]
+fn a_search_out_of_budget_says_so() {
+    // Ten companies each holding 5% of every other: millions of simple paths between two of them.
+    let mut edges = vec![exact(0, 1, 10.0, 0)];
+    for a in 1..=10 {
+        for b in 1..=10 {
+            if a != b {
+                edges.push(exact(a, b, 5.0, edges.len()));
+            }
+        }
+    }
+    let graph = Graph::new(11, edges);
+    let explained = graph.explain(0, 2, Method::Integrated);
+    assert!(!explained.complete);
+    assert_eq!(explained.cycle_remainder, None);
+    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
+    assert_eq!(explained.paths[0].nodes, vec![0, 1, 2]);
+    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
+    let unlisted = explained.unlisted.expect("the rest is unexplained");
+    assert_close(
+        unlisted.economic,
+        explained.share.economic.min - listed,
+        explained.share.economic.max - listed,
+    );
+}
+
+#[test]
 fn owners_and_holdings_agree_with_share() {
     let (x, a, b) = (0, 1, 2);
     let graph = Graph::new(

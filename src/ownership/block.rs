@@ -107,8 +107,8 @@ fn collect_links(graph: &Graph, block: &mut BlockScratch, direction: Direction, 
     link_starts.clear();
     for &node in nodes.iter() {
         link_starts.push(links.len());
-        graph.for_each_edge(node, direction, |edge, other| {
-            if graph.component(other) != component {
+        graph.for_each_edge(node, direction, |edge, other, other_component| {
+            if other_component != component {
                 return;
             }
             // The fixed owner is not in `nodes`: stakes into it are ignored.

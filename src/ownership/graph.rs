@@ -7,7 +7,7 @@ use super::bounds::Weights;
 use super::scc::{Successors, strongly_connected};
 use super::scratch::{Scratch, ScratchPool};
 use super::{Edge, Explained, Method, NodeId, Share};
-use super::{control, integrated, paths};
+use super::{control, explain, integrated};
 use crate::truth::Truth;
 
 /// Node ids are stored in 32 bits; larger graphs are cut to this many nodes.
@@ -31,6 +31,9 @@ pub struct Graph {
     out_start: Vec<usize>,
     owner: Vec<u32>,
     owned: Vec<u32>,
+    /// The component of `owned[e]`, stored with the stake because a forward pass needs it for
+    /// every node it reaches and would otherwise look it up at random.
+    owned_component: Vec<u32>,
     weights: Vec<Weights>,
     stake: Vec<usize>,
     /// Stakes into `v`: `in_edge[in_start[v]..in_start[v + 1]]`, indices into the arrays above.
@@ -101,12 +104,17 @@ impl Graph {
                 cyclic[components.of[from as usize] as usize] = true;
             }
         }
+        let owned_component = owned
+            .iter()
+            .map(|&node| components.of[node as usize])
+            .collect();
         let component_count = components.count;
         Graph {
             node_count: n,
             out_start,
             owner,
             owned,
+            owned_component,
             weights,
             stake,
             in_start,
@@ -160,9 +168,9 @@ impl Graph {
             };
         };
         self.pool.with(|scratch| match method {
-            Method::Integrated => paths::explain_integrated(self, scratch, from, to),
+            Method::Integrated => explain::explain_integrated(self, scratch, from, to),
             Method::ControlChain { threshold } => {
-                paths::explain_control(self, scratch, from, to, threshold)
+                explain::explain_control(self, scratch, from, to, threshold)
             }
         })
     }
@@ -291,22 +299,24 @@ impl Graph {
         &self.in_edge[self.in_start[node as usize]..self.in_start[node as usize + 1]]
     }
 
-    /// Calls `visit(stake, other end)` for each stake leaving `node` in `direction`.
+    /// Calls `visit(stake, other end, its component)` for each stake leaving `node` in
+    /// `direction`.
     pub(crate) fn for_each_edge(
         &self,
         node: u32,
         direction: Direction,
-        mut visit: impl FnMut(usize, u32),
+        mut visit: impl FnMut(usize, u32, u32),
     ) {
         match direction {
             Direction::Forward => {
                 for edge in self.out_edges(node) {
-                    visit(edge, self.owned[edge]);
+                    visit(edge, self.owned[edge], self.owned_component[edge]);
                 }
             }
             Direction::Backward => {
                 for &edge in self.in_edges(node) {
-                    visit(edge as usize, self.owner[edge as usize]);
+                    let owner = self.owner[edge as usize];
+                    visit(edge as usize, owner, self.component_of[owner as usize]);
                 }
             }
         }

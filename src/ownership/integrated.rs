@@ -9,6 +9,8 @@
 //! for owners that sit on a cycle themselves (their own cycle must not feed back into them),
 //! which are recomputed forward.
 
+use std::cmp::Reverse;
+
 use super::block;
 use super::bounds::{Acc, BOUNDS};
 use super::graph::{Direction, Graph};
@@ -79,6 +81,14 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
 
 /// Propagates walk sums from `source` in `direction`. With `fixed_source` the source is an
 /// outside owner: it keeps 100% of itself and stakes into it are ignored.
+///
+/// Components are processed smallest key first, the key being the component's number going
+/// forward (components are numbered owners-first) and its complement going backward. When a
+/// component is taken, everything before it that the source reaches has been processed: any
+/// path from the source to it runs through components with smaller keys, the first unprocessed
+/// one of which would be waiting with a smaller key. So discovery and propagation are one pass.
+/// A waiting component carries the node that reached it, which for the usual single-node
+/// component is all there is to process.
 pub(crate) fn propagate(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -91,69 +101,89 @@ pub(crate) fn propagate(
     scratch.reach(source);
     scratch.acc[source as usize] = Acc::WHOLE;
     let excluded = fixed_source.then_some(source);
-
-    // Find what the source reaches, and the components it touches.
-    let mut next = 0;
-    while next < scratch.reached.len() {
-        let node = scratch.reached[next];
-        next += 1;
-        graph.for_each_edge(node, direction, |_, other| {
-            if Some(other) != excluded && (!restricted || scratch.in_region(other)) {
-                scratch.reach(other);
-            }
-        });
-    }
-    for position in 0..scratch.reached.len() {
-        let component = graph.component(scratch.reached[position]);
-        scratch.touch_component(component);
-    }
-    // Components are numbered owners-first: ascending order is topological going forward.
-    match direction {
-        Direction::Forward => scratch.components.sort_unstable(),
-        Direction::Backward => scratch.components.sort_unstable_by(|a, b| b.cmp(a)),
-    }
-
     let source_component = graph.component(source);
-    for position in 0..scratch.components.len() {
-        let component = scratch.components[position];
+    let reach = Reach {
+        direction,
+        excluded,
+        restricted,
+    };
+    reach.schedule(graph, scratch, source_component, source);
+
+    while let Some(Reverse(next)) = scratch.pending.pop() {
+        let (component, node) = reach.unpack(next);
         let fixed = excluded.filter(|_| component == source_component);
+        if !graph.is_cyclic(component) {
+            carry(graph, scratch, node, &reach, None);
+            continue;
+        }
         if let Some(owner) = fixed {
             // The fixed owner feeds its own component too, before that component is solved.
-            carry(graph, scratch, owner, direction, excluded, None);
+            carry(graph, scratch, owner, &reach, None);
         }
-        let internal = if graph.is_cyclic(component) {
-            block::solve(graph, scratch, direction, component, fixed);
-            Some(component)
-        } else {
-            None
-        };
+        for &member in graph.members(component) {
+            // Members reached only from inside the component start from nothing.
+            if Some(member) != fixed {
+                scratch.reach(member);
+            }
+        }
+        block::solve(graph, scratch, direction, component, fixed);
         for &member in graph.members(component) {
             if Some(member) != fixed {
-                carry(graph, scratch, member, direction, excluded, internal);
+                carry(graph, scratch, member, &reach, Some(component));
             }
         }
     }
 }
 
-/// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends.
-/// Stakes into `excluded` and stakes inside `internal` (already solved) are skipped.
-fn carry(
-    graph: &Graph,
-    scratch: &mut Scratch,
-    node: u32,
+/// How a propagation moves: its direction, the outside owner nothing flows back into, and
+/// whether it keeps to the scratch's region.
+struct Reach {
     direction: Direction,
     excluded: Option<u32>,
-    internal: Option<u32>,
-) {
+    restricted: bool,
+}
+
+impl Reach {
+    /// Queues `component`, reached through `node`, unless it already waits or was processed.
+    fn schedule(&self, graph: &Graph, scratch: &mut Scratch, component: u32, node: u32) {
+        // A single-node component is reached once, with its node: no need to mark it.
+        if graph.is_cyclic(component) && !scratch.touch_component(component) {
+            return;
+        }
+        let key = match self.direction {
+            Direction::Forward => component,
+            Direction::Backward => u32::MAX - component,
+        };
+        scratch
+            .pending
+            .push(Reverse((u64::from(key) << 32) | u64::from(node)));
+    }
+
+    fn unpack(&self, packed: u64) -> (u32, u32) {
+        let key = (packed >> 32) as u32;
+        let component = match self.direction {
+            Direction::Forward => key,
+            Direction::Backward => u32::MAX - key,
+        };
+        (component, packed as u32)
+    }
+}
+
+/// Adds `node`'s walk sums, carried over each of its stakes, to the nodes at their other ends,
+/// queueing the components of nodes reached for the first time. Stakes into the excluded owner,
+/// out of the region, or inside `internal` (a component already solved) are skipped.
+fn carry(graph: &Graph, scratch: &mut Scratch, node: u32, reach: &Reach, internal: Option<u32>) {
     let from = scratch.acc[node as usize];
     if !(0..BOUNDS).any(|bound| from.is_positive(bound)) {
         return;
     }
-    graph.for_each_edge(node, direction, |edge, other| {
-        if Some(other) == excluded || !scratch.is_seen(other) {
+    graph.for_each_edge(node, reach.direction, |edge, other, component| {
+        if Some(other) == reach.excluded || (reach.restricted && !scratch.in_region(other)) {
             return;
         }
-        if internal.is_some() && internal == Some(graph.component(other)) {
+        if scratch.reach(other) {
+            reach.schedule(graph, scratch, component, other);
+        } else if internal == Some(component) {
             return;
         }
         from.carry(graph.weights(edge), &mut scratch.acc[other as usize]);

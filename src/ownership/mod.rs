@@ -19,6 +19,7 @@
 mod block;
 mod bounds;
 mod control;
+mod explain;
 mod graph;
 mod integrated;
 mod paths;

@@ -1,27 +1,17 @@
-//! Explanations: the paths behind an effective share.
+//! Simple paths (no organisation twice) from an owner to an entity, largest first.
 //!
-//! Integrated method: simple paths (no organisation twice) from the owner to the entity are
-//! enumerated largest first by a best-first search whose priority is the path's product so far
-//! times the best product still possible to the entity (an upper bound, so complete paths come
-//! out in order). Paths are ranked by economic upper bound, then voting upper bound. The search
-//! is bounded ([`MAX_DEPTH`], [`MAX_EXPANSIONS`], [`MAX_PUSHES`], [`MAX_SUMMED_PATHS`]) so it
-//! is always fast. Where no cycle lies between owner and entity every chain is a simple path,
-//! so what the listed paths leave out is exactly `unlisted`. Where cycles lie between them, the
-//! search goes on past the listed paths to sum every simple path, and what the share holds
-//! beyond that sum is `cycle_remainder`.
-//!
-//! Control-chain method: one path per direct stake in the entity held by the owner or by an
-//! entity it (possibly) controls, through the chain of stakes by which control was established;
-//! the paths' contributions add up to the share.
+//! A best-first search whose priority is the path's product so far times the best product still
+//! possible to the entity (an upper bound, so complete paths come out in order and dead ends are
+//! never explored). Paths are ranked by economic upper bound, then voting upper bound. The search
+//! is bounded ([`MAX_DEPTH`], [`MAX_EXPANSIONS`], [`MAX_PUSHES`], and a number of paths wanted)
+//! so it is always fast.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::bounds::{BOUNDS, ECON_MAX, ECON_MIN, VOTE_MAX, VOTE_MIN, bit, percent_interval};
+use super::bounds::{ECON_MAX, VOTE_MAX};
 use super::graph::Graph;
-use super::scratch::Scratch;
-use super::{Explained, MAX_LISTED_PATHS, NodeId, OwnershipPath, Share};
-use super::{control, integrated};
+use super::{NodeId, OwnershipPath};
 use crate::interval::Interval;
 
 /// Longest path listed, in stakes.
@@ -30,236 +20,22 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_EXPANSIONS: usize = 100_000;
 /// Most partial paths the search keeps.
 pub const MAX_PUSHES: usize = 1_000_000;
-/// Most simple paths summed to separate the cycles' part of a share.
-pub const MAX_SUMMED_PATHS: usize = 10_000;
-
-/// Remainders at or below this many percentage points are reported as nothing.
-const NEGLIGIBLE: f64 = 1e-9;
-
-pub(crate) fn explain_integrated(
-    graph: &Graph,
-    scratch: &mut Scratch,
-    owner: u32,
-    entity: u32,
-) -> Explained {
-    if owner == entity {
-        return itself(owner);
-    }
-    let raw = integrated::share(graph, scratch, owner, entity);
-    let mut explained = nothing(owner, entity);
-    if !raw.is_reached() {
-        return explained;
-    }
-    explained.share = raw.share(100.0);
-    let raw_percent = raw.v.map(|value| value * 100.0);
-    // Everything reached on the way is an ancestor of the entity reachable from the owner.
-    let local = Local::new(graph, &scratch.reached, owner, entity);
-    let search = local.search(graph);
-    let listed_sum = sum_bounds(search.paths.iter().take(MAX_LISTED_PATHS));
-    if local.cyclic && search.finished {
-        let all_sum = sum_bounds(search.paths.iter());
-        explained.unlisted = remainder(&all_sum, &listed_sum);
-        explained.cycle_remainder = remainder(&raw_percent, &all_sum);
-    } else {
-        explained.unlisted = remainder(&raw_percent, &listed_sum);
-        explained.complete = !local.cyclic;
-    }
-    explained.paths = search.paths;
-    explained.paths.truncate(MAX_LISTED_PATHS);
-    explained
-}
-
-pub(crate) fn explain_control(
-    graph: &Graph,
-    scratch: &mut Scratch,
-    owner: u32,
-    entity: u32,
-    threshold: f64,
-) -> Explained {
-    if owner == entity {
-        return itself(owner);
-    }
-    let mut explained = nothing(owner, entity);
-    graph.mark_ancestors(scratch, entity);
-    if !scratch.in_region(owner) {
-        return explained;
-    }
-    control::attribute_tracked(graph, scratch, owner, threshold, true, true);
-    if !scratch.is_seen(entity) {
-        return explained;
-    }
-    explained.share = scratch.acc[entity as usize].share(1.0);
-    let mut paths = Vec::new();
-    for &edge in graph.in_edges(entity) {
-        let edge = edge as usize;
-        let holder = graph.owner(edge);
-        if !scratch.is_seen(holder) {
-            continue;
-        }
-        let control = scratch.controlled[holder as usize];
-        let weights = graph.weights(edge);
-        let economic = contribution(weights.economic(), control, ECON_MIN, ECON_MAX);
-        let voting = contribution(weights.voting(), control, VOTE_MIN, VOTE_MAX);
-        if economic.max <= 0.0 && voting.max <= 0.0 {
-            continue;
-        }
-        let (mut nodes, mut stakes) = control_chain(graph, scratch, owner, holder);
-        nodes.push(entity as NodeId);
-        stakes.push(graph.stake(edge));
-        paths.push(OwnershipPath {
-            nodes,
-            stakes,
-            economic,
-            voting,
-        });
-    }
-    paths.sort_by(|a, b| {
-        b.economic
-            .max
-            .total_cmp(&a.economic.max)
-            .then(b.voting.max.total_cmp(&a.voting.max))
-            .then_with(|| a.nodes.cmp(&b.nodes))
-            .then_with(|| a.stakes.cmp(&b.stakes))
-    });
-    if paths.len() > MAX_LISTED_PATHS {
-        let rest = paths.split_off(MAX_LISTED_PATHS);
-        let mut unlisted = Share::ZERO;
-        for path in &rest {
-            unlisted.economic = unlisted.economic.plus(&path.economic);
-            unlisted.voting = unlisted.voting.plus(&path.voting);
-        }
-        explained.unlisted = Some(unlisted);
-    }
-    explained.paths = paths;
-    explained
-}
-
-fn itself(owner: u32) -> Explained {
-    Explained {
-        owner: owner as NodeId,
-        entity: owner as NodeId,
-        share: Share::FULL,
-        paths: vec![OwnershipPath {
-            nodes: vec![owner as NodeId],
-            stakes: Vec::new(),
-            economic: Interval::FULL,
-            voting: Interval::FULL,
-        }],
-        unlisted: None,
-        cycle_remainder: None,
-        complete: true,
-    }
-}
-
-fn nothing(owner: u32, entity: u32) -> Explained {
-    Explained {
-        owner: owner as NodeId,
-        entity: entity as NodeId,
-        share: Share::ZERO,
-        paths: Vec::new(),
-        unlisted: None,
-        cycle_remainder: None,
-        complete: true,
-    }
-}
-
-/// What one stake held by a (possibly) controlled entity adds: all of it when control is
-/// certain, up to all of it when control is only possible, nothing otherwise.
-fn contribution(share: Interval, control: u8, lower: usize, upper: usize) -> Interval {
-    if control & bit(lower) != 0 {
-        share
-    } else if control & bit(upper) != 0 {
-        Interval {
-            min: 0.0,
-            max: share.max,
-            min_exclusive: false,
-            max_exclusive: share.max_exclusive,
-        }
-    } else {
-        Interval::ZERO
-    }
-}
-
-/// The chain of stakes by which `owner` came to control `holder` (following, for each entity,
-/// the stake that took it over the threshold), as nodes from `owner` to `holder` and stakes.
-fn control_chain(
-    graph: &Graph,
-    scratch: &Scratch,
-    owner: u32,
-    holder: u32,
-) -> (Vec<NodeId>, Vec<usize>) {
-    let control = scratch.controlled[holder as usize];
-    let bound = if control & bit(ECON_MAX) != 0 {
-        ECON_MAX
-    } else {
-        VOTE_MAX
-    };
-    let mut nodes = vec![holder as NodeId];
-    let mut stakes = Vec::new();
-    let mut current = holder;
-    // Each controller came under control before the entity it controls, so this ends; the
-    // bound on steps only guards against a broken invariant.
-    while current != owner && nodes.len() <= graph.node_count() {
-        let Some(&edge) = scratch
-            .controller
-            .get(current as usize)
-            .map(|edges| &edges[bound])
-        else {
-            break;
-        };
-        if edge == u32::MAX {
-            break;
-        }
-        stakes.push(graph.stake(edge as usize));
-        current = graph.owner(edge as usize);
-        nodes.push(current as NodeId);
-    }
-    nodes.reverse();
-    stakes.reverse();
-    (nodes, stakes)
-}
-
-/// Sums of the paths' bounds in percent, uncapped, in the order of [`BOUNDS`].
-fn sum_bounds<'a>(paths: impl Iterator<Item = &'a OwnershipPath>) -> [f64; BOUNDS] {
-    let mut sum = [0.0; BOUNDS];
-    for path in paths {
-        sum[ECON_MIN] += path.economic.min;
-        sum[ECON_MAX] += path.economic.max;
-        sum[VOTE_MIN] += path.voting.min;
-        sum[VOTE_MAX] += path.voting.max;
-    }
-    sum
-}
-
-/// `total - part` per bound (each bound is one consistent world: every stake at its minimum, or
-/// every stake at its maximum), capped, with closed bounds; `None` when negligible.
-fn remainder(total: &[f64; BOUNDS], part: &[f64; BOUNDS]) -> Option<Share> {
-    let difference = |bound: usize| {
-        if total[bound].is_infinite() {
-            f64::INFINITY
-        } else {
-            total[bound] - part[bound]
-        }
-    };
-    let share = Share {
-        economic: percent_interval(difference(ECON_MIN), false, difference(ECON_MAX), false),
-        voting: percent_interval(difference(VOTE_MIN), false, difference(VOTE_MAX), false),
-    };
-    (share.economic.max > NEGLIGIBLE || share.voting.max > NEGLIGIBLE).then_some(share)
-}
 
 /// The part of the graph between owner and entity: nodes reachable from the owner that are
 /// ancestors of the entity, and the stakes among them (none into the owner).
-struct Local {
+pub(crate) struct Local {
     nodes: Vec<u32>,
+    /// Per local node: (stake, local index of the owned node).
     out: Vec<Vec<(usize, usize)>>,
     owner: usize,
     entity: usize,
-    cyclic: bool,
+    /// Whether a cycle lies between owner and entity.
+    pub cyclic: bool,
 }
 
 impl Local {
-    fn new(graph: &Graph, reached: &[u32], owner: u32, entity: u32) -> Local {
+    /// `reached`: the nodes reachable from `owner` among the ancestors of `entity`.
+    pub(crate) fn new(graph: &Graph, reached: &[u32], owner: u32, entity: u32) -> Local {
         let mut nodes = reached.to_vec();
         nodes.sort_unstable();
         let index = |node: u32| nodes.binary_search(&node).ok();
@@ -320,7 +96,8 @@ impl Local {
         best
     }
 
-    fn search(&self, graph: &Graph) -> Search {
+    /// Up to `wanted` simple paths from owner to entity, largest first.
+    pub(crate) fn search(&self, graph: &Graph, wanted: usize) -> Search {
         let best_economic = self.best_to_entity(graph, ECON_MAX);
         let best_voting = self.best_to_entity(graph, VOTE_MAX);
         let mut partials = vec![Partial {
@@ -339,12 +116,6 @@ impl Local {
         let mut paths = Vec::new();
         let mut finished = true;
         let mut expansions = 0;
-        // Without cycles the listed paths suffice: the rest is exactly `unlisted`.
-        let wanted = if self.cyclic {
-            MAX_SUMMED_PATHS
-        } else {
-            MAX_LISTED_PATHS
-        };
         while let Some(Ranked { index, .. }) = heap.pop() {
             let partial = partials[index];
             if partial.node == self.entity {
@@ -420,11 +191,11 @@ impl Local {
     }
 }
 
-struct Search {
+pub(crate) struct Search {
     /// Complete paths, largest first.
-    paths: Vec<OwnershipPath>,
+    pub paths: Vec<OwnershipPath>,
     /// Whether every simple path was seen.
-    finished: bool,
+    pub finished: bool,
 }
 
 #[derive(Clone, Copy)]

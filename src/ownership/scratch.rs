@@ -5,6 +5,8 @@
 //! a thousand owners would cost more than the computation, so each query borrows a workspace
 //! from a pool and marks what it touches with an epoch number instead of clearing.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Mutex;
 
 use super::block::BlockScratch;
@@ -26,7 +28,9 @@ pub(crate) struct Scratch {
     component_seen: Vec<u32>,
     /// The nodes reached by the current query, in the order they were reached.
     pub reached: Vec<u32>,
-    pub components: Vec<u32>,
+    /// Components waiting to be processed, smallest key first, each with the node that reached
+    /// it (see `integrated::propagate`).
+    pub pending: BinaryHeap<Reverse<u64>>,
     pub queue: Vec<u32>,
     pub block: BlockScratch,
 }
@@ -44,7 +48,7 @@ impl Scratch {
             component_epoch: 0,
             component_seen: vec![0; component_count],
             reached: Vec::new(),
-            components: Vec::new(),
+            pending: BinaryHeap::new(),
             queue: Vec::new(),
             block: BlockScratch::default(),
         }
@@ -55,7 +59,7 @@ impl Scratch {
         self.epoch = next_epoch(self.epoch, &mut self.seen);
         self.component_epoch = next_epoch(self.component_epoch, &mut self.component_seen);
         self.reached.clear();
-        self.components.clear();
+        self.pending.clear();
         self.queue.clear();
     }
 
@@ -83,7 +87,6 @@ impl Scratch {
             return false;
         }
         self.component_seen[slot] = self.component_epoch;
-        self.components.push(component);
         true
     }
 

@@ -16,6 +16,7 @@ pub mod exit;
 pub mod facts;
 pub mod inputs;
 pub mod interval;
+pub mod json;
 pub mod limits;
 pub mod money;
 pub mod ownership;

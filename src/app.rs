@@ -212,9 +212,11 @@ fn validate(args: ValidateArgs) -> Exit {
     match load_registry(&paths, &mut sources, &limits) {
         Ok(registry) => {
             if args.format == ProblemFormat::Json {
-                print_stdout("[]\n");
+                let json = crate::diagnostic::problems_to_json(&registry.warnings, &sources);
+                print_stdout(&format!("{json:#}\n"));
                 return Exit::Ok;
             }
+            terminal.report_problems(&registry.warnings, &sources);
             let files = sources.files().count();
             print_stdout(&format!(
                 "registry valid: {files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources\n",

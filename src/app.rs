@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Schema(args) => schema(args),
+        Command::Import(args) => crate::import::run(args),
     });
     match result {
         Ok(exit) => exit,
@@ -55,6 +56,11 @@ impl Terminal {
     }
 
     pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
+        self.report(problems, sources, "nothing was evaluated");
+    }
+
+    /// Prints the problems, then, if any is an error, a count and what did not happen.
+    pub fn report(&self, problems: &[Problem], sources: &SourceMap, outcome: &str) {
         let mut stderr = std::io::stderr().lock();
         for problem in problems {
             let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
@@ -66,7 +72,7 @@ impl Terminal {
         if errors > 0 {
             let _ = writeln!(
                 stderr,
-                "error: {errors} error{}{} found; nothing was evaluated",
+                "error: {errors} error{}{} found; {outcome}",
                 plural(errors),
                 if warnings > 0 {
                     format!(" and {warnings} warning{}", plural(warnings))

@@ -25,6 +25,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
+    /// Turn other data into registry files.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -154,4 +156,46 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
 pub fn parse_date(text: &str) -> Result<crate::date::Date, String> {
     crate::date::Date::parse(text)
         .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// A procurement export (CSV with a header row) -> a registry `vendors:` fragment. Default
+    /// columns: customer, vendor, services (`;`-separated), data_shared (`;`-separated),
+    /// spend_year, spend_amount, currency, spend_kind, status, status_date, last_review.
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// The CSV file (UTF-8).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// The customer of every row that names none (or of all rows, without a customer column).
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+    /// Write the fragment to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The cell separator: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: String,
+    /// The schema the output's editor modeline points at.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "../schemas/registry.schema.json"
+    )]
+    pub schema: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }

@@ -14,6 +14,7 @@ pub mod embedded;
 pub mod engine;
 pub mod exit;
 pub mod facts;
+pub mod import;
 pub mod inputs;
 pub mod interval;
 pub mod json;

@@ -606,3 +606,74 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The example of docs/data-sources.md, run as documented from the repository root.
+#[test]
+fn documented_example_flags_the_competitor_stake() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = vrisk(
+        root,
+        &[
+            "validate",
+            "--registry",
+            "docs/examples/registry",
+            "--registry",
+            "docs/examples/bods",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "registry valid: 4 files, 6 organisations, 3 stakes, 1 competitors, 2 vendor relationships"
+        ),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = vrisk(
+        root,
+        &[
+            "check",
+            "--registry",
+            "docs/examples/registry",
+            "--registry",
+            "docs/examples/bods",
+            "--policies",
+            "policies",
+            "--as-of",
+            "2025-07-01",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let finding = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["policy"] == "competitor-ownership" && f["vendor"] == "tagwell")
+        .expect("competitor-ownership finding for tagwell");
+    assert_eq!(finding["outcome"], "fail");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Tagwell Ltd is 40% owned (40% of the votes) by Globex Ventures Ltd"),
+        "{finding:#}"
+    );
+    let registry = load(&[
+        root.join("docs/examples/registry"),
+        root.join("docs/examples/bods"),
+    ]);
+    assert_interval(
+        share(&registry, "globex", "tagwell", "2025-07-01").economic,
+        24.0,
+        24.0,
+    );
+    let owner = registry
+        .org("unspecified-rel-evalcraft-owner")
+        .expect("EvalCraft's undisclosed owner");
+    assert_eq!(
+        owner.name,
+        "Unspecified owner (interested party has not provided information)"
+    );
+}

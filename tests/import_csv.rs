@@ -290,3 +290,31 @@ fn money_with_the_currency_in_the_amount_cell_is_accepted() {
     ]);
     assert_eq!(registry.vendors[0].spend[0].amount, money);
 }
+
+/// The shipped example vendor list is what the command in docs/data-sources.md writes.
+#[test]
+fn documented_example_import_gives_the_shipped_vendor_list() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, yaml, stderr) = vrisk(
+        root,
+        &[
+            "import",
+            "csv",
+            "docs/examples/procurement.csv",
+            "--customer",
+            "northwind",
+            "--map",
+            "Supplier=vendor",
+            "--schema",
+            "../../../schemas/registry.schema.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("column `Cost centre` is not read"),
+        "{stderr}"
+    );
+    let shipped = std::fs::read_to_string(root.join("docs/examples/registry/vendors.yaml"))
+        .expect("shipped vendors.yaml");
+    assert_eq!(yaml, shipped);
+}

@@ -15,8 +15,9 @@ use crate::diagnostic::Problem;
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::yaml::{Key, Node, Value};
 
-/// Deepest nesting accepted whatever the limits say: the reader recurses once per level.
-const HARD_MAX_DEPTH: usize = 10_000;
+/// Deepest nesting accepted whatever the limits say: the reader recurses once per level, and a
+/// thousand levels stay far from the end of any thread's stack.
+const HARD_MAX_DEPTH: usize = 1_000;
 
 /// Objects with more members than this check duplicate keys with a hash set.
 const LINEAR_KEY_CHECK: usize = 32;

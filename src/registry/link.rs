@@ -135,3 +135,85 @@ fn conflicts(bods: &Organisation, native: &Organisation) -> Vec<Problem> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::model::{At, OrgKind, Ref, ShareField, Stake};
+    use crate::source::Loc;
+
+    fn org(id: &str, name: &str, identifiers: &[(&str, &str)]) -> Organisation {
+        Organisation {
+            id: At {
+                value: id.to_string(),
+                loc: Loc::default(),
+            },
+            name: name.to_string(),
+            kind: OrgKind::Company,
+            aliases: Vec::new(),
+            country: None,
+            identifiers: identifiers
+                .iter()
+                .map(|(scheme, id)| Identifier {
+                    scheme: scheme.to_string(),
+                    id: id.to_string(),
+                })
+                .collect(),
+            revenue: Vec::new(),
+            valuation: Vec::new(),
+            source: None,
+            loc: Loc::default(),
+        }
+    }
+
+    fn reference(id: &str) -> Ref {
+        Ref {
+            id: id.to_string(),
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn linked_records_take_the_registry_id_and_conflicts_warn() {
+        let mut native = Registry::default();
+        native.organisations = vec![
+            org("labelco", "LabelCo", &[("GB-COH", "01")]),
+            org("twin-a", "Twin", &[("XI-LEI", "L1")]),
+            org("twin-b", "Twin", &[("XI-LEI", "L1")]),
+        ];
+        let mut bods = Registry::default();
+        bods.organisations = vec![
+            org("rec-1", "LABELCO", &[("gb-coh", " 01 ")]),
+            org("rec-2", "Twin", &[("XI-LEI", "L1")]),
+            org("rec-3", "Owner", &[]),
+        ];
+        bods.stakes = vec![Stake {
+            id: None,
+            owner: reference("rec-3"),
+            owned: reference("rec-1"),
+            economic: ShareField {
+                interval: crate::interval::Interval::exact(10.0),
+                loc: Loc::default(),
+            },
+            voting: None,
+            start: None,
+            end: None,
+            board: false,
+            indirect: false,
+            consideration: None,
+            source: None,
+            loc: Loc::default(),
+        }];
+        let warnings = link_identifiers(&native, &mut bods);
+        let ids: Vec<&str> = bods
+            .organisations
+            .iter()
+            .map(|o| o.id.value.as_str())
+            .collect();
+        assert_eq!(ids, ["rec-3"]);
+        assert_eq!(bods.stakes[0].owned.id, "labelco");
+        // Same name once case and punctuation are set aside; the twins are ambiguous.
+        let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["bods::ambiguous-link"]);
+    }
+}

@@ -77,3 +77,60 @@ fn keep_latest<T>(list: &mut Vec<Stated<T>>, index: &mut HashMap<String, usize>,
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::registry::bods::statement::{Header, StatementDate};
+    use crate::registry::model::{At, OrgKind};
+    use crate::source::Loc;
+
+    fn party(pool: &mut Pool, key: &str, date: Option<&str>, name: &str) {
+        let seq = pool.next_seq();
+        let header = Header {
+            key: At {
+                value: key.to_string(),
+                loc: Loc::default(),
+            },
+            date: StatementDate {
+                date: date.and_then(Date::parse),
+                time: "".into(),
+            },
+            seq,
+            closed: false,
+            loc: Loc::default(),
+            replaces: Vec::new(),
+        };
+        pool.add(Parsed::Party(header.with(Party {
+            name: Some(name.to_string()),
+            aliases: Vec::new(),
+            kind: OrgKind::Company,
+            unspecified: None,
+            identifiers: Vec::new(),
+            country: None,
+        })));
+    }
+
+    fn names(pool: &Pool) -> Vec<(&str, &str)> {
+        pool.parties
+            .iter()
+            .map(|p| (p.key.value.as_str(), p.body.name.as_deref().unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn latest_date_wins_and_ties_go_to_the_later_statement() {
+        let mut pool = Pool::default();
+        party(&mut pool, "a", Some("2024-05-01"), "A new");
+        party(&mut pool, "b", None, "B");
+        party(&mut pool, "a", Some("2024-01-01"), "A older, read later");
+        party(&mut pool, "b", Some("2020-01-01"), "B dated");
+        party(&mut pool, "a", Some("2024-05-01"), "A same day, read later");
+        assert_eq!(
+            names(&pool),
+            [("a", "A same day, read later"), ("b", "B dated")],
+            "records keep the place where they were first seen"
+        );
+    }
+}

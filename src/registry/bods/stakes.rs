@@ -131,7 +131,8 @@ fn sum(interests: &[&Interest]) -> ShareField {
     let loc = interests
         .iter()
         .find_map(|i| i.share.as_ref().map(|s| s.loc))
-        .unwrap_or(interests[0].loc);
+        .or_else(|| interests.first().map(|i| i.loc))
+        .unwrap_or_default();
     ShareField {
         interval: total,
         loc,

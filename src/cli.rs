@@ -48,7 +48,7 @@ pub struct LimitArgs {
     /// Largest input file, in bytes.
     #[arg(long, value_name = "BYTES", global = true)]
     pub max_file_bytes: Option<u64>,
-    /// Deepest YAML nesting accepted.
+    /// Deepest YAML or JSON nesting accepted.
     #[arg(long, value_name = "N", global = true)]
     pub max_depth: Option<usize>,
 }

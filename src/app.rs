@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::New(args) => crate::scaffold::run(args),
         Command::Completions(args) => crate::generate::completions(args),
         Command::Man(args) => crate::generate::man(args),
+        Command::Import(args) => crate::import::run(args),
     });
     match result {
         Ok(exit) => exit,
@@ -71,6 +72,11 @@ impl Terminal {
     }
 
     pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
+        self.report(problems, sources, "nothing was evaluated");
+    }
+
+    /// Prints the problems, then, if any is an error, a count and what did not happen.
+    pub fn report(&self, problems: &[Problem], sources: &SourceMap, outcome: &str) {
         let mut stderr = std::io::stderr().lock();
         for problem in problems {
             let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
@@ -82,7 +88,7 @@ impl Terminal {
         if errors > 0 {
             let _ = writeln!(
                 stderr,
-                "error: {errors} error{}{} found; nothing was evaluated",
+                "error: {errors} error{}{} found; {outcome}",
                 plural(errors),
                 if warnings > 0 {
                     format!(" and {warnings} warning{}", plural(warnings))
@@ -225,9 +231,10 @@ fn validate(args: ValidateArgs) -> Exit {
     let limits = limits_from(&args.inputs.limits);
     let mut paths = args.paths.clone();
     paths.extend(args.inputs.registry.iter().cloned());
-    let check_policies = !args.inputs.policies.is_empty() || args.paths.is_empty();
+    let check_policies = !args.inputs.policies.is_empty() || paths.is_empty();
     let mut sources = SourceMap::new();
     let registry = load_registry(&paths, &mut sources, &limits);
+    let registry_files = sources.files().count();
     let policies = check_policies.then(|| {
         load_policies(
             &args.inputs.policies,
@@ -239,14 +246,18 @@ fn validate(args: ValidateArgs) -> Exit {
     let mut problems = Vec::new();
     let mut summary = Vec::new();
     match &registry {
-        Ok(registry) => summary.push(format!(
-            "registry valid: {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources",
+        Ok(registry) => {
+            problems.extend(registry.warnings.iter().cloned());
+            summary.push(format!(
+            "registry valid: {registry_files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources",
+            plural(registry_files),
             registry.organisations.len(),
             registry.stakes.len(),
             registry.competitors.len(),
             registry.vendors.len(),
             registry.sources.len(),
-        )),
+        ))
+        }
         Err(p) => problems.extend(p.iter().cloned()),
     }
     match &policies {
@@ -261,13 +272,9 @@ fn validate(args: ValidateArgs) -> Exit {
     if args.format == ProblemFormat::Json {
         let json = crate::diagnostic::problems_to_json(&problems, &sources);
         print_stdout(&format!("{json:#}\n"));
-    } else if problems.is_empty() {
-        let files = sources.files().count();
-        print_stdout(&format!(
-            "{} ({files} file{})\n",
-            summary.join("; "),
-            plural(files)
-        ));
+    } else if !problems.iter().any(Problem::is_error) {
+        terminal.report_warnings(&problems, &sources);
+        print_stdout(&format!("{}\n", summary.join("; ")));
     } else {
         terminal.report_problems(&problems, &sources);
     }

@@ -42,6 +42,8 @@ pub enum Command {
     Completions(crate::generate::CompletionsArgs),
     /// Print the man page (roff) to standard output.
     Man(crate::generate::ManArgs),
+    /// Turn other data into registry files.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -63,7 +65,7 @@ pub struct LimitArgs {
     /// Largest input file, in bytes.
     #[arg(long, value_name = "BYTES", global = true)]
     pub max_file_bytes: Option<u64>,
-    /// Deepest YAML nesting accepted.
+    /// Deepest YAML or JSON nesting accepted.
     #[arg(long, value_name = "N", global = true)]
     pub max_depth: Option<usize>,
 }
@@ -281,4 +283,46 @@ pub struct InitArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// A procurement export (CSV with a header row) -> a registry `vendors:` fragment. Default
+    /// columns: customer, vendor, services (`;`-separated), data_shared (`;`-separated),
+    /// spend_year, spend_amount, currency, spend_kind, status, status_date, last_review.
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// The CSV file (UTF-8).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// The customer of every row that names none (or of all rows, without a customer column).
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+    /// Write the fragment to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The cell separator: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: String,
+    /// The schema the output's editor modeline points at.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "../schemas/registry.schema.json"
+    )]
+    pub schema: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }

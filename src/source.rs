@@ -131,7 +131,15 @@ impl SourceFile {
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), self.text.clone()).with_language("yaml")
+        let lower = self.name.to_ascii_lowercase();
+        let language = if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+            "json"
+        } else if lower.ends_with(".csv") {
+            "csv"
+        } else {
+            "yaml"
+        };
+        NamedSource::new(self.name.clone(), self.text.clone()).with_language(language)
     }
 }
 

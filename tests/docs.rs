@@ -48,6 +48,7 @@ fn every_diagnostic_code_is_documented() {
         "docs/policies.md",
         "docs/registry.md",
         "docs/testing.md",
+        "docs/data-sources.md",
     ]
     .iter()
     .filter_map(|p| std::fs::read_to_string(Path::new(ROOT).join(p)).ok())

@@ -330,7 +330,7 @@ fn the_shipped_registry_and_policies_are_valid() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "registry valid: 14 organisations, 1 stakes, 20 competitors, 12 vendor relationships, 2 sources; policies valid: 7 policies (13 files)\n"
+        "registry valid: 6 files, 14 organisations, 1 stakes, 20 competitors, 12 vendor relationships, 2 sources; policies valid: 7 policies\n"
     );
 }
 

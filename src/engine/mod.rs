@@ -123,7 +123,16 @@ pub fn evaluate(input: &Evaluation) -> Report {
         }
     }
     findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
-    let mut warnings: Vec<String> = Vec::new();
+    // Warnings about the data come first (a BODS file that disagrees with the registry, say),
+    // with the place they point at, then those about the policies.
+    let mut warnings: Vec<String> = registry
+        .warnings
+        .iter()
+        .map(|w| match w.location(input.sources) {
+            Some(at) => format!("{at}: {}", w.message),
+            None => w.message.clone(),
+        })
+        .collect();
     let mut policies = Vec::new();
     for policy in &sorted {
         let count = evaluated.get(policy.id.as_str()).copied().unwrap_or(0);

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::date::Date;
+use crate::diagnostic::Problem;
 use crate::interval::Interval;
 use crate::money::Money;
 use crate::source::Loc;
@@ -257,6 +258,9 @@ pub struct Registry {
     pub vendors: Vec<VendorRelationship>,
     pub roles: Vec<Role>,
     pub moves: Vec<Move>,
+    /// Warnings found while loading (facts of a BODS file that disagree with the registry, say):
+    /// shown to the user, but they do not stop a run.
+    pub warnings: Vec<Problem>,
     org_index: HashMap<String, usize>,
 }
 
@@ -297,6 +301,7 @@ impl Registry {
         self.vendors.extend(other.vendors);
         self.roles.extend(other.roles);
         self.moves.extend(other.moves);
+        self.warnings.extend(other.warnings);
         self.reindex();
     }
 }

@@ -1,0 +1,320 @@
+//! `vrisk import csv`: a generated 1,000-row export round-trips into the registry, the output
+//! validates against the registry schema, bad rows are reported at their line and column and
+//! nothing is written.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use vrisk::limits::Limits;
+use vrisk::money::Money;
+use vrisk::registry::{self, Registry};
+use vrisk::source::{SourceFile, SourceMap};
+
+/// Runs the binary in `dir`; returns the exit code, stdout and stderr.
+fn vrisk(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run vrisk");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "vrisk panicked: {stderr}");
+    (output.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+/// An organisations file declaring `ids`, so that a vendors fragment can be loaded with it.
+fn organisations(ids: impl IntoIterator<Item = String>) -> String {
+    let mut text = String::from("organisations:\n");
+    for id in ids {
+        text.push_str(&format!(
+            "  - {{id: \"{id}\", name: \"{id}\", kind: company}}\n"
+        ));
+    }
+    text
+}
+
+fn load(files: Vec<(&str, String)>) -> Registry {
+    let mut sources = SourceMap::new();
+    let files = files
+        .into_iter()
+        .map(|(name, text)| SourceFile::new(name, None, text))
+        .collect();
+    match registry::load_files(files, &mut sources, &Limits::default()) {
+        Ok(r) => r,
+        Err(problems) => panic!(
+            "{}",
+            problems
+                .iter()
+                .map(|p| p.render(&sources, 100))
+                .collect::<String>()
+        ),
+    }
+}
+
+/// What a relationship must look like after the round trip.
+#[derive(Debug, Default, PartialEq)]
+struct Expected {
+    services: Vec<String>,
+    data_shared: Vec<String>,
+    /// (year, amount, currency, planned)
+    spend: Vec<(i32, f64, String, bool)>,
+    status: String,
+    status_date: Option<String>,
+    last_review: Option<String>,
+}
+
+const STATUSES: [&str; 3] = ["active", "exiting", "ended"];
+const SERVICES: [&str; 4] = ["Data Labelling", "RLHF", "evaluation", "training-data"];
+
+#[test]
+fn a_thousand_rows_round_trip_into_the_registry() {
+    let mut csv = String::from(
+        "customer,vendor,services,data_shared,spend_year,spend_amount,currency,spend_kind,status,status_date,last_review\n",
+    );
+    let mut expected: BTreeMap<(String, String), Expected> = BTreeMap::new();
+    for row in 0..1_000usize {
+        // Every fourth row is a second year of spend with the vendor of the row before.
+        let pair = if row % 4 == 3 { row - 1 } else { row };
+        let customer = format!("cust-{}", pair % 7);
+        let vendor_name = format!("Vendor {pair}, Inc.");
+        let vendor = format!("vendor-{pair}-inc");
+        let service = SERVICES[pair % SERVICES.len()];
+        let service_id = service.to_lowercase().replace(' ', "-");
+        let year = 2020 + (row % 5) as i32;
+        let amount = (row as u64 + 1) * 1_000;
+        let planned = row % 3 == 0;
+        let status = STATUSES[pair % 3];
+        let date = format!("2025-{:02}-{:02}", pair % 12 + 1, pair % 28 + 1);
+        let review = (pair % 2 == 0).then(|| format!("2024-{:02}-15", pair % 12 + 1));
+        csv.push_str(&format!(
+            "{customer},\"{vendor_name}\",{service};extra-{},proprietary-data,{year},{amount},usd,{},{},{date},{}\n",
+            pair % 2,
+            if planned { "Planned" } else { "actual" },
+            status.to_uppercase(),
+            review.clone().unwrap_or_default(),
+        ));
+        let entry = expected.entry((customer, vendor)).or_default();
+        for s in [service_id, format!("extra-{}", pair % 2)] {
+            if !entry.services.contains(&s) {
+                entry.services.push(s);
+            }
+        }
+        entry.data_shared = vec!["proprietary-data".to_string()];
+        entry
+            .spend
+            .push((year, amount as f64, "USD".to_string(), planned));
+        entry.status = status.to_string();
+        entry.status_date = Some(date);
+        entry.last_review = review;
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("export.csv"), &csv).expect("write csv");
+    let (code, stdout, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "export.csv", "--output", "vendors.yaml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("wrote 750 vendor relationships from 1000 rows"),
+        "{stderr}"
+    );
+    let yaml = std::fs::read_to_string(dir.path().join("vendors.yaml")).expect("output");
+    assert!(
+        yaml.starts_with("# yaml-language-server: $schema=../schemas/registry.schema.json\n"),
+        "{yaml}"
+    );
+
+    let ids = expected
+        .keys()
+        .flat_map(|(c, v)| [c.clone(), v.clone()])
+        .collect::<std::collections::BTreeSet<_>>();
+    let registry = load(vec![
+        ("organisations.yaml", organisations(ids)),
+        ("vendors.yaml", yaml),
+    ]);
+    assert_eq!(registry.vendors.len(), expected.len());
+    for v in &registry.vendors {
+        let key = (v.customer.id.clone(), v.vendor.id.clone());
+        let want = expected
+            .get(&key)
+            .unwrap_or_else(|| panic!("unexpected {key:?}"));
+        let got = Expected {
+            services: v.services.clone(),
+            data_shared: v.data_shared.clone(),
+            spend: v
+                .spend
+                .iter()
+                .map(|s| {
+                    (
+                        s.year,
+                        s.amount.amount,
+                        s.amount.currency.clone(),
+                        s.planned,
+                    )
+                })
+                .collect(),
+            status: v.status.value.name().to_string(),
+            status_date: v.status_date.map(|d| d.to_string()),
+            last_review: v.last_review.as_ref().map(|d| d.value.to_string()),
+        };
+        assert_eq!(&got, want, "{key:?}");
+    }
+    // Relationships keep the order of the export.
+    assert_eq!(registry.vendors[0].vendor.id, "vendor-0-inc");
+    assert_eq!(registry.vendors[1].vendor.id, "vendor-1-inc");
+}
+
+#[test]
+fn output_validates_with_the_cli() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("export.csv"),
+        "Buyer;Supplier;Contract Status;Services\n;Scale AI;Active;Data Labelling\n;123;ended;\n",
+    )
+    .expect("write");
+    let (code, yaml, stderr) = vrisk(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            "export.csv",
+            "--delimiter",
+            ";",
+            "--map",
+            "Supplier=vendor",
+            "--map",
+            "contract status=status",
+            "--customer",
+            "Alphabet",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("column `Buyer` is not read"), "{stderr}");
+    assert!(
+        yaml.contains("  - customer: alphabet\n    vendor: scale-ai\n"),
+        "{yaml}"
+    );
+    // An id that YAML would read as a number is quoted.
+    assert!(yaml.contains("vendor: \"123\"\n"), "{yaml}");
+    std::fs::write(dir.path().join("vendors.yaml"), &yaml).expect("write");
+    std::fs::write(
+        dir.path().join("organisations.yaml"),
+        organisations(["alphabet", "scale-ai", "123"].map(String::from)),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = vrisk(
+        dir.path(),
+        &["validate", "organisations.yaml", "vendors.yaml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 vendor relationships"), "{stdout}");
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_and_column_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "customer,vendor,status,status_date,spend_year,spend_amount,currency\n\
+         alphabet,scale,active,2025-06-13,2024,150M,USD\n\
+         alphabet,other,actve,2025-02-30,,,\n\
+         meta,,ended,,2024,lots,USD\n",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "bad.csv", "--output", "out.yaml"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(!dir.path().join("out.yaml").exists(), "nothing is written");
+    for place in [
+        "bad.csv:3:16",
+        "bad.csv:3:22",
+        "bad.csv:4:6",
+        "bad.csv:4:19",
+    ] {
+        assert!(stderr.contains(place), "{place} in:\n{stderr}");
+    }
+    assert!(
+        stderr.contains("4 errors found; nothing was written"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn header_problems_stop_the_import() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("e.csv"), "supplier,state\nx,active\n").expect("write");
+    let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "e.csv"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("import::missing-column"), "{stderr}");
+    assert!(stderr.contains("no `vendor` column"), "{stderr}");
+    assert!(stderr.contains("no `customer` column"), "{stderr}");
+
+    let (code, _, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "e.csv", "--map", "supplier=vendr"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `vendor`?"), "{stderr}");
+
+    let (code, _, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "e.csv", "--map", "Seller=vendor"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("import::unknown-column"), "{stderr}");
+}
+
+#[test]
+fn money_with_the_currency_in_the_amount_cell_is_accepted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("m.csv"),
+        "customer,vendor,status,spend_year,spend_amount\na,b,active,2024,\"1,500,000 GBP\"\n",
+    )
+    .expect("write");
+    let (code, yaml, stderr) = vrisk(dir.path(), &["import", "csv", "m.csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(yaml.contains("amount: \"1,500,000 GBP\""), "{yaml}");
+    let money = Money::parse("1,500,000 GBP").expect("money");
+    let registry = load(vec![
+        ("o.yaml", organisations(["a", "b"].map(String::from))),
+        ("v.yaml", yaml),
+    ]);
+    assert_eq!(registry.vendors[0].spend[0].amount, money);
+}
+
+/// The shipped example vendor list is what the command in docs/data-sources.md writes.
+#[test]
+fn documented_example_import_gives_the_shipped_vendor_list() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, yaml, stderr) = vrisk(
+        root,
+        &[
+            "import",
+            "csv",
+            "docs/examples/procurement.csv",
+            "--customer",
+            "northwind",
+            "--map",
+            "Supplier=vendor",
+            "--schema",
+            "../../../schemas/registry.schema.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("column `Cost centre` is not read"),
+        "{stderr}"
+    );
+    let shipped = std::fs::read_to_string(root.join("docs/examples/registry/vendors.yaml"))
+        .expect("shipped vendors.yaml");
+    assert_eq!(yaml, shipped);
+}

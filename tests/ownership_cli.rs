@@ -217,3 +217,69 @@ fn unknown_entity_is_an_error_with_a_suggestion() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("did you mean `scale-ai`?"), "{stderr}");
 }
+
+/// `vrisk ownership` on a BODS file gives the same shares as the same graph in YAML.
+fn bods_ownership(file: &str, entity: &str, args: &[&str]) -> Value {
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "ownership",
+            entity,
+            "--format",
+            "json",
+            "--as-of",
+            "2025-07-01",
+        ])
+        .args(["--registry", &format!("tests/fixtures/bods/{file}")])
+        .args(args)
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[test]
+fn bods_chain_gives_the_same_shares_as_yaml() {
+    close(
+        economic(
+            &bods_ownership("chain-0.4.json", "v-labels", &[]),
+            "x-holdings",
+        ),
+        (24.0, 24.0),
+    );
+    close(
+        economic(
+            &bods_ownership("chain-0.4.json", "v-labels", &["--method", "control-chain"]),
+            "x-holdings",
+        ),
+        (40.0, 40.0),
+    );
+    // BODS 0.3: the statement id is the organisation's id.
+    close(
+        economic(
+            &bods_ownership(
+                "chain-0.3.json",
+                "0a3c0000-0000-4000-8000-00000000000v",
+                &[],
+            ),
+            "0a3c0000-0000-4000-8000-00000000000x",
+        ),
+        (24.0, 24.0),
+    );
+}
+
+#[test]
+fn bods_band_then_share() {
+    let listing = bods_ownership("band-0.4.jsonl", "r-data", &[]);
+    close(economic(&listing, "p-person"), (20.0, 30.0));
+    let person = listing["owners"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["owner"] == "p-person"))
+        .expect("p-person");
+    assert_eq!(person["economic"]["max_exclusive"], true);
+}

@@ -269,3 +269,30 @@ fn human_report() {
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
+
+#[test]
+fn several_formats_in_one_run_match_separate_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formats = ["json", "sarif", "junit", "markdown"];
+    let mut together = cargo_bin_cmd!("vrisk");
+    together
+        .current_dir(ROOT)
+        .args(["check", "--as-of", "2025-06-20"]);
+    for f in formats {
+        together.args([
+            "--format",
+            &format!("{f}={}", dir.path().join(format!("all.{f}")).display()),
+        ]);
+    }
+    assert_eq!(together.output().expect("run").status.code(), Some(1));
+    for f in formats {
+        let alone = cargo_bin_cmd!("vrisk")
+            .current_dir(ROOT)
+            .args(["check", "--as-of", "2025-06-20", "--format", f])
+            .output()
+            .expect("run")
+            .stdout;
+        let written = std::fs::read(dir.path().join(format!("all.{f}"))).expect("report written");
+        assert_eq!(written, alone, "{f}");
+    }
+}

@@ -114,7 +114,21 @@ pub fn limits_from(args: &LimitArgs) -> Limits {
         limits.max_file_bytes = bytes;
     }
     if let Some(depth) = args.max_depth {
-        limits.max_depth = depth;
+        limits.max_depth = depth.min(crate::limits::DEPTH_CEILING);
+    }
+    let counts = [
+        (args.max_nodes, &mut limits.max_nodes),
+        (args.max_aliases, &mut limits.max_aliases),
+        (args.max_alias_expansion, &mut limits.max_alias_expansion),
+        (args.max_string_bytes, &mut limits.max_string_bytes),
+        (args.max_organisations, &mut limits.max_organisations),
+        (args.max_stakes, &mut limits.max_stakes),
+        (args.max_policies, &mut limits.max_policies),
+    ];
+    for (flag, limit) in counts {
+        if let Some(n) = flag {
+            *limit = n;
+        }
     }
     limits
 }
@@ -143,9 +157,9 @@ pub fn load_policies(
     overrides: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<Vec<Policy>, Vec<Problem>> {
     let files = if !paths.is_empty() {
-        read_policy_files(paths, limits)?
+        read_policy_files(paths, limits, sources)?
     } else if Path::new("policies").is_dir() {
-        read_policy_files(&[PathBuf::from("policies")], limits)?
+        read_policy_files(&[PathBuf::from("policies")], limits, sources)?
     } else {
         crate::embedded::policy_files()
     };
@@ -195,16 +209,24 @@ pub fn load_policies(
 fn read_policy_files(
     paths: &[PathBuf],
     limits: &Limits,
+    sources: &mut SourceMap,
 ) -> Result<Vec<crate::source::SourceFile>, Vec<Problem>> {
-    let files =
+    let mut files =
         crate::inputs::expand(paths, crate::registry::EXTENSIONS, "policy").map_err(|p| vec![p])?;
+    files.retain(|path| !crate::policy::is_test_file(path));
+    if files.len() > limits.max_policies {
+        return Err(vec![crate::limits::too_many_files(
+            crate::limits::Limit::Policies,
+            limits,
+            &files[limits.max_policies],
+            files.len(),
+            sources,
+        )]);
+    }
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for path in files {
-        if crate::policy::is_test_file(&path) {
-            continue;
-        }
-        match crate::source::read_file(&path, &path.display().to_string(), limits) {
+        match crate::source::read_file_into(&path, &path.display().to_string(), limits, sources) {
             Ok(file) => out.push(file),
             Err(p) => problems.push(p),
         }

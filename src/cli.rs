@@ -55,9 +55,30 @@ pub struct LimitArgs {
     /// Largest input file, in bytes.
     #[arg(long, value_name = "BYTES", global = true)]
     pub max_file_bytes: Option<u64>,
-    /// Deepest YAML nesting accepted.
+    /// Deepest YAML nesting accepted (at most 1000).
     #[arg(long, value_name = "N", global = true)]
     pub max_depth: Option<usize>,
+    /// Most YAML nodes (values and collections) in one file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_nodes: Option<usize>,
+    /// Most alias (`*name`) uses in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_aliases: Option<usize>,
+    /// Most nodes that aliases may expand to in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_alias_expansion: Option<usize>,
+    /// Longest string (a value or a key), in bytes.
+    #[arg(long, value_name = "BYTES", global = true)]
+    pub max_string_bytes: Option<usize>,
+    /// Most organisations in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_organisations: Option<usize>,
+    /// Most stakes in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_stakes: Option<usize>,
+    /// Most policy files.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_policies: Option<usize>,
 }
 
 #[derive(Debug, Args)]

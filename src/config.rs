@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Problem;
 use crate::limits::Limits;
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceMap, read_file};
+use crate::source::{SourceMap, read_file_into};
 use crate::yaml::{self, Node, Value};
 
 pub const FILE_NAME: &str = "vrisk.yaml";
@@ -40,7 +40,8 @@ pub fn discover(
 }
 
 pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Config, Vec<Problem>> {
-    let file = read_file(path, &path.display().to_string(), limits).map_err(|p| vec![p])?;
+    let file =
+        read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
     let id = sources.add(file);
     let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
     let problems = schema::validate(SchemaKind::Config, &document);

@@ -9,9 +9,9 @@ pub use model::*;
 use std::path::PathBuf;
 
 use crate::diagnostic::Problem;
-use crate::limits::Limits;
+use crate::limits::{Limit, Limits};
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceFile, SourceMap, read_file};
+use crate::source::{SourceFile, SourceMap, read_file_into};
 use crate::yaml;
 
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -27,7 +27,7 @@ pub fn load(
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     for path in files {
-        match read_file(&path, &path.display().to_string(), limits) {
+        match read_file_into(&path, &path.display().to_string(), limits, sources) {
             Ok(file) => texts.push(file),
             Err(p) => problems.push(p),
         }
@@ -79,7 +79,10 @@ pub fn load_files(
         }
         registry.merge(part);
     }
-    if every_file_parsed {
+    let over_limits = over_limits(&registry, limits);
+    let within_limits = over_limits.is_empty();
+    problems.extend(over_limits);
+    if every_file_parsed && within_limits {
         problems.extend(check::check(&registry));
     }
     // Report in reading order, file by file, whatever check found them.
@@ -88,4 +91,27 @@ pub fn load_files(
         return Err(problems);
     }
     Ok(registry)
+}
+
+/// The registry-wide count limits, each reported at the first item over it (in reading order).
+fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(org) = registry.organisations.get(limits.max_organisations) {
+        problems.push(Limit::Organisations.exceeded(
+            limits,
+            format!(
+                "the registry has {} organisations",
+                registry.organisations.len()
+            ),
+            org.loc,
+        ));
+    }
+    if let Some(stake) = registry.stakes.get(limits.max_stakes) {
+        problems.push(Limit::Stakes.exceeded(
+            limits,
+            format!("the registry has {} stakes", registry.stakes.len()),
+            stake.loc,
+        ));
+    }
+    problems
 }

@@ -16,7 +16,7 @@ use crate::schema::SchemaKind;
 use crate::source::SourceMap;
 
 pub fn run(cli: Cli) -> Exit {
-    let result = std::panic::catch_unwind(move || match cli.command {
+    crate::internal::run_guarded(move || match cli.command {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Ownership(args) => crate::ownership_cmd::run(args),
@@ -24,17 +24,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Graph(args) => crate::graph::run(args),
         Command::Init(args) => crate::init::run(args),
         Command::Schema(args) => schema(args),
-    });
-    match result {
-        Ok(exit) => exit,
-        Err(_) => {
-            eprintln!(
-                "error: vrisk hit an internal error; this is a bug in vrisk, not in your input. \
-                 Please report it with the command line and the input files."
-            );
-            Exit::Internal
-        }
-    }
+    })
 }
 
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
@@ -104,7 +94,10 @@ pub fn print_stdout(text: &str) {
         .and_then(|_| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("error: cannot write to standard output: {e}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write to standard output: {e}"
+        );
     }
 }
 

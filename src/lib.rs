@@ -14,6 +14,7 @@ pub mod facts;
 pub mod graph;
 pub mod init;
 pub mod inputs;
+pub mod internal;
 pub mod interval;
 pub mod limits;
 pub mod money;

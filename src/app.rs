@@ -32,6 +32,8 @@ pub struct Terminal {
     pub color: bool,
     pub stdout_color: bool,
     pub width: usize,
+    /// Also print problems as JSON on stdout (`vrisk check --format json`), for machines.
+    pub problems_json: bool,
 }
 
 impl Terminal {
@@ -45,6 +47,7 @@ impl Terminal {
             color: std::io::stderr().is_terminal() && !no_color,
             stdout_color: std::io::stdout().is_terminal() && !no_color,
             width,
+            problems_json: false,
         }
     }
 
@@ -59,6 +62,10 @@ impl Terminal {
     }
 
     pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
+        if self.problems_json {
+            let json = crate::diagnostic::problems_to_json(problems, sources);
+            print_stdout(&format!("{json:#}\n"));
+        }
         let mut stderr = std::io::stderr().lock();
         for problem in problems {
             let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);

@@ -15,7 +15,8 @@ use crate::report::{self, gate::Gate};
 use crate::source::SourceMap;
 
 pub fn run(args: CheckArgs) -> Exit {
-    let terminal = Terminal::detect();
+    let mut terminal = Terminal::detect();
+    terminal.problems_json = json_on_stdout(&args.formats, &[]);
     let limits = limits_from(&args.inputs.limits);
     let mut sources = SourceMap::new();
     let config = match read_config(args.config.as_deref(), &mut sources, &limits) {
@@ -25,6 +26,7 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    terminal.problems_json = json_on_stdout(&args.formats, &config.formats);
     let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
     let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
     let overrides = match param_overrides(&args.params, &config) {
@@ -36,6 +38,7 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     let registry = load_registry(&registry_paths, &mut sources, &limits);
     let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    let policies = crate::empty::allow_no_policies(policies, args.allow_empty);
     let (registry, policies) = match (registry, policies) {
         (Ok(r), Ok(p)) => (r, p),
         (r, p) => {
@@ -62,6 +65,10 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    if let Some(problem) = crate::empty::no_vendors(&registry, &org, args.allow_empty) {
+        terminal.report_problems(&[problem], &sources);
+        return Exit::Invalid;
+    }
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let baseline = match args.baseline.as_deref().map(read_baseline) {
         None => None,
@@ -78,6 +85,9 @@ pub fn run(args: CheckArgs) -> Exit {
         org: &org,
         as_of,
     });
+    // Warnings about the inputs (a policy that applies to no vendor) are for the person at
+    // the terminal whatever the report format; the reports carry them too.
+    crate::empty::print_warnings(&report.warnings);
     let fail_on = match resolve_fail_on(args.fail_on, &config) {
         Ok(f) => f,
         Err(problem) => {
@@ -155,6 +165,20 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     }
     exit
+}
+
+/// Whether problems should also go to stdout as JSON: a JSON report to stdout was asked for, by
+/// flag or else by vrisk.yaml.
+fn json_on_stdout(flags: &[ReportTarget], config: &[String]) -> bool {
+    let is_json = |t: &ReportTarget| t.format == FormatName::Json && t.path.is_none();
+    if flags.is_empty() {
+        config
+            .iter()
+            .filter_map(|f| crate::cli::parse_target(f).ok())
+            .any(|t| is_json(&t))
+    } else {
+        flags.iter().any(is_json)
+    }
 }
 
 fn first_non_empty(flags: &[PathBuf], config: &[PathBuf]) -> Vec<PathBuf> {

@@ -153,6 +153,10 @@ pub struct CheckArgs {
     /// With --baseline: only new findings decide the exit code.
     #[arg(long, requires = "baseline")]
     pub new_only: bool,
+    /// Accept a run that checks nothing: no policy, or no vendor relationship for the
+    /// organisation (otherwise an error, so that a misconfigured run never passes silently).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod embedded;
+pub mod empty;
 pub mod engine;
 pub mod exit;
 pub mod explain;

@@ -3,8 +3,10 @@
 mod check;
 mod model;
 mod parse;
+mod serialize;
 
 pub use model::*;
+pub use serialize::{to_value, to_yaml};
 
 use std::path::PathBuf;
 

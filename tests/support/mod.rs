@@ -75,3 +75,5 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     }
     std::fs::write(path, text).expect("write");
 }
+
+pub mod worlds;

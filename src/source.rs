@@ -69,8 +69,18 @@ impl fmt::Display for LineCol {
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
+        // YAML ends a line at LF, CRLF or a lone CR; so do positions. Most files have no CR
+        // at all, and a search for LF alone is much faster on large files.
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        if text.contains('\r') {
+            let bytes = text.as_bytes();
+            line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }));
+        } else {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         SourceFile {
             name: name.into(),
             path,
@@ -111,12 +121,11 @@ impl SourceFile {
             return self.text.len();
         };
         let rest = &self.text[start..];
-        let in_line = rest
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let in_line = rest[..line_end]
             .char_indices()
-            .take_while(|(_, c)| *c != '\n')
             .nth(column.saturating_sub(1))
-            .map(|(i, _)| i)
-            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+            .map_or(line_end, |(i, _)| i);
         start + in_line
     }
 
@@ -126,8 +135,8 @@ impl SourceFile {
             return "";
         };
         let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].trim_end_matches('\r')
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        &rest[..end]
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
@@ -342,6 +351,17 @@ mod tests {
         assert_eq!(f.line_col(x), LineCol { line: 2, column: 5 });
         assert_eq!(f.offset_of(2, 5), x);
         assert_eq!(f.line_text(2), "cé: x");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_ends_one() {
+        let f = SourceFile::new("f", None, "a\rb\r\nc\nd");
+        let at = |c: char| f.line_col(f.text.find(c).unwrap());
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(f.line_text(2), "b");
+        assert_eq!(f.offset_of(3, 1), f.text.find('c').unwrap());
     }
 
     #[test]

@@ -148,7 +148,7 @@ impl Node {
 
 /// Parses YAML text into a node tree. `file` is the id the text has in the run's source map.
 pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node, Problem> {
-    if source.text.trim().is_empty() {
+    if !has_content(&source.text) {
         return Err(
             Problem::new("yaml::empty", format!("{} is empty", source.name))
                 .at(
@@ -177,6 +177,15 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
         }
         Err(err) => Err(syntax_problem(&err, file, source, limits)),
     }
+}
+
+/// Whether the text holds anything but blank lines, comments and document markers: a file of
+/// comments only is as empty as a file of nothing.
+fn has_content(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        !(line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
+    })
 }
 
 /// The parser options: YAML 1.2 scalars (`yes`, `on`, `NO` stay strings; `0755` stays a
@@ -252,6 +261,18 @@ fn syntax_problem(
         };
         return limit.exceeded(limits, what, loc);
     }
+    if let serde_saphyr::Error::NonFiniteFloat { .. } = err.without_snippet() {
+        return Problem::new(
+            "yaml::invalid-number",
+            format!(
+                "{}: {} is not a finite number",
+                source.name,
+                quoted_scalar(first_line)
+            ),
+        )
+        .at(loc, "not a finite number")
+        .with_help("write a number such as 49 or 12.5; quote the value if it is meant as text");
+    }
     let (code, help, label) = classify(first_line);
     let message = tidy_message(first_line);
     Problem::new(code, format!("{}: {message}", source.name))
@@ -299,7 +320,22 @@ fn tidy_message(message: &str) -> String {
     if let Some(i) = message.rfind(" at line ") {
         message = &message[..i];
     }
-    message.trim().to_string()
+    // Advice addressed to programmers using the parser's API, not to the author of the file.
+    if let Some(i) = message.find("; use from_str_multiple") {
+        message = &message[..i];
+    }
+    message.trim().replace(
+        "multiple YAML documents detected",
+        "more than one YAML document (`---`) in one file",
+    )
+}
+
+/// The first `` `...` `` quoted part of a parser message (the offending scalar), or `a value`.
+fn quoted_scalar(message: &str) -> &str {
+    message
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map_or("a value", |(inner, _)| inner)
 }
 
 fn classify(message: &str) -> (&'static str, &'static str, &'static str) {

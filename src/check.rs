@@ -27,6 +27,14 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     };
     terminal.problems_json = json_on_stdout(&args.formats, &config.formats);
+    let missing = config.missing_paths(
+        args.inputs.registry.is_empty(),
+        args.inputs.policies.is_empty(),
+    );
+    if !missing.is_empty() {
+        terminal.report_problems(&missing, &sources);
+        return Exit::Invalid;
+    }
     let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
     let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
     let overrides = match param_overrides(&args.params, &config) {
@@ -53,7 +61,8 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    if let Some(problem) = unknown_param_policies(&overrides, &policies) {
+    if let Some((policy, problem)) = unknown_param_policies(&overrides, &policies) {
+        let problem = config.locate(problem, &format!("params.{policy}"), "not a loaded policy");
         terminal.report_problems(&[problem], &sources);
         return Exit::Invalid;
     }
@@ -61,6 +70,10 @@ pub fn run(args: CheckArgs) -> Exit {
     let org = match engine::resolve_org(&registry, requested_org) {
         Ok(org) => org.to_string(),
         Err(problem) => {
+            let problem = match args.org {
+                None => config.locate(problem, "org", "not an organisation of the registry"),
+                Some(_) => problem,
+            };
             terminal.report_problems(&[problem], &sources);
             return Exit::Invalid;
         }
@@ -240,10 +253,11 @@ pub fn param_overrides_from(
     Ok(overrides)
 }
 
-fn unknown_param_policies(
-    overrides: &BTreeMap<String, BTreeMap<String, String>>,
+/// A parameter override for a policy that is not loaded: the policy id and the problem.
+fn unknown_param_policies<'o>(
+    overrides: &'o BTreeMap<String, BTreeMap<String, String>>,
     policies: &[crate::policy::Policy],
-) -> Option<Problem> {
+) -> Option<(&'o str, Problem)> {
     let ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
     overrides
         .keys()
@@ -253,10 +267,11 @@ fn unknown_param_policies(
                 "check::unknown-policy",
                 format!("a parameter is given for policy `{k}`, which is not loaded"),
             );
-            match did_you_mean(k, ids.iter().copied()) {
+            let problem = match did_you_mean(k, ids.iter().copied()) {
                 Some(s) => problem.with_help(format!("did you mean `{s}`?")),
                 None => problem.with_help(format!("loaded policies: {}", ids.join(", "))),
-            }
+            };
+            (k.as_str(), problem)
         })
 }
 

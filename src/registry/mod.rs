@@ -2,6 +2,7 @@
 
 mod check;
 mod model;
+mod order;
 mod parse;
 mod serialize;
 
@@ -92,6 +93,7 @@ pub fn load_files(
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
+    registry.canonicalize();
     Ok(registry)
 }
 

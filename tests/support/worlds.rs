@@ -103,12 +103,27 @@ pub fn registry(c: &mut impl Choices) -> String {
             stakes.push_str(", board: true");
         }
         stakes.push_str(", source: s1}\n");
+        // The same stake stated twice is the same fact in two places: drop the repeat.
+        let last = stakes
+            .lines()
+            .last()
+            .map(str::to_string)
+            .unwrap_or_default();
+        if stakes.lines().filter(|l| *l == last).count() > 1 {
+            stakes.truncate(stakes.len() - last.len() - 1);
+        }
     }
     section(&mut out, "stakes", &stakes);
     let mut competitors = String::new();
+    let mut declared = Vec::new();
     for _ in 0..c.pick(4) {
         let of = if c.pick(4) == 0 { c.pick(orgs) } else { 0 };
         let competitor = (of + 1 + c.pick(orgs - 1)) % orgs;
+        // A pair is declared once (twice is an error).
+        if declared.contains(&(of, competitor)) {
+            continue;
+        }
+        declared.push((of, competitor));
         let tier = c.one_of(&["major", "minor"]);
         let _ = writeln!(
             competitors,

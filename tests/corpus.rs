@@ -26,6 +26,8 @@ struct Case {
     location: String,
     /// Extra flags (a lowered limit, a second policy directory).
     args: Vec<String>,
+    /// Text the first problem's help must contain ("did you mean ..."), when given.
+    help: Option<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -36,8 +38,8 @@ fn cases() -> Vec<Case> {
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
             assert!(
-                (5..=6).contains(&fields.len()),
-                "expected.tsv: 5 or 6 tab-separated fields: {line}"
+                (5..=7).contains(&fields.len()),
+                "expected.tsv: 5 to 7 tab-separated fields: {line}"
             );
             Case {
                 kind: fields[0].to_string(),
@@ -49,6 +51,7 @@ fn cases() -> Vec<Case> {
                     .get(5)
                     .map(|a| a.split_whitespace().map(str::to_string).collect())
                     .unwrap_or_default(),
+                help: fields.get(6).map(|h| h.to_string()),
             }
         })
         .collect()
@@ -91,6 +94,11 @@ fn command(case: &Case) -> Option<Vec<String>> {
     Some(args)
 }
 
+/// The help line of the first problem of a run.
+fn first_help(run: &Run) -> String {
+    run.json()[0]["help"].as_str().unwrap_or("").to_string()
+}
+
 /// The first problem of a run: its code and `file:line:col` (or `-`).
 fn first_problem(run: &Run) -> Option<(String, String)> {
     let problems = run.json();
@@ -125,6 +133,15 @@ fn run_case(case: &Case) -> Result<(), String> {
             got,
             args.join(" "),
             run.stderr.lines().take(3).collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    if let Some(help) = &case.help
+        && !first_help(&run).contains(help.as_str())
+    {
+        return Err(format!(
+            "{}: the help `{}` does not contain `{help}`",
+            case.file,
+            first_help(&run)
         ));
     }
     Ok(())

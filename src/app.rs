@@ -14,7 +14,7 @@ use crate::schema::SchemaKind;
 use crate::source::SourceMap;
 
 pub fn run(cli: Cli) -> Exit {
-    let result = std::panic::catch_unwind(move || match cli.command {
+    crate::internal::run_guarded(move || match cli.command {
         Command::Check(args) => crate::check::run(args),
         Command::Validate(args) => validate(args),
         Command::Ownership(args) => crate::ownership_cmd::run(args),
@@ -27,17 +27,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Completions(args) => crate::generate::completions(args),
         Command::Man(args) => crate::generate::man(args),
         Command::Import(args) => crate::import::run(args),
-    });
-    match result {
-        Ok(exit) => exit,
-        Err(_) => {
-            eprintln!(
-                "error: vrisk hit an internal error; this is a bug in vrisk, not in your input. \
-                 Please report it with the command line and the input files."
-            );
-            Exit::Internal
-        }
-    }
+    })
 }
 
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
@@ -45,6 +35,8 @@ pub struct Terminal {
     pub color: bool,
     pub stdout_color: bool,
     pub width: usize,
+    /// Also print problems as JSON on stdout (`vrisk check --format json`), for machines.
+    pub problems_json: bool,
 }
 
 impl Terminal {
@@ -58,6 +50,7 @@ impl Terminal {
             color: std::io::stderr().is_terminal() && !no_color,
             stdout_color: std::io::stdout().is_terminal() && !no_color,
             width,
+            problems_json: false,
         }
     }
 
@@ -77,6 +70,10 @@ impl Terminal {
 
     /// Prints the problems, then, if any is an error, a count and what did not happen.
     pub fn report(&self, problems: &[Problem], sources: &SourceMap, outcome: &str) {
+        if self.problems_json {
+            let json = crate::diagnostic::problems_to_json(problems, sources);
+            print_stdout(&format!("{json:#}\n"));
+        }
         let mut stderr = std::io::stderr().lock();
         for problem in problems {
             let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
@@ -112,7 +109,10 @@ pub fn print_stdout(text: &str) {
         .and_then(|_| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("error: cannot write to standard output: {e}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write to standard output: {e}"
+        );
     }
 }
 
@@ -122,7 +122,21 @@ pub fn limits_from(args: &LimitArgs) -> Limits {
         limits.max_file_bytes = bytes;
     }
     if let Some(depth) = args.max_depth {
-        limits.max_depth = depth;
+        limits.max_depth = depth.min(crate::limits::DEPTH_CEILING);
+    }
+    let counts = [
+        (args.max_nodes, &mut limits.max_nodes),
+        (args.max_aliases, &mut limits.max_aliases),
+        (args.max_alias_expansion, &mut limits.max_alias_expansion),
+        (args.max_string_bytes, &mut limits.max_string_bytes),
+        (args.max_organisations, &mut limits.max_organisations),
+        (args.max_stakes, &mut limits.max_stakes),
+        (args.max_policies, &mut limits.max_policies),
+    ];
+    for (flag, limit) in counts {
+        if let Some(n) = flag {
+            *limit = n;
+        }
     }
     limits
 }
@@ -151,9 +165,9 @@ pub fn load_policies(
     overrides: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<Vec<Policy>, Vec<Problem>> {
     let files = if !paths.is_empty() {
-        read_policy_files(paths, limits)?
+        read_policy_files(paths, limits, sources)?
     } else if Path::new("policies").is_dir() {
-        read_policy_files(&[PathBuf::from("policies")], limits)?
+        read_policy_files(&[PathBuf::from("policies")], limits, sources)?
     } else {
         crate::embedded::policy_files()
     };
@@ -203,16 +217,24 @@ pub fn load_policies(
 fn read_policy_files(
     paths: &[PathBuf],
     limits: &Limits,
+    sources: &mut SourceMap,
 ) -> Result<Vec<crate::source::SourceFile>, Vec<Problem>> {
-    let files =
+    let mut files =
         crate::inputs::expand(paths, crate::registry::EXTENSIONS, "policy").map_err(|p| vec![p])?;
+    files.retain(|path| !crate::policy::is_test_file(path));
+    if files.len() > limits.max_policies {
+        return Err(vec![crate::limits::too_many_files(
+            crate::limits::Limit::Policies,
+            limits,
+            &files[limits.max_policies],
+            files.len(),
+            sources,
+        )]);
+    }
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for path in files {
-        if crate::policy::is_test_file(&path) {
-            continue;
-        }
-        match crate::source::read_file(&path, &path.display().to_string(), limits) {
+        match crate::source::read_file_into(&path, &path.display().to_string(), limits, sources) {
             Ok(file) => out.push(file),
             Err(p) => problems.push(p),
         }

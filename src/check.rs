@@ -15,7 +15,8 @@ use crate::report::{self, gate::Gate};
 use crate::source::SourceMap;
 
 pub fn run(args: CheckArgs) -> Exit {
-    let terminal = Terminal::detect();
+    let mut terminal = Terminal::detect();
+    terminal.problems_json = json_on_stdout(&args.formats, &[]);
     let limits = limits_from(&args.inputs.limits);
     let mut sources = SourceMap::new();
     let config = match read_config(args.config.as_deref(), &mut sources, &limits) {
@@ -25,6 +26,15 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    terminal.problems_json = json_on_stdout(&args.formats, &config.formats);
+    let missing = config.missing_paths(
+        args.inputs.registry.is_empty(),
+        args.inputs.policies.is_empty(),
+    );
+    if !missing.is_empty() {
+        terminal.report_problems(&missing, &sources);
+        return Exit::Invalid;
+    }
     let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
     let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
     let overrides = match param_overrides(&args.params, &config) {
@@ -36,6 +46,7 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     let registry = load_registry(&registry_paths, &mut sources, &limits);
     let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    let policies = crate::empty::allow_no_policies(policies, args.allow_empty);
     let (registry, policies) = match (registry, policies) {
         (Ok(r), Ok(p)) => (r, p),
         (r, p) => {
@@ -50,7 +61,8 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    if let Some(problem) = unknown_param_policies(&overrides, &policies) {
+    if let Some((policy, problem)) = unknown_param_policies(&overrides, &policies) {
+        let problem = config.locate(problem, &format!("params.{policy}"), "not a loaded policy");
         terminal.report_problems(&[problem], &sources);
         return Exit::Invalid;
     }
@@ -58,10 +70,18 @@ pub fn run(args: CheckArgs) -> Exit {
     let org = match engine::resolve_org(&registry, requested_org) {
         Ok(org) => org.to_string(),
         Err(problem) => {
+            let problem = match args.org {
+                None => config.locate(problem, "org", "not an organisation of the registry"),
+                Some(_) => problem,
+            };
             terminal.report_problems(&[problem], &sources);
             return Exit::Invalid;
         }
     };
+    if let Some(problem) = crate::empty::no_vendors(&registry, &org, args.allow_empty) {
+        terminal.report_problems(&[problem], &sources);
+        return Exit::Invalid;
+    }
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let baseline = match args.baseline.as_deref().map(read_baseline) {
         None => None,
@@ -78,6 +98,9 @@ pub fn run(args: CheckArgs) -> Exit {
         org: &org,
         as_of,
     });
+    // Warnings about the inputs (a policy that applies to no vendor) are for the person at
+    // the terminal whatever the report format; the reports carry them too.
+    crate::empty::print_warnings(&report.warnings);
     let fail_on = match resolve_fail_on(args.fail_on, &config) {
         Ok(f) => f,
         Err(problem) => {
@@ -157,6 +180,20 @@ pub fn run(args: CheckArgs) -> Exit {
     exit
 }
 
+/// Whether problems should also go to stdout as JSON: a JSON report to stdout was asked for, by
+/// flag or else by vrisk.yaml.
+fn json_on_stdout(flags: &[ReportTarget], config: &[String]) -> bool {
+    let is_json = |t: &ReportTarget| t.format == FormatName::Json && t.path.is_none();
+    if flags.is_empty() {
+        config
+            .iter()
+            .filter_map(|f| crate::cli::parse_target(f).ok())
+            .any(|t| is_json(&t))
+    } else {
+        flags.iter().any(is_json)
+    }
+}
+
 fn first_non_empty(flags: &[PathBuf], config: &[PathBuf]) -> Vec<PathBuf> {
     if flags.is_empty() {
         config.to_vec()
@@ -216,10 +253,11 @@ pub fn param_overrides_from(
     Ok(overrides)
 }
 
-fn unknown_param_policies(
-    overrides: &BTreeMap<String, BTreeMap<String, String>>,
+/// A parameter override for a policy that is not loaded: the policy id and the problem.
+fn unknown_param_policies<'o>(
+    overrides: &'o BTreeMap<String, BTreeMap<String, String>>,
     policies: &[crate::policy::Policy],
-) -> Option<Problem> {
+) -> Option<(&'o str, Problem)> {
     let ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
     overrides
         .keys()
@@ -229,10 +267,11 @@ fn unknown_param_policies(
                 "check::unknown-policy",
                 format!("a parameter is given for policy `{k}`, which is not loaded"),
             );
-            match did_you_mean(k, ids.iter().copied()) {
+            let problem = match did_you_mean(k, ids.iter().copied()) {
                 Some(s) => problem.with_help(format!("did you mean `{s}`?")),
                 None => problem.with_help(format!("loaded policies: {}", ids.join(", "))),
-            }
+            };
+            (k.as_str(), problem)
         })
 }
 

@@ -65,9 +65,30 @@ pub struct LimitArgs {
     /// Largest input file, in bytes.
     #[arg(long, value_name = "BYTES", global = true)]
     pub max_file_bytes: Option<u64>,
-    /// Deepest YAML or JSON nesting accepted.
+    /// Deepest YAML or JSON nesting accepted (at most 1000).
     #[arg(long, value_name = "N", global = true)]
     pub max_depth: Option<usize>,
+    /// Most YAML nodes (values and collections) in one file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_nodes: Option<usize>,
+    /// Most alias (`*name`) uses in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_aliases: Option<usize>,
+    /// Most nodes that aliases may expand to in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_alias_expansion: Option<usize>,
+    /// Longest string (a value or a key), in bytes.
+    #[arg(long, value_name = "BYTES", global = true)]
+    pub max_string_bytes: Option<usize>,
+    /// Most organisations in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_organisations: Option<usize>,
+    /// Most stakes in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_stakes: Option<usize>,
+    /// Most policy files.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_policies: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +164,10 @@ pub struct CheckArgs {
     /// With --baseline: only new findings decide the exit code.
     #[arg(long, requires = "baseline")]
     pub new_only: bool,
+    /// Accept a run that checks nothing: no policy, or no vendor relationship for the
+    /// organisation (otherwise an error, so that a misconfigured run never passes silently).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Problem;
 use crate::limits::Limits;
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceMap, read_file};
+use crate::source::{Loc, SourceMap, read_file_into};
 use crate::yaml::{self, Node, Value};
 
 pub const FILE_NAME: &str = "vrisk.yaml";
@@ -24,6 +24,9 @@ pub struct Config {
     /// policy id -> parameter name -> value text.
     pub params: BTreeMap<String, BTreeMap<String, String>>,
     pub formats: Vec<String>,
+    /// Where each setting is written, for problems about a value that came from this file:
+    /// `org`, `waivers`, `registry.0`, `policies.1`, `params.POLICY`.
+    pub locs: BTreeMap<String, Loc>,
 }
 
 /// Reads `vrisk.yaml` from `dir` if it exists.
@@ -40,7 +43,8 @@ pub fn discover(
 }
 
 pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Config, Vec<Problem>> {
-    let file = read_file(path, &path.display().to_string(), limits).map_err(|p| vec![p])?;
+    let file =
+        read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
     let id = sources.add(file);
     let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
     let problems = schema::validate(SchemaKind::Config, &document);
@@ -82,6 +86,16 @@ fn from_document(document: &Node, base: &Path) -> Config {
         }
         params.insert(policy.name.clone(), map);
     }
+    let mut locs = BTreeMap::new();
+    for (key, value) in document.as_map().unwrap_or(&[]) {
+        locs.insert(key.name.clone(), value.loc);
+        for (i, item) in value.as_seq().unwrap_or(&[]).iter().enumerate() {
+            locs.insert(format!("{}.{i}", key.name), item.loc);
+        }
+        for (inner, _) in value.as_map().unwrap_or(&[]) {
+            locs.insert(format!("{}.{}", key.name, inner.name), inner.loc);
+        }
+    }
     Config {
         registry: strings("registry").iter().map(|p| base.join(p)).collect(),
         policies: strings("policies").iter().map(|p| base.join(p)).collect(),
@@ -98,5 +112,42 @@ fn from_document(document: &Node, base: &Path) -> Config {
         },
         params,
         formats: strings("formats"),
+        locs,
+    }
+}
+
+impl Config {
+    /// Labels `problem` with where `key` is set in the configuration, if it is.
+    pub fn locate(&self, problem: Problem, key: &str, label: &str) -> Problem {
+        match self.locs.get(key) {
+            Some(loc) => problem.at(*loc, label),
+            None => problem,
+        }
+    }
+
+    /// Paths named in the file that do not exist, each reported where it is written. Only the
+    /// settings in use are checked (`registry` and `policies` unless given by flag).
+    pub fn missing_paths(&self, registry: bool, policies: bool) -> Vec<Problem> {
+        let mut lists: Vec<(&str, &[PathBuf])> = Vec::new();
+        if registry {
+            lists.push(("registry", &self.registry));
+        }
+        if policies {
+            lists.push(("policies", &self.policies));
+        }
+        let mut problems = Vec::new();
+        for (key, paths) in lists {
+            for (i, path) in paths.iter().enumerate() {
+                if !path.exists() {
+                    let problem = Problem::new(
+                        "config::missing-path",
+                        format!("`{key}` names {}, which does not exist", path.display()),
+                    )
+                    .with_help("paths in vrisk.yaml are relative to the file itself");
+                    problems.push(self.locate(problem, &format!("{key}.{i}"), "not found"));
+                }
+            }
+        }
+        problems
     }
 }

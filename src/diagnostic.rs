@@ -241,15 +241,28 @@ impl Diagnostic for RelatedSnippet {
     }
 }
 
+/// Names longer than this get no "did you mean": a suggestion for a paragraph-long id helps
+/// nobody, and the edit distance costs the product of the two lengths.
+const SUGGEST_MAX_CHARS: usize = 128;
+
 /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let name_len = name.chars().count();
+    if name_len > SUGGEST_MAX_CHARS {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        let candidate_len = candidate.chars().count();
+        let limit = (name_len.max(candidate_len) / 3).max(1);
+        // The distance is at least the difference in length: skip what cannot be close.
+        if name_len.abs_diff(candidate_len) > limit {
+            continue;
+        }
         let distance = edit_distance(name, candidate);
-        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
         if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
             best = Some((distance, candidate));
         }
@@ -258,28 +271,29 @@ pub fn did_you_mean<'a>(
 }
 
 /// Edit distance over characters, counting a swap of two neighbours as one edit (so that
-/// `meat` is one edit from `meta`).
+/// `meat` is one edit from `meta`). Keeps three rows, not the whole table.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    d[0] = (0..=b.len()).collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            d[i][j] = best;
+            current[j] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len()][b.len()]
+    previous[b.len()]
 }
 
 /// Problems as JSON, for editors and scripts: one object per problem with its primary position.
@@ -338,5 +352,13 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("meat", "meta"), 1);
         assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+    }
+
+    #[test]
+    fn long_names_get_no_suggestion_and_cost_nothing() {
+        let long = "a".repeat(100_000);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
     }
 }

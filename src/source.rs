@@ -11,7 +11,7 @@ use std::sync::Arc;
 use miette::{NamedSource, SourceSpan};
 
 use crate::diagnostic::Problem;
-use crate::limits::Limits;
+use crate::limits::{Limit, Limits};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -69,8 +69,18 @@ impl fmt::Display for LineCol {
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
+        // YAML ends a line at LF, CRLF or a lone CR; so do positions. Most files have no CR
+        // at all, and a search for LF alone is much faster on large files.
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        if text.contains('\r') {
+            let bytes = text.as_bytes();
+            line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }));
+        } else {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         SourceFile {
             name: name.into(),
             path,
@@ -111,12 +121,11 @@ impl SourceFile {
             return self.text.len();
         };
         let rest = &self.text[start..];
-        let in_line = rest
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let in_line = rest[..line_end]
             .char_indices()
-            .take_while(|(_, c)| *c != '\n')
             .nth(column.saturating_sub(1))
-            .map(|(i, _)| i)
-            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+            .map_or(line_end, |(i, _)| i);
         start + in_line
     }
 
@@ -126,8 +135,8 @@ impl SourceFile {
             return "";
         };
         let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].trim_end_matches('\r')
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        &rest[..end]
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
@@ -180,63 +189,160 @@ impl SourceMap {
     }
 }
 
-/// Reads a file as UTF-8 text, turning every failure into a located diagnostic.
+/// Reads a file as UTF-8 text, turning every failure into a diagnostic. Prefer
+/// [`read_file_into`], which can also say where in the file the failure is.
 pub fn read_file(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, Problem> {
-    let meta = std::fs::metadata(path).map_err(|e| Problem::io(display, &e))?;
+    read(path, display, limits).map_err(|failure| failure.problem(display, limits, None))
+}
+
+/// [`read_file`], with the failures that have a place in the file located there: a byte that is
+/// not UTF-8 at its line and column (the file is added to `sources` with the bad bytes replaced,
+/// for the snippet), a file over the size limit at its start (added empty: it is not read).
+pub fn read_file_into(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> Result<SourceFile, Problem> {
+    read(path, display, limits).map_err(|failure| failure.problem(display, limits, Some(sources)))
+}
+
+/// Why a file could not be read.
+enum ReadFailure {
+    Io(Problem),
+    TooLarge { path: PathBuf, bytes: u64 },
+    NotUtf8(BadUtf8),
+}
+
+impl ReadFailure {
+    fn problem(self, display: &str, limits: &Limits, sources: Option<&mut SourceMap>) -> Problem {
+        match self {
+            ReadFailure::Io(problem) => problem,
+            ReadFailure::TooLarge { path, bytes } => {
+                let what = format!("{display} is {bytes} bytes");
+                let Some(sources) = sources else {
+                    return Limit::FileBytes.problem(limits, what);
+                };
+                let file = sources.add(SourceFile::new(display, Some(path), ""));
+                Limit::FileBytes.exceeded(
+                    limits,
+                    what,
+                    Loc {
+                        file,
+                        span: Span::new(0, 0),
+                    },
+                )
+            }
+            ReadFailure::NotUtf8(bad) => {
+                let problem = bad.problem(display);
+                match sources {
+                    None => problem,
+                    Some(sources) => {
+                        let offset = bad.offset;
+                        let file = sources.add(SourceFile::new(display, None, bad.lossy));
+                        problem.at(
+                            Loc {
+                                file,
+                                span: Span::new(offset, 0),
+                            },
+                            "not UTF-8",
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadFailure> {
+    let io = |e: std::io::Error| ReadFailure::Io(Problem::io(display, &e));
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
-        return Err(
+        return Err(ReadFailure::Io(
             Problem::new("input::is-directory", format!("{display} is a directory"))
                 .with_help("give a file, or a directory to a flag that takes directories"),
-        );
+        ));
     }
+    // The size is checked before reading, so that a huge file costs nothing; the read itself is
+    // capped too, in case the file grew in between or is not a regular file.
     if meta.len() > limits.max_file_bytes {
-        return Err(Problem::new(
-            "input::too-large",
-            format!(
-                "{display} is {} bytes, over the limit of {} bytes",
-                meta.len(),
-                limits.max_file_bytes
-            ),
-        )
-        .with_help("raise the limit with --max-file-bytes, or split the file"));
+        return Err(ReadFailure::TooLarge {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+        });
     }
-    let bytes = std::fs::read(path).map_err(|e| Problem::io(display, &e))?;
-    let text = decode_utf8(bytes, display)?;
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(io)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, limits.max_file_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadFailure::TooLarge {
+            path: path.to_path_buf(),
+            bytes: bytes.len() as u64,
+        });
+    }
+    let text = decode(bytes).map_err(ReadFailure::NotUtf8)?;
     Ok(SourceFile::new(display, Some(path.to_path_buf()), text))
 }
 
-/// Decodes UTF-8, dropping a leading byte-order mark, or says where the first bad byte is.
-pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
+/// A file that is not UTF-8: where its first bad byte is.
+struct BadUtf8 {
+    /// The text with each bad sequence replaced by U+FFFD (and no BOM), for the snippet.
+    lossy: String,
+    /// Byte offset of the first bad byte in `lossy`.
+    offset: usize,
+    byte: u8,
+}
+
+impl BadUtf8 {
+    fn problem(&self, display: &str) -> Problem {
+        let lc = SourceFile::new("", None, self.lossy.as_str()).line_col(self.offset);
+        Problem::new(
+            "input::not-utf8",
+            format!("{display}:{lc}: invalid UTF-8 byte 0x{:02x}", self.byte),
+        )
+        .with_help("save the file as UTF-8")
+    }
+}
+
+const BOM: char = '\u{feff}';
+
+/// Decodes UTF-8, dropping a leading byte-order mark. A BOM is legal at the start of a YAML
+/// stream; it is removed (not blanked) so that the first line parses and its columns count from
+/// the first visible character, as editors show them.
+fn decode(bytes: Vec<u8>) -> Result<String, BadUtf8> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                // A BOM is legal at the start of a YAML stream; drop it so columns count from
-                // the first visible character.
-                text.replace_range(..3, "   ");
+            if text.starts_with(BOM) {
+                text.drain(..BOM.len_utf8());
             }
             Ok(text)
         }
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
-            Err(Problem::new(
-                "input::not-utf8",
-                format!(
-                    "{display}:{line}:{column}: invalid UTF-8 byte 0x{:02x}",
-                    bytes.get(valid).copied().unwrap_or(0)
-                ),
-            )
-            .with_help("save the file as UTF-8"))
+            let byte = bytes.get(valid).copied().unwrap_or(0);
+            let mut lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let mut offset = valid;
+            if lossy.starts_with(BOM) {
+                lossy.drain(..BOM.len_utf8());
+                offset = offset.saturating_sub(BOM.len_utf8());
+            }
+            Err(BadUtf8 {
+                lossy,
+                offset,
+                byte,
+            })
         }
     }
+}
+
+/// Decodes UTF-8, dropping a leading byte-order mark, or says where the first bad byte is.
+pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
+    decode(bytes).map_err(|bad| bad.problem(display))
 }
 
 #[cfg(test)]
@@ -256,6 +362,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_ends_one() {
+        let f = SourceFile::new("f", None, "a\rb\r\nc\nd");
+        let at = |c: char| f.line_col(f.text.find(c).unwrap());
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(f.line_text(2), "b");
+        assert_eq!(f.offset_of(3, 1), f.text.find('c').unwrap());
+    }
+
+    #[test]
     fn utf16_columns_count_surrogate_pairs() {
         let f = SourceFile::new("f", None, "a: \u{1F600}x");
         let x = f.text.find('x').unwrap();
@@ -267,5 +384,13 @@ mod tests {
     fn invalid_utf8_is_located() {
         let err = decode_utf8(b"a: 1\nb: \xff\n".to_vec(), "r.yaml").unwrap_err();
         assert!(err.message.contains("r.yaml:2:4"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bom_is_dropped_not_blanked() {
+        let text = decode_utf8(b"\xef\xbb\xbfa: 1\n".to_vec(), "r.yaml").unwrap();
+        assert_eq!(text, "a: 1\n");
+        let err = decode_utf8(b"\xef\xbb\xbfa: \xff\n".to_vec(), "r.yaml").unwrap_err();
+        assert!(err.message.contains("r.yaml:1:4"), "{}", err.message);
     }
 }

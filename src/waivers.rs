@@ -11,7 +11,7 @@ use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::{Outcome, Report};
 use crate::schema::{self, SchemaKind};
-use crate::source::{Loc, SourceMap, read_file};
+use crate::source::{Loc, SourceMap, read_file_into};
 use crate::yaml::{self, Node};
 
 pub const FILE_NAME: &str = "waivers.yaml";
@@ -42,7 +42,8 @@ pub fn load(
     policies: &[Policy],
     registry: &Registry,
 ) -> Result<Vec<Waiver>, Vec<Problem>> {
-    let file = read_file(path, &path.display().to_string(), limits).map_err(|p| vec![p])?;
+    let file =
+        read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
     let id = sources.add(file);
     let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
     let problems = schema::validate(SchemaKind::Waivers, &document);

@@ -11,7 +11,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use crate::diagnostic::Problem;
-use crate::limits::Limits;
+use crate::limits::{DEPTH_CEILING, Limit, Limits};
 use crate::source::{FileId, Loc, SourceFile, Span};
 
 /// A parsed YAML (or JSON) value with its position.
@@ -148,7 +148,7 @@ impl Node {
 
 /// Parses YAML text into a node tree. `file` is the id the text has in the run's source map.
 pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node, Problem> {
-    if source.text.trim().is_empty() {
+    if !has_content(&source.text) {
         return Err(
             Problem::new("yaml::empty", format!("{} is empty", source.name))
                 .at(
@@ -161,29 +161,90 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
                 .with_help("an empty file is not a valid document; delete it or give it content"),
         );
     }
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.max_depth;
-    budget.max_nodes = limits.max_nodes;
-    budget.max_aliases = limits.max_aliases;
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        budget: Some(budget),
-        legacy_octal_numbers: false,
-        leading_zero_numbers_as_strings: true,
-    };
     let parsed: Result<Spanned<RawNode>, _> =
-        serde_saphyr::from_str_with_options(&source.text, options);
+        serde_saphyr::from_str_with_options(&source.text, options(limits));
     match parsed {
-        Ok(raw) => Ok(convert(raw, file, source)),
-        Err(err) => Err(syntax_problem(&err, file, source)),
+        Ok(raw) => {
+            let node = convert(raw, file, source);
+            match long_string(&node, limits.max_string_bytes) {
+                Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
+                    limits,
+                    format!("{}: a string of {bytes} bytes", source.name),
+                    loc,
+                )),
+                None => Ok(node),
+            }
+        }
+        Err(err) => Err(syntax_problem(&err, file, source, limits)),
     }
 }
 
-fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) -> Problem {
+/// Whether the text holds anything but blank lines, comments and document markers: a file of
+/// comments only is as empty as a file of nothing.
+fn has_content(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        !(line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
+    })
+}
+
+/// The parser options: YAML 1.2 scalars (`yes`, `on`, `NO` stay strings; `0755` stays a
+/// string, not an octal) and a budget derived from the run's limits.
+fn options(limits: &Limits) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    let depth = limits.max_depth.min(DEPTH_CEILING);
+    budget.max_depth = depth;
+    // Flow collections (`[[[...`) are counted by the scanner, which runs ahead of the depth
+    // budget: cap them at the same depth so that both kinds of nesting stop at the same level.
+    budget.flow_nesting_limit = depth;
+    budget.max_nodes = limits.max_nodes;
+    // Every node is at most a start and an end event; the event cap must not be the one that
+    // binds, or a large registry would fail with a message about "events".
+    budget.max_events = limits.max_nodes.saturating_mul(2).saturating_add(16);
+    budget.max_aliases = limits.max_aliases;
+    budget.max_anchors = limits.max_aliases.max(budget.max_anchors);
+    // Scalar text beyond the file's own size can only come from alias expansion, which the alias
+    // limits bound; this cap must not bind before the file-size limit.
+    budget.max_total_scalar_bytes = usize::try_from(limits.max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .max(budget.max_total_scalar_bytes);
+    // A node replays as one event, a collection as two (start and end).
+    let alias_limits = serde_saphyr::alias_limits! {
+        max_total_replayed_events: limits.max_alias_expansion.saturating_mul(2),
+    };
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: Some(budget),
+        alias_limits: alias_limits,
+        legacy_octal_numbers: false,
+        leading_zero_numbers_as_strings: true,
+    }
+}
+
+/// The first string (a value or a key) longer than `max` bytes, in document order.
+fn long_string(node: &Node, max: usize) -> Option<(Loc, usize)> {
+    match &node.value {
+        Value::Str(s) if s.len() > max => Some((node.loc, s.len())),
+        Value::Seq(items) => items.iter().find_map(|n| long_string(n, max)),
+        Value::Map(entries) => entries.iter().find_map(|(key, value)| {
+            if key.name.len() > max {
+                Some((key.loc, key.name.len()))
+            } else {
+                long_string(value, max)
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn syntax_problem(
+    err: &serde_saphyr::Error,
+    file: FileId,
+    source: &SourceFile,
+    limits: &Limits,
+) -> Problem {
     let text = err.without_snippet().to_string();
     let first_line = text.lines().next().unwrap_or("invalid YAML");
-    let (code, help, label) = classify(first_line);
-    let message = tidy_message(first_line);
     let loc = err
         .location()
         .map(|l| location_to_loc(&l, file, source))
@@ -191,9 +252,59 @@ fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) 
             file,
             span: Span::new(0, 0),
         });
+    if let Some(limit) = limit_of(err.without_snippet(), first_line) {
+        let what = match limit {
+            Limit::Depth => format!("{}: the nesting is too deep", source.name),
+            Limit::Aliases => format!("{}: too many alias uses", source.name),
+            Limit::AliasExpansion => format!("{}: aliases expand too much", source.name),
+            _ => format!("{}: too many YAML nodes", source.name),
+        };
+        return limit.exceeded(limits, what, loc);
+    }
+    if let serde_saphyr::Error::NonFiniteFloat { .. } = err.without_snippet() {
+        return Problem::new(
+            "yaml::invalid-number",
+            format!(
+                "{}: {} is not a finite number",
+                source.name,
+                quoted_scalar(first_line)
+            ),
+        )
+        .at(loc, "not a finite number")
+        .with_help("write a number such as 49 or 12.5; quote the value if it is meant as text");
+    }
+    let (code, help, label) = classify(first_line);
+    let message = tidy_message(first_line);
     Problem::new(code, format!("{}: {message}", source.name))
         .at(loc, label)
         .with_help(help)
+}
+
+/// Which limit a parse error is about, if any: budget breaches by kind, alias replay guards,
+/// and the parser's own nesting guard (reported only as a message).
+fn limit_of(err: &serde_saphyr::Error, message: &str) -> Option<Limit> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    match err {
+        E::Budget { breach, .. } => Some(match breach {
+            B::Depth { .. } => Limit::Depth,
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => Limit::Aliases,
+            B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. }
+            | B::ScalarBytes { .. } => Limit::AliasExpansion,
+            _ => Limit::Nodes,
+        }),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => Some(Limit::AliasExpansion),
+        #[allow(deprecated)]
+        E::AliasError { error, .. } => limit_of(error, message),
+        _ => {
+            let lower = message.to_ascii_lowercase();
+            (lower.contains("recursion limit") || lower.contains("nesting limit"))
+                .then_some(Limit::Depth)
+        }
+    }
 }
 
 /// serde-saphyr's messages carry the position and advice about its own options; the label
@@ -209,7 +320,22 @@ fn tidy_message(message: &str) -> String {
     if let Some(i) = message.rfind(" at line ") {
         message = &message[..i];
     }
-    message.trim().to_string()
+    // Advice addressed to programmers using the parser's API, not to the author of the file.
+    if let Some(i) = message.find("; use from_str_multiple") {
+        message = &message[..i];
+    }
+    message.trim().replace(
+        "multiple YAML documents detected",
+        "more than one YAML document (`---`) in one file",
+    )
+}
+
+/// The first `` `...` `` quoted part of a parser message (the offending scalar), or `a value`.
+fn quoted_scalar(message: &str) -> &str {
+    message
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map_or("a value", |(inner, _)| inner)
 }
 
 fn classify(message: &str) -> (&'static str, &'static str, &'static str) {
@@ -219,16 +345,6 @@ fn classify(message: &str) -> (&'static str, &'static str, &'static str) {
             "yaml::duplicate-key",
             "each key may appear once in a mapping; remove or rename one of them",
             "duplicate key",
-        )
-    } else if ["budget", "alias", "depth", "recursion", "nesting", "limit"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
-        (
-            "yaml::limit",
-            "the document exceeds a safety limit (nesting depth, alias expansion or node count); \
-             flatten it, or raise the limit (--max-depth) if the input is trusted",
-            "limit reached here",
         )
     } else {
         (
@@ -241,14 +357,22 @@ fn classify(message: &str) -> (&'static str, &'static str, &'static str) {
 
 fn location_to_loc(location: &Location, file: FileId, source: &SourceFile) -> Loc {
     let span = location.span();
-    let offset = match span.byte_offset() {
-        Some(b) if (b as usize) <= source.text.len() => b as usize,
+    let text = &source.text;
+    // Offsets from the parser are trusted only when they fall on character boundaries inside
+    // the text: a span that cut a character in two would break the snippet renderer.
+    let offset = match span.byte_offset().and_then(|b| usize::try_from(b).ok()) {
+        Some(b) if text.is_char_boundary(b) => b,
         _ => source.offset_of(location.line() as usize, location.column() as usize),
     };
-    let len = match span.byte_len() {
-        Some(l) if offset + (l as usize) <= source.text.len() => l as usize,
-        _ => 0,
-    };
+    let len = span
+        .byte_len()
+        .and_then(|l| usize::try_from(l).ok())
+        .filter(|&l| {
+            offset
+                .checked_add(l)
+                .is_some_and(|end| text.is_char_boundary(end))
+        })
+        .unwrap_or(0);
     Loc {
         file,
         span: Span::new(offset, len),

@@ -528,10 +528,9 @@ fn generated_json_lines_load_in_full() {
         .unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(registry.organisations.len(), n);
     assert_eq!(registry.stakes.len(), n - 1);
-    assert_eq!(
-        registry.organisations[n - 1].id.value,
-        format!("c{}", n - 1),
-        "ids are slugs, in reading order"
+    assert!(
+        registry.org(&format!("c{}", n - 1)).is_some(),
+        "record ids that are slugs are kept"
     );
     assert_interval(
         share(&registry, "c0", "c2", "2025-01-01").economic,

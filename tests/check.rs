@@ -86,7 +86,13 @@ fn scale_ai_fails_competitor_ownership_for_each_lab() {
 
 #[test]
 fn meta_sees_no_competitor_ownership_finding_on_scale_ai() {
-    let (_, report) = check(&["--org", "meta", "--as-of", "2025-06-20"]);
+    // The registry records no vendor of Meta's, so from its point of view there is nothing to
+    // check: an error unless --allow-empty says the empty run is meant.
+    let (code, problems) = check(&["--org", "meta", "--as-of", "2025-06-20"]);
+    assert_eq!(code, 2);
+    assert_eq!(problems[0]["code"], "check::no-vendors", "{problems:#}");
+    let (code, report) = check(&["--org", "meta", "--as-of", "2025-06-20", "--allow-empty"]);
+    assert_eq!(code, 0);
     assert_eq!(report["org"], "meta");
     assert!(findings(&report, "competitor-ownership", "scale-ai").is_empty());
 }

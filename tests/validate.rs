@@ -123,7 +123,7 @@ fn alias_bomb() {
     }
     let (exit, json) = validate_one(text.as_bytes());
     assert_eq!(exit, 2);
-    assert_eq!(first(&json).0, "yaml::limit", "{json:#}");
+    assert_eq!(first(&json).0, "limits::alias-expansion", "{json:#}");
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn nesting_ten_thousand_deep() {
     let (exit, json) = validate_one(text.as_bytes());
     assert_eq!(exit, 2);
     let (code, place) = first(&json);
-    assert_eq!(code, "yaml::limit", "{json:#}");
+    assert_eq!(code, "limits::depth", "{json:#}");
     assert!(place.starts_with("r.yaml:1:"), "{place}");
 }
 
@@ -145,7 +145,7 @@ fn block_nesting_ten_thousand_deep() {
     }
     let (exit, json) = validate_one(text.as_bytes());
     assert_eq!(exit, 2);
-    assert_eq!(first(&json).0, "yaml::limit", "{json:#}");
+    assert_eq!(first(&json).0, "limits::depth", "{json:#}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub fn check(registry: &Registry) -> Vec<Problem> {
     duplicate_ids(registry, &mut problems);
     references(registry, &mut problems);
     duplicate_relationships(registry, &mut problems);
+    duplicate_competitors(registry, &mut problems);
     date_order(registry, &mut problems);
     self_stakes(registry, &mut problems);
     owners_over_100(registry, &mut problems);
@@ -182,6 +183,40 @@ fn duplicate_relationships(registry: &Registry, problems: &mut Vec<Problem>) {
             );
         } else {
             seen.insert(key, v);
+        }
+    }
+}
+
+/// One organisation declares the same competitor twice: redundant at best, contradictory when
+/// the tiers differ, and either way the report could cite one or the other.
+fn duplicate_competitors(registry: &Registry, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<(&str, &str), &Competitor> = HashMap::new();
+    for c in &registry.competitors {
+        let key = (c.of.id.as_str(), c.competitor.id.as_str());
+        if let Some(first) = seen.get(&key) {
+            let contradiction = if first.tier == c.tier {
+                String::new()
+            } else {
+                format!(
+                    ", once as {} and once as {}",
+                    first.tier.name(),
+                    c.tier.name()
+                )
+            };
+            problems.push(
+                Problem::new(
+                    "registry::duplicate-competitor",
+                    format!(
+                        "`{}` declares `{}` a competitor twice{contradiction}",
+                        c.of.id, c.competitor.id
+                    ),
+                )
+                .at(c.competitor.loc, "declared again here")
+                .at(first.competitor.loc, "first declared here")
+                .with_help("keep one declaration, with one tier and every market in it"),
+            );
+        } else {
+            seen.insert(key, c);
         }
     }
 }

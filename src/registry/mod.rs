@@ -5,17 +5,20 @@ pub mod bods;
 mod check;
 mod link;
 mod model;
+mod order;
 mod parse;
+mod serialize;
 
 pub use link::link_identifiers;
 pub use model::*;
+pub use serialize::{to_value, to_yaml};
 
 use std::path::PathBuf;
 
 use crate::diagnostic::Problem;
-use crate::limits::Limits;
+use crate::limits::{Limit, Limits};
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceFile, SourceMap, read_file};
+use crate::source::{SourceFile, SourceMap, read_file_into};
 use crate::yaml::{self, Node};
 
 /// Extensions of YAML documents (registry files and policies).
@@ -37,7 +40,7 @@ pub fn load(
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     for path in files {
-        match read_file(&path, &path.display().to_string(), limits) {
+        match read_file_into(&path, &path.display().to_string(), limits, sources) {
             Ok(file) => texts.push(file),
             Err(p) => problems.push(p),
         }
@@ -116,7 +119,10 @@ pub fn load_files(
         problems.extend(link_identifiers(&registry, &mut part));
         registry.merge(part);
     }
-    if every_file_parsed {
+    let over_limits = over_limits(&registry, limits);
+    let within_limits = over_limits.is_empty();
+    problems.extend(over_limits);
+    if every_file_parsed && within_limits {
         let mut found = check::check(&registry);
         tolerate_register_overlaps(&mut found, &bods_files);
         problems.extend(found);
@@ -127,6 +133,7 @@ pub fn load_files(
         return Err(problems);
     }
     registry.warnings.extend(problems);
+    registry.canonicalize();
     Ok(registry)
 }
 
@@ -137,12 +144,13 @@ pub fn load_node(document: &Node) -> Result<Registry, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let registry = parse::parse_document(document, &mut problems);
+    let mut registry = parse::parse_document(document, &mut problems);
     problems.extend(check::check(&registry));
     problems.sort_by_key(|p| p.primary());
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
+    registry.canonicalize();
     Ok(registry)
 }
 
@@ -178,4 +186,27 @@ fn is_json(source: &SourceFile) -> bool {
         return false;
     }
     source.text.trim_start().starts_with(['[', '{'])
+}
+
+/// The registry-wide count limits, each reported at the first item over it (in reading order).
+fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(org) = registry.organisations.get(limits.max_organisations) {
+        problems.push(Limit::Organisations.exceeded(
+            limits,
+            format!(
+                "the registry has {} organisations",
+                registry.organisations.len()
+            ),
+            org.loc,
+        ));
+    }
+    if let Some(stake) = registry.stakes.get(limits.max_stakes) {
+        problems.push(Limit::Stakes.exceeded(
+            limits,
+            format!("the registry has {} stakes", registry.stakes.len()),
+            stake.loc,
+        ));
+    }
+    problems
 }

@@ -1,0 +1,79 @@
+//! Helpers shared by the hardening tests: run the real binary and look at what a user sees.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// The corpus directory, with its `base/` registry and policies that cases run against.
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+/// What one run of vrisk showed.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "vrisk panicked: {}",
+            run.stderr
+        );
+        run
+    }
+
+    /// stdout parsed as JSON (Null when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Runs vrisk with `args` in `dir`, with no colour and no inherited configuration.
+pub fn vrisk_in(dir: &Path, args: &[&str]) -> Run {
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("VRISK_TEST_INTERNAL_ERROR")
+        .args(args)
+        .output()
+        .expect("run vrisk");
+    Run::from(output)
+}
+
+/// Copies the corpus base (registry.yaml, policies/) into `dir`.
+pub fn copy_base(dir: &Path) {
+    let base = corpus_dir().join("base");
+    std::fs::copy(base.join("registry.yaml"), dir.join("registry.yaml")).expect("copy registry");
+    std::fs::create_dir_all(dir.join("policies")).expect("mkdir policies");
+    for entry in std::fs::read_dir(base.join("policies")).expect("read base policies") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("file name");
+        std::fs::copy(&path, dir.join("policies").join(name)).expect("copy policy");
+    }
+}
+
+/// Writes `text` to `dir/name`, creating parent directories.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+pub mod worlds;

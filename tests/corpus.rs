@@ -219,8 +219,18 @@ fn a_100_mb_file_is_refused_by_the_size_limit_and_parsed_within_the_others_when_
     let dir = tempfile::tempdir().expect("temp dir");
     write_100_mb(&dir.path().join("big.yaml"));
 
-    // By default (64 MiB) the file is refused before it is read.
-    let run = vrisk_in(dir.path(), &["validate", "--format", "json", "big.yaml"]);
+    // Under a 64 MiB limit the file is refused before it is read.
+    let run = vrisk_in(
+        dir.path(),
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--max-file-bytes",
+            "67108864",
+            "big.yaml",
+        ],
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         first_problem(&run),

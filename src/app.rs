@@ -177,7 +177,7 @@ pub fn load_policies(
     for file in files {
         let id = sources.add(file);
         // Overrides are keyed by policy id, which is only known once the file is read: peek it.
-        let policy_id = crate::policy::peek_id(sources.get(id));
+        let policy_id = crate::policy::peek_id_within(sources.get(id), limits);
         let params = policy_id
             .and_then(|pid| overrides.get(&pid))
             .unwrap_or(&no_overrides);

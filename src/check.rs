@@ -83,7 +83,7 @@ pub fn run(args: CheckArgs) -> Exit {
         return Exit::Invalid;
     }
     let as_of = args.as_of.unwrap_or_else(Date::today);
-    let baseline = match args.baseline.as_deref().map(read_baseline) {
+    let baseline = match args.baseline.as_deref().map(|p| read_baseline(p, &limits)) {
         None => None,
         Some(Ok(b)) => Some(b),
         Some(Err(problem)) => {
@@ -310,9 +310,13 @@ fn targets(flags: &[ReportTarget], config: &Config) -> Result<Vec<ReportTarget>,
         .collect()
 }
 
-fn read_baseline(path: &Path) -> Result<report::baseline::Baseline, Problem> {
+fn read_baseline(
+    path: &Path,
+    limits: &crate::limits::Limits,
+) -> Result<report::baseline::Baseline, Problem> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Problem::io(&display, &e))?;
+    // Through the same reader as every input: size-limited, decoded with a located error.
+    let text = crate::source::read_file(path, &display, limits)?.text;
     report::baseline::load_baseline(&text).map_err(|e| {
         Problem::new("check::bad-baseline", format!("{display}: {e}"))
             .with_help("give a report written by `vrisk check --format json=PATH`")

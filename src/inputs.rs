@@ -14,7 +14,7 @@ pub fn expand(paths: &[PathBuf], extensions: &[&str], what: &str) -> Result<Vec<
             std::fs::metadata(path).map_err(|e| Problem::io(&path.display().to_string(), &e))?;
         if meta.is_dir() {
             let before = files.len();
-            walk(path, extensions, &mut files)?;
+            walk(path, extensions, &mut files, &mut Vec::new())?;
             if files.len() == before {
                 return Err(Problem::new(
                     "input::no-files",
@@ -39,8 +39,20 @@ pub fn expand(paths: &[PathBuf], extensions: &[&str], what: &str) -> Result<Vec<
     Ok(files)
 }
 
-fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), Problem> {
+/// `visiting` holds the directories on the way down (resolved), so that a symbolic link back to
+/// one of them is not followed again: two such links would otherwise make the walk exponential.
+fn walk(
+    dir: &Path,
+    extensions: &[&str],
+    out: &mut Vec<PathBuf>,
+    visiting: &mut Vec<PathBuf>,
+) -> Result<(), Problem> {
     let display = dir.display().to_string();
+    let resolved = std::fs::canonicalize(dir).map_err(|e| Problem::io(&display, &e))?;
+    if visiting.contains(&resolved) {
+        return Ok(());
+    }
+    visiting.push(resolved);
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Problem::io(&display, &e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -52,11 +64,12 @@ fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), P
             continue;
         }
         if path.is_dir() {
-            walk(&path, extensions, out)?;
+            walk(&path, extensions, out, visiting)?;
         } else if has_extension(&path, extensions) {
             out.push(path);
         }
     }
+    visiting.pop();
     Ok(())
 }
 

@@ -158,3 +158,42 @@ fn an_unknown_share_stays_indeterminate() {
     // Indeterminate results fail the run only when asked.
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn an_override_reaches_a_policy_that_loads_only_with_a_raised_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_base(dir.path());
+    // 70 nested `not`s (an even number: the condition reads as written), deeper than the
+    // default nesting limit of 64.
+    let mut condition = "{fact: owner.economic, gte: $threshold}".to_string();
+    for _ in 0..70 {
+        condition = format!("{{not: {condition}}}");
+    }
+    write(
+        dir.path(),
+        "policies/rival-stake.yaml",
+        &format!(
+            "id: rival-stake\ntitle: Deep\nseverity: high\n\
+             params:\n  threshold: {{type: percent, default: 20%}}\n\
+             fails_when:\n  exists: {{each: vendor.owners, where: {condition}}}\n\
+             on_indeterminate: pass\nmessage: \"{{vendor.name}}\"\n"
+        ),
+    );
+    let args = [
+        "check",
+        "-r",
+        "registry.yaml",
+        "-p",
+        "policies",
+        "--as-of",
+        AS_OF,
+    ];
+    assert_eq!(vrisk_in(dir.path(), &args).code, 2);
+    let raised = [&args[..], &["--max-depth", "200"]].concat();
+    // vendor-a is 30% owned by its competitor: it fails at 20%, and passes at 50% only if the
+    // override is applied.
+    assert_eq!(vrisk_in(dir.path(), &raised).code, 1);
+    let lenient = [&raised[..], &["--param", "rival-stake.threshold=50%"]].concat();
+    let run = vrisk_in(dir.path(), &lenient);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}

@@ -178,3 +178,23 @@ fn a_report_is_replaced_whole() {
     // No temporary file is left beside it.
     assert_eq!(leftovers(dir.path()), ["report.json"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_directory_that_links_back_to_itself_is_read_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_base(dir.path());
+    let registry = dir.path().join("reg");
+    std::fs::create_dir(&registry).expect("mkdir");
+    std::fs::rename(dir.path().join("registry.yaml"), registry.join("r.yaml")).expect("mv");
+    // Two links back up: followed blindly, the walk would double at every level.
+    std::os::unix::fs::symlink(".", registry.join("self")).expect("symlink");
+    std::os::unix::fs::symlink("../reg", registry.join("again")).expect("symlink");
+    let run = vrisk_in(dir.path(), &["validate", "reg"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("registry valid: 1 file,"),
+        "{}",
+        run.stdout
+    );
+}

@@ -44,7 +44,13 @@ use typecheck::Checker;
 /// The `id` a policy file declares, read before the policy is loaded (parameter overrides are
 /// keyed by it). `None` when the file does not parse or has no id: loading reports why.
 pub fn peek_id(source: &SourceFile) -> Option<String> {
-    let document = yaml::parse(FileId::default(), source, &Limits::default()).ok()?;
+    peek_id_within(source, &Limits::default())
+}
+
+/// [`peek_id`] under the run's limits: a policy that only loads with a raised limit must still
+/// get its parameter overrides.
+pub fn peek_id_within(source: &SourceFile, limits: &Limits) -> Option<String> {
+    let document = yaml::parse(FileId::default(), source, limits).ok()?;
     document.get("id")?.as_str().map(str::to_string)
 }
 

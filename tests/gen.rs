@@ -1,0 +1,160 @@
+//! The synthetic registry generator (`examples/gen`): what it writes is a valid registry that
+//! `vrisk check` evaluates with findings, and the same arguments give the same bytes.
+
+#[path = "../examples/gen/generator.rs"]
+mod generator;
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use generator::{CUSTOMER_ID, Params, Plan};
+use serde_json::Value;
+
+fn plan(orgs: usize, seed: u64) -> Plan {
+    Plan::new(&Params {
+        orgs,
+        stakes: orgs * 2,
+        vendors: orgs / 10,
+        seed,
+    })
+    .expect("valid parameters")
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_generated_registry_of_1000_organisations_validates_and_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(1000, 7);
+    assert_eq!(plan.vendor_count(), 100);
+    plan.write_yaml(dir.path()).unwrap();
+
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("registry valid: 1000 organisations, 2000 stakes"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("100 vendor relationships"), "{stdout}");
+
+    // From a directory without policies: the shipped ones, embedded in the binary.
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .args(["check", "--registry"])
+        .arg(dir.path())
+        .args([
+            "--org",
+            CUSTOMER_ID,
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["org"], CUSTOMER_ID);
+    assert_eq!(report["summary"]["vendors"], 100);
+    assert!(
+        report["summary"]["fail"].as_u64().unwrap() > 0,
+        "{report:#}"
+    );
+    // The vendor at the end of the 20-level chain is controlled by a competitor.
+    let deep = plan.deep_chain_vendor();
+    let controlled = report["findings"].as_array().unwrap().iter().any(|f| {
+        f["policy"] == "competitor-control"
+            && f["vendor"] == deep.as_str()
+            && f["outcome"] == "fail"
+    });
+    assert!(controlled, "no competitor-control failure for {deep}");
+}
+
+#[test]
+fn the_same_arguments_give_the_same_bytes() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    plan(500, 3).write_yaml(a.path()).unwrap();
+    plan(500, 3).write_yaml(b.path()).unwrap();
+    plan(500, 4).write_yaml(c.path()).unwrap();
+    assert_eq!(files(a.path()), files(b.path()));
+    assert_ne!(files(a.path()), files(c.path()));
+    let (d, e) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    plan(500, 3).write_bods(d.path()).unwrap();
+    plan(500, 3).write_bods(e.path()).unwrap();
+    assert_eq!(files(d.path()), files(e.path()));
+}
+
+#[test]
+fn bods_output_is_one_statement_per_line_with_parties_before_relationships() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(500, 5);
+    plan.write_bods(dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("ownership.jsonl")).unwrap();
+    let mut records = std::collections::HashSet::new();
+    let (mut parties, mut relationships) = (0, 0);
+    for line in text.lines() {
+        let statement: Value = serde_json::from_str(line).expect("one JSON object per line");
+        let id = statement["statementId"].as_str().unwrap();
+        assert!((32..=64).contains(&id.len()), "{id}");
+        assert_eq!(statement["publicationDetails"]["bodsVersion"], "0.4");
+        let details = &statement["recordDetails"];
+        match statement["recordType"].as_str().unwrap() {
+            "entity" | "person" => {
+                parties += 1;
+                records.insert(statement["recordId"].as_str().unwrap().to_string());
+            }
+            "relationship" => {
+                relationships += 1;
+                for end in ["subject", "interestedParty"] {
+                    let party = details[end].as_str().unwrap();
+                    assert!(records.contains(party), "{party} is declared later");
+                }
+                let interests = details["interests"].as_array().unwrap();
+                assert_eq!(interests[0]["type"], "shareholding");
+            }
+            other => panic!("record type {other}"),
+        }
+    }
+    assert_eq!(parties, plan.org_count());
+    assert_eq!(relationships, plan.stake_count());
+    assert!(records.contains(CUSTOMER_ID));
+    for yaml in [
+        "vendors.yaml",
+        "competitors.yaml",
+        "people.yaml",
+        "sources.yaml",
+    ] {
+        assert!(dir.path().join(yaml).is_file(), "{yaml}");
+    }
+}

@@ -6,14 +6,13 @@
 //! different files (a registry fact and a policy condition) each get their own snippet.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
-    NarratableReportHandler, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableReportHandler,
+    SourceCode,
 };
 
-use crate::source::{Loc, SourceMap};
+use crate::source::{Loc, SnippetSource, SourceMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -100,7 +99,7 @@ impl Problem {
         let mut snippets = groups.into_iter().map(|(file, labels)| {
             let source = sources.get(file);
             Snippet {
-                source: source.named_source(),
+                source: source.snippet_source(),
                 labels: labels
                     .into_iter()
                     .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
@@ -155,7 +154,7 @@ impl std::error::Error for Problem {}
 
 #[derive(Debug)]
 struct Snippet {
-    source: NamedSource<Arc<str>>,
+    source: SnippetSource,
     labels: Vec<LabeledSpan>,
 }
 

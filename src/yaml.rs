@@ -161,13 +161,9 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
                 .with_help("an empty file is not a valid document; delete it or give it content"),
         );
     }
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.max_depth;
-    budget.max_nodes = limits.max_nodes;
-    budget.max_aliases = limits.max_aliases;
     let options = serde_saphyr::options! {
         strict_booleans: true,
-        budget: Some(budget),
+        budget: Some(budget(limits)),
         legacy_octal_numbers: false,
         leading_zero_numbers_as_strings: true,
     };
@@ -177,6 +173,27 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
         Ok(raw) => Ok(convert(raw, file, source)),
         Err(err) => Err(syntax_problem(&err, file, source)),
     }
+}
+
+/// serde-saphyr's budget from our limits. Its other caps must not cut in before ours: by
+/// default it also stops at a million parser events and 64 MiB of scalar text, which a registry
+/// of 100,000 organisations exceeds. A node is at most two events (a collection's start and
+/// end), and scalar text cannot be longer than the file.
+fn budget(limits: &Limits) -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.max_depth;
+    budget.max_nodes = limits.max_nodes;
+    budget.max_aliases = limits.max_aliases;
+    budget.max_events = limits
+        .max_nodes
+        .saturating_mul(2)
+        .saturating_add(limits.max_aliases)
+        .saturating_add(4096)
+        .max(budget.max_events);
+    budget.max_total_scalar_bytes = usize::try_from(limits.max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .max(budget.max_total_scalar_bytes);
+    budget
 }
 
 fn syntax_problem(err: &serde_saphyr::Error, file: FileId, source: &SourceFile) -> Problem {
@@ -392,6 +409,29 @@ mod tests {
         assert_eq!(err.code, "yaml::duplicate-key");
         let (loc, _) = &err.labels[0];
         assert_eq!(loc.span.offset, 10);
+    }
+
+    #[test]
+    fn only_our_limits_bound_the_size_of_a_document() {
+        let limits = Limits::default();
+        let budget = budget(&limits);
+        assert_eq!(budget.max_nodes, limits.max_nodes);
+        assert!(budget.max_events >= 2 * limits.max_nodes + limits.max_aliases);
+        assert!(budget.max_total_scalar_bytes as u64 >= limits.max_file_bytes);
+        // A document of 20 nodes passes a node limit of 20 whatever its count of events.
+        let limits = Limits {
+            max_nodes: 20,
+            ..Limits::default()
+        };
+        let text = format!("[{}]\n", vec!["{a: 1}"; 6].join(", "));
+        let source = SourceFile::new("t.yaml", None, text.as_str());
+        assert!(parse(FileId(0), &source, &limits).is_ok());
+        let text = format!("[{}]\n", vec!["{a: 1}"; 7].join(", "));
+        let source = SourceFile::new("t.yaml", None, text.as_str());
+        assert_eq!(
+            parse(FileId(0), &source, &limits).unwrap_err().code,
+            "yaml::limit"
+        );
     }
 
     #[test]

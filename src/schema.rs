@@ -4,9 +4,10 @@
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Problem, did_you_mean};
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 /// A kind of input file that has a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +54,11 @@ impl SchemaKind {
         }
     }
 
-    fn validator(self) -> &'static Validator {
-        static REGISTRY: OnceLock<Validator> = OnceLock::new();
-        static POLICY: OnceLock<Validator> = OnceLock::new();
-        static CONFIG: OnceLock<Validator> = OnceLock::new();
-        static WAIVERS: OnceLock<Validator> = OnceLock::new();
+    fn validators(self) -> &'static Validators {
+        static REGISTRY: OnceLock<Validators> = OnceLock::new();
+        static POLICY: OnceLock<Validators> = OnceLock::new();
+        static CONFIG: OnceLock<Validators> = OnceLock::new();
+        static WAIVERS: OnceLock<Validators> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
             SchemaKind::Policy => &POLICY,
@@ -67,26 +68,146 @@ impl SchemaKind {
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())
                 .unwrap_or_else(|e| panic!("embedded {} schema is not JSON: {e}", self.name()));
-            jsonschema::draft202012::options()
-                .offline()
-                .should_validate_formats(false)
-                .build(&schema)
-                .unwrap_or_else(|e| panic!("embedded {} schema is invalid: {e}", self.name()))
+            let build = |schema: &serde_json::Value| {
+                jsonschema::draft202012::options()
+                    .offline()
+                    .should_validate_formats(false)
+                    .build(schema)
+                    .unwrap_or_else(|e| panic!("embedded {} schema is invalid: {e}", self.name()))
+            };
+            let lists = list_properties(&schema)
+                .into_iter()
+                .map(|(name, items)| (name, build(&items)))
+                .collect();
+            Validators {
+                whole: build(&schema),
+                lists,
+            }
         })
     }
 }
 
+/// A schema's validator, and one for the items of each top-level list that can be checked item
+/// by item.
+struct Validators {
+    whole: Validator,
+    lists: Vec<(String, Validator)>,
+}
+
+/// The top-level properties whose schema says only "a list of items of this schema", with that
+/// item schema made self-contained (the root's `$defs` beside it). Validating a document with
+/// such lists left empty, and then each item on its own, finds exactly the errors the whole
+/// document has: nothing else in the schema looks into the lists. A root schema with any keyword
+/// that could (`allOf`, `if`, `unevaluatedProperties`, ...) gets no such lists.
+fn list_properties(schema: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    const PLAIN_ROOT: &[&str] = &[
+        "$schema",
+        "$id",
+        "$defs",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+    ];
+    const PLAIN_LIST: &[&str] = &[
+        "title",
+        "description",
+        "examples",
+        "$comment",
+        "type",
+        "items",
+    ];
+    let Some(root) = schema.as_object() else {
+        return Vec::new();
+    };
+    if root.keys().any(|k| !PLAIN_ROOT.contains(&k.as_str())) {
+        return Vec::new();
+    }
+    let Some(properties) = root.get("properties").and_then(|p| p.as_object()) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .filter_map(|(name, property)| {
+            let property = property.as_object()?;
+            let plain = property.keys().all(|k| PLAIN_LIST.contains(&k.as_str()))
+                && property.get("type")?.as_str()? == "array";
+            let mut items = property.get("items")?.as_object()?.clone();
+            if !plain || items.contains_key("$defs") {
+                return None;
+            }
+            if let Some(defs) = root.get("$defs") {
+                items.insert("$defs".to_string(), defs.clone());
+            }
+            if let Some(dialect) = root.get("$schema") {
+                items.insert("$schema".to_string(), dialect.clone());
+            }
+            Some((name.clone(), serde_json::Value::Object(items)))
+        })
+        .collect()
+}
+
 /// Validates a parsed document; every schema violation becomes a located problem.
+///
+/// Top-level lists (a registry's organisations and stakes) are validated item by item, in
+/// parallel, each item converted to JSON on its own: the document is never copied whole.
 pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
-    let instance = document.to_json();
-    let validator = kind.validator();
-    let mut problems: Vec<Problem> = validator
-        .iter_errors(&instance)
+    let validators = kind.validators();
+    let is_list = |name: &str| validators.lists.iter().position(|(n, _)| n == name);
+    // The document with its item lists emptied (lists that are not lists stay as they are, for
+    // the whole schema to report).
+    let shallow = match &document.value {
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(key, value)| {
+                    let json = match (is_list(&key.name), &value.value) {
+                        (Some(_), Value::Seq(_)) => serde_json::Value::Array(Vec::new()),
+                        _ => value.to_json(),
+                    };
+                    (key.name.clone(), json)
+                })
+                .collect(),
+        ),
+        _ => document.to_json(),
+    };
+    let mut problems: Vec<Problem> = validators
+        .whole
+        .iter_errors(&shallow)
         .map(|error| {
             let pointer = error.instance_path().to_string();
             describe(kind, document, &pointer, &error)
         })
         .collect();
+    drop(shallow);
+    if let Value::Map(entries) = &document.value {
+        for (key, value) in entries {
+            let (Some(index), Value::Seq(items)) = (is_list(&key.name), &value.value) else {
+                continue;
+            };
+            let validator = &validators.lists[index].1;
+            let prefix = format!("/{}", key.name.replace('~', "~0").replace('/', "~1"));
+            let found: Vec<Vec<Problem>> = items
+                .par_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let instance = item.to_json();
+                    validator
+                        .iter_errors(&instance)
+                        .map(|error| {
+                            let pointer = format!("{prefix}/{i}{}", error.instance_path());
+                            describe(kind, document, &pointer, &error)
+                        })
+                        .collect()
+                })
+                .collect();
+            problems.extend(found.into_iter().flatten());
+        }
+    }
     problems.sort_by_key(|p| p.primary());
     problems.dedup_by(|a, b| a.primary() == b.primary() && a.message == b.message);
     problems

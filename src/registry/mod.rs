@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use crate::diagnostic::Problem;
 use crate::limits::Limits;
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceFile, SourceMap, read_file};
+use rayon::prelude::*;
+
+use crate::source::{FileId, SourceFile, SourceMap, read_file};
 use crate::yaml;
 
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -49,23 +51,34 @@ pub fn load_files(
     // Cross-file checks are only meaningful when every file could be read as a whole: an id
     // declared in a file that failed to parse would otherwise be reported as unknown.
     let mut every_file_parsed = true;
-    for file in files {
-        let id = sources.add(file);
-        let document = match yaml::parse(id, sources.get(id), limits) {
-            Ok(document) => document,
-            Err(problem) => {
-                problems.push(problem);
+    let ids: Vec<FileId> = files.into_iter().map(|file| sources.add(file)).collect();
+    // Files are parsed, validated and read into items in parallel; merged in order.
+    let sources: &SourceMap = sources;
+    let parts: Vec<Result<(Registry, Vec<Problem>), Vec<Problem>>> = ids
+        .par_iter()
+        .map(|&id| {
+            let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
+            let schema_problems = schema::validate(SchemaKind::Registry, &document);
+            if !schema_problems.is_empty() {
+                return Err(schema_problems);
+            }
+            let mut found = Vec::new();
+            let part = parse::parse_document(&document, &mut found);
+            Ok((part, found))
+        })
+        .collect();
+    for part in parts {
+        let part = match part {
+            Ok((part, found)) => {
+                problems.extend(found);
+                part
+            }
+            Err(found) => {
+                problems.extend(found);
                 every_file_parsed = false;
                 continue;
             }
         };
-        let schema_problems = schema::validate(SchemaKind::Registry, &document);
-        if !schema_problems.is_empty() {
-            problems.extend(schema_problems);
-            every_file_parsed = false;
-            continue;
-        }
-        let part = parse::parse_document(&document, &mut problems);
         if let (Some(first), Some(again)) = (&registry.default_org, &part.default_org) {
             problems.push(
                 Problem::new(

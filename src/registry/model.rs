@@ -258,15 +258,26 @@ pub struct Registry {
     pub roles: Vec<Role>,
     pub moves: Vec<Move>,
     org_index: HashMap<String, usize>,
+    /// How many organisations (from the start of the list) `org_index` covers.
+    indexed: usize,
 }
 
 impl Registry {
     /// Rebuilds the id look-up after the lists changed (first declaration of an id wins).
     pub fn reindex(&mut self) {
         self.org_index.clear();
-        for (i, org) in self.organisations.iter().enumerate() {
-            self.org_index.entry(org.id.value.clone()).or_insert(i);
+        self.indexed = 0;
+        self.index_new();
+    }
+
+    /// Indexes the organisations added since the last indexing.
+    fn index_new(&mut self) {
+        for (i, org) in self.organisations.iter().enumerate().skip(self.indexed) {
+            if !self.org_index.contains_key(&org.id.value) {
+                self.org_index.insert(org.id.value.clone(), i);
+            }
         }
+        self.indexed = self.organisations.len();
     }
 
     pub fn org_index(&self, id: &str) -> Option<usize> {
@@ -286,6 +297,7 @@ impl Registry {
         self.org(id).map_or(id, |o| o.name.as_str())
     }
 
+    /// Appends the items of `other`; an id already declared keeps its first declaration.
     pub fn merge(&mut self, other: Registry) {
         if self.default_org.is_none() {
             self.default_org = other.default_org;
@@ -297,6 +309,8 @@ impl Registry {
         self.vendors.extend(other.vendors);
         self.roles.extend(other.roles);
         self.moves.extend(other.moves);
-        self.reindex();
+        // Only the new organisations: re-indexing the whole list at every file made loading
+        // quadratic in the number of files.
+        self.index_new();
     }
 }

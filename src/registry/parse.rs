@@ -51,7 +51,7 @@ pub fn parse_document(document: &Node, problems: &mut Vec<Problem>) -> Registry 
             registry.moves.push(m);
         }
     }
-    registry.reindex();
+    // Not indexed: the part is merged into the run's registry, which indexes what it adds.
     registry
 }
 

@@ -11,6 +11,7 @@ use crate::date::Date;
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::engine::{self, Evaluation};
 use crate::exit::Exit;
+use crate::progress::Progress;
 use crate::report::{self, gate::Gate};
 use crate::source::SourceMap;
 
@@ -34,8 +35,10 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let progress = Progress::start("reading the registry and the policies");
     let registry = load_registry(&registry_paths, &mut sources, &limits);
     let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    drop(progress);
     let (registry, policies) = match (registry, policies) {
         (Ok(r), Ok(p)) => (r, p),
         (r, p) => {
@@ -71,6 +74,7 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let progress = Progress::start("evaluating the policies");
     let mut report = engine::evaluate(&Evaluation {
         registry: &registry,
         policies: &policies,
@@ -78,6 +82,7 @@ pub fn run(args: CheckArgs) -> Exit {
         org: &org,
         as_of,
     });
+    drop(progress);
     let fail_on = match resolve_fail_on(args.fail_on, &config) {
         Ok(f) => f,
         Err(problem) => {

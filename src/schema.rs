@@ -180,7 +180,7 @@ pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
         .iter_errors(&shallow)
         .map(|error| {
             let pointer = error.instance_path().to_string();
-            describe(kind, document, &pointer, &error)
+            describe(kind, document.nearest(&pointer), &pointer, &error)
         })
         .collect();
     drop(shallow);
@@ -194,33 +194,64 @@ pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
             let found: Vec<Vec<Problem>> = items
                 .par_iter()
                 .enumerate()
-                .map(|(i, item)| {
-                    let instance = item.to_json();
-                    validator
-                        .iter_errors(&instance)
-                        .map(|error| {
-                            let pointer = format!("{prefix}/{i}{}", error.instance_path());
-                            describe(kind, document, &pointer, &error)
-                        })
-                        .collect()
-                })
+                .map(|(i, item)| item_problems(kind, validator, &prefix, i, item))
                 .collect();
             problems.extend(found.into_iter().flatten());
         }
     }
+    sort_problems(problems)
+}
+
+/// Whether the top-level property `list` of a document of this kind is a list whose items
+/// [`validate_item`] can check one at a time.
+pub fn is_item_list(kind: SchemaKind, list: &str) -> bool {
+    kind.validators().lists.iter().any(|(n, _)| n == list)
+}
+
+/// Validates item `index` of the top-level list `list` (see [`is_item_list`]) on its own, as
+/// [`validate`] would within its document.
+pub fn validate_item(kind: SchemaKind, list: &str, index: usize, item: &Node) -> Vec<Problem> {
+    let Some((_, validator)) = kind.validators().lists.iter().find(|(n, _)| n == list) else {
+        return Vec::new();
+    };
+    let prefix = format!("/{}", list.replace('~', "~0").replace('/', "~1"));
+    item_problems(kind, validator, &prefix, index, item)
+}
+
+/// The problems of one item of a top-level list, at their pointers in the whole document.
+fn item_problems(
+    kind: SchemaKind,
+    validator: &Validator,
+    prefix: &str,
+    index: usize,
+    item: &Node,
+) -> Vec<Problem> {
+    let instance = item.to_json();
+    validator
+        .iter_errors(&instance)
+        .map(|error| {
+            let within = error.instance_path().to_string();
+            let pointer = format!("{prefix}/{index}{within}");
+            describe(kind, item.nearest(&within), &pointer, &error)
+        })
+        .collect()
+}
+
+/// Problems in reading order; the same error found twice at one place is reported once.
+pub fn sort_problems(mut problems: Vec<Problem>) -> Vec<Problem> {
     problems.sort_by_key(|p| p.primary());
     problems.dedup_by(|a, b| a.primary() == b.primary() && a.message == b.message);
     problems
 }
 
+/// A schema error as a problem; `node` is the deepest node on the way to `pointer`.
 fn describe(
     kind: SchemaKind,
-    document: &Node,
+    node: &Node,
     pointer: &str,
     error: &jsonschema::ValidationError<'_>,
 ) -> Problem {
     use jsonschema::error::ValidationErrorKind as K;
-    let node = document.nearest(pointer);
     let place = if pointer.is_empty() {
         "the document"
     } else {
@@ -353,4 +384,51 @@ fn resolve<'a>(
         }
     }
     current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::source::{FileId, SourceFile};
+
+    /// The problems of the whole document validated at once, as before lists were itemised.
+    fn whole(kind: SchemaKind, document: &Node) -> Vec<Problem> {
+        let instance = document.to_json();
+        let problems = kind
+            .validators()
+            .whole
+            .iter_errors(&instance)
+            .map(|error| {
+                let pointer = error.instance_path().to_string();
+                describe(kind, document.nearest(&pointer), &pointer, &error)
+            })
+            .collect();
+        sort_problems(problems)
+    }
+
+    #[test]
+    fn items_validated_alone_give_the_problems_of_the_whole_document() {
+        let texts = [
+            "organisations:\n  - {id: a, name: A, kind: company, colour: red}\n  - {id: B!, kind: person}\nstakes:\n  - {owner: a, owned: b, economic: 200%}\n  - {owner: a}\nextra: 1\n",
+            "version: 2\nstakes: {owner: a}\nvendors:\n  - customer: a\n    vendor: b\n    status: gone\n    services: [x, x]\n",
+            "sources: [{id: s, title: T, url: 5}]\nroles: [{person: p, org: o}]\nmoves: []\n",
+            "- not a mapping\n",
+        ];
+        assert_eq!(
+            list_properties(&serde_json::from_str(SchemaKind::Registry.text()).unwrap()).len(),
+            7
+        );
+        for text in texts {
+            let source = SourceFile::new("r.yaml", None, text);
+            let document = crate::yaml::parse(FileId(0), &source, &Limits::default()).unwrap();
+            let expected = whole(SchemaKind::Registry, &document);
+            assert!(!expected.is_empty(), "{text}");
+            assert_eq!(
+                validate(SchemaKind::Registry, &document),
+                expected,
+                "{text}"
+            );
+        }
+    }
 }

@@ -40,6 +40,68 @@ pub fn load(
     load_files(texts, sources, limits)
 }
 
+/// Parses, validates and reads one registry file: its items, and the problems found reading
+/// them; or, when the file is not valid YAML or breaks the schema, those problems only.
+///
+/// The items of the top-level lists are validated and read one by one as the parser reaches
+/// them, and dropped: a file's tree is never held whole, which is most of the memory a large
+/// registry would otherwise take.
+fn load_document(
+    id: FileId,
+    sources: &SourceMap,
+    limits: &Limits,
+) -> Result<(Registry, Vec<Problem>), Vec<Problem>> {
+    let streamed: Vec<&str> = parse::LISTS
+        .iter()
+        .copied()
+        .filter(|list| schema::is_item_list(SchemaKind::Registry, list))
+        .collect();
+    let (document, sink) = yaml::parse_streaming(
+        id,
+        sources.get(id),
+        limits,
+        &streamed,
+        ItemReader::default(),
+    );
+    let document = document.map_err(|p| vec![p])?;
+    let mut schema_problems = schema::validate(SchemaKind::Registry, &document);
+    schema_problems.extend(sink.schema_problems);
+    if !schema_problems.is_empty() {
+        return Err(schema::sort_problems(schema_problems));
+    }
+    let ItemReader {
+        mut part,
+        mut found,
+        ..
+    } = sink;
+    parse::parse_top(&document, &mut part, &mut found);
+    for list in parse::LISTS.iter().filter(|l| !streamed.contains(l)) {
+        for node in parse::items(&document, list) {
+            parse::parse_item(list, node, &mut part, &mut found);
+        }
+    }
+    Ok((part, found))
+}
+
+/// Validates each item of a registry file as it is parsed and reads it into the file's part.
+/// After the first schema problem it only validates: a file that breaks the schema is not read.
+#[derive(Default)]
+struct ItemReader {
+    part: Registry,
+    found: Vec<Problem>,
+    schema_problems: Vec<Problem>,
+}
+
+impl yaml::ItemSink for ItemReader {
+    fn item(&mut self, list: &str, index: usize, item: yaml::Node) {
+        let problems = schema::validate_item(SchemaKind::Registry, list, index, &item);
+        if problems.is_empty() && self.schema_problems.is_empty() {
+            parse::parse_item(list, &item, &mut self.part, &mut self.found);
+        }
+        self.schema_problems.extend(problems);
+    }
+}
+
 /// Loads registry files already in memory (the embedded default registry, tests).
 pub fn load_files(
     files: Vec<SourceFile>,
@@ -56,16 +118,7 @@ pub fn load_files(
     let sources: &SourceMap = sources;
     let parts: Vec<Result<(Registry, Vec<Problem>), Vec<Problem>>> = ids
         .par_iter()
-        .map(|&id| {
-            let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
-            let schema_problems = schema::validate(SchemaKind::Registry, &document);
-            if !schema_problems.is_empty() {
-                return Err(schema_problems);
-            }
-            let mut found = Vec::new();
-            let part = parse::parse_document(&document, &mut found);
-            Ok((part, found))
-        })
+        .map(|&id| load_document(id, sources, limits))
         .collect();
     for part in parts {
         let part = match part {

@@ -302,7 +302,7 @@ impl<'de> Visitor<'de> for StreamTopVisitor {
             let streamed = STREAMS.with(|s| {
                 s.borrow()
                     .last()
-                    .is_some_and(|c| c.lists.iter().any(|l| *l == key.value))
+                    .is_some_and(|c| c.lists.contains(&key.value))
             });
             let value = if streamed {
                 LIST.with(|l| *l.borrow_mut() = Some(key.value.clone()));
@@ -642,10 +642,10 @@ mod tests {
             max_nodes: 20,
             ..Limits::default()
         };
-        let text = format!("[{}]\n", vec!["{a: 1}"; 6].join(", "));
+        let text = format!("[{}]\n", ["{a: 1}"; 6].join(", "));
         let source = SourceFile::new("t.yaml", None, text.as_str());
         assert!(parse(FileId(0), &source, &limits).is_ok());
-        let text = format!("[{}]\n", vec!["{a: 1}"; 7].join(", "));
+        let text = format!("[{}]\n", ["{a: 1}"; 7].join(", "));
         let source = SourceFile::new("t.yaml", None, text.as_str());
         assert_eq!(
             parse(FileId(0), &source, &limits).unwrap_err().code,

@@ -40,17 +40,16 @@ pub fn load(
     load_files(texts, sources, limits)
 }
 
+/// One file's items and the problems found reading them, or the problems that stopped it.
+type Loaded = Result<(Registry, Vec<Problem>), Vec<Problem>>;
+
 /// Parses, validates and reads one registry file: its items, and the problems found reading
 /// them; or, when the file is not valid YAML or breaks the schema, those problems only.
 ///
 /// The items of the top-level lists are validated and read one by one as the parser reaches
 /// them, and dropped: a file's tree is never held whole, which is most of the memory a large
 /// registry would otherwise take.
-fn load_document(
-    id: FileId,
-    sources: &SourceMap,
-    limits: &Limits,
-) -> Result<(Registry, Vec<Problem>), Vec<Problem>> {
+fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
     let streamed: Vec<&str> = parse::LISTS
         .iter()
         .copied()
@@ -116,7 +115,7 @@ pub fn load_files(
     let ids: Vec<FileId> = files.into_iter().map(|file| sources.add(file)).collect();
     // Files are parsed, validated and read into items in parallel; merged in order.
     let sources: &SourceMap = sources;
-    let parts: Vec<Result<(Registry, Vec<Problem>), Vec<Problem>>> = ids
+    let parts: Vec<Loaded> = ids
         .par_iter()
         .map(|&id| load_document(id, sources, limits))
         .collect();

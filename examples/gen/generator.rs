@@ -1449,10 +1449,9 @@ fn date(days: i32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn dates_round_trip() {
+        use super::{date, days};
         assert_eq!(days(1970, 1, 1), 0);
         assert_eq!(date(days(2024, 2, 29)), "2024-02-29");
         assert_eq!(date(days(2025, 12, 31) + 1), "2026-01-01");

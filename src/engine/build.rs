@@ -427,17 +427,14 @@ fn board_control(world: &World, owner: NodeId, vendor: NodeId) -> Fact {
     let Some(board_stakes) = world.index.board_stakes.get(&vendor) else {
         return truth_fact(result, at);
     };
-    // Only computed when someone has board control of the vendor at all.
-    let group = world.group_of(owner);
     for &index in board_stakes {
         let stake = &registry.stakes[index];
         let Some(holder) = registry.org_index(&stake.owner.id) else {
             continue;
         };
-        if let Some(member) = group.get(&holder)
-            && *member > result
-        {
-            result = *member;
+        let member = world.in_group_of(owner, holder);
+        if member > result {
+            result = member;
             at = origin(stake.loc, stake.source.as_ref());
         }
     }

@@ -196,6 +196,22 @@ impl<'r> World<'r> {
         group
     }
 
+    /// Whether `member` is in the group of `leader` ([`World::group_of`]): without computing
+    /// the whole group, from the control-chain share of `leader` in `member` alone, which only
+    /// looks at `member`'s owners and is the figure `group_of` reads.
+    pub fn in_group_of(&self, leader: NodeId, member: NodeId) -> Truth {
+        if leader == member {
+            return Truth::True;
+        }
+        let method = Method::ControlChain {
+            threshold: GROUP_CONTROL_THRESHOLD,
+        };
+        self.graph
+            .share(leader, member, method)
+            .voting
+            .ge(GROUP_CONTROL_THRESHOLD)
+    }
+
     fn competitor_groups(&self) -> HashMap<NodeId, CompetitorMembership> {
         let mut members: HashMap<NodeId, CompetitorMembership> = HashMap::new();
         let org_id = self.id(self.org).to_string();

@@ -55,13 +55,36 @@ fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
         .copied()
         .filter(|list| schema::is_item_list(SchemaKind::Registry, list))
         .collect();
-    let (document, sink) = yaml::parse_streaming(
-        id,
-        sources.get(id),
-        limits,
-        &streamed,
-        ItemReader::default(),
-    );
+    // The parser hands items over in batches to a second thread, which validates and reads
+    // them in order while the parser goes on: on a large file the two overlap.
+    let (document, sink) = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
+        let reader = scope.spawn(move || {
+            let mut reader = ItemReader::default();
+            for batch in receiver {
+                for (list, index, item) in batch {
+                    reader.read(list, index, &item);
+                }
+            }
+            reader
+        });
+        let (document, mut batcher) = yaml::parse_streaming(
+            id,
+            sources.get(id),
+            limits,
+            &streamed,
+            Batcher {
+                batch: Vec::with_capacity(BATCH),
+                sender,
+            },
+        );
+        batcher.flush();
+        drop(batcher);
+        let reader = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (document, reader)
+    });
     let document = document.map_err(|p| vec![p])?;
     let mut schema_problems = schema::validate(SchemaKind::Registry, &document);
     schema_problems.extend(sink.schema_problems);
@@ -91,13 +114,49 @@ struct ItemReader {
     schema_problems: Vec<Problem>,
 }
 
-impl yaml::ItemSink for ItemReader {
-    fn item(&mut self, list: &str, index: usize, item: yaml::Node) {
-        let problems = schema::validate_item(SchemaKind::Registry, list, index, &item);
+impl ItemReader {
+    fn read(&mut self, list: &str, index: usize, item: &yaml::Node) {
+        let problems = schema::validate_item(SchemaKind::Registry, list, index, item);
         if problems.is_empty() && self.schema_problems.is_empty() {
-            parse::parse_item(list, &item, &mut self.part, &mut self.found);
+            parse::parse_item(list, item, &mut self.part, &mut self.found);
         }
         self.schema_problems.extend(problems);
+    }
+}
+
+/// An item of a top-level list: the list's name (one of [`parse::LISTS`]), its index, its tree.
+type Item = (&'static str, usize, yaml::Node);
+
+/// Items per batch sent from the parser to the reader.
+const BATCH: usize = 1024;
+
+/// Collects parsed items into batches for the reader thread.
+struct Batcher {
+    batch: Vec<Item>,
+    sender: std::sync::mpsc::SyncSender<Vec<Item>>,
+}
+
+impl Batcher {
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            // The reader only stops early by panicking, which `join` passes on.
+            let _ = self.sender.send(batch);
+        }
+    }
+}
+
+impl yaml::ItemSink for Batcher {
+    fn item(&mut self, list: &str, index: usize, item: yaml::Node) {
+        let list = parse::LISTS
+            .iter()
+            .copied()
+            .find(|l| *l == list)
+            .unwrap_or_default();
+        self.batch.push((list, index, item));
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
     }
 }
 

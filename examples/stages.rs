@@ -29,9 +29,14 @@ use vrisk::source::{FileId, SourceMap, read_file};
 struct Args {
     /// Registry directory (or file).
     registry: PathBuf,
-    /// Only read and parse the registry files (in parallel, as `vrisk check` does).
+    /// Only read and parse the registry files (in parallel and item by item, as `vrisk check`
+    /// does): the parse floor.
     #[arg(long)]
     parse_only: bool,
+    /// Also parse the files into whole trees and validate them, each as a stage of its own
+    /// (`vrisk check` never holds a whole tree; this takes memory).
+    #[arg(long)]
+    trees: bool,
     /// Point of view. Default: the registry's `default_org`.
     #[arg(long)]
     org: Option<String>,
@@ -59,24 +64,45 @@ fn main() {
         &format!("{} files, {bytes} bytes", texts.len()),
     );
 
-    let clock = Instant::now();
-    let documents: Vec<_> = texts
-        .par_iter()
-        .enumerate()
-        .map(|(i, text)| vrisk::yaml::parse(FileId(i as u32), text, &limits).expect("YAML"))
-        .collect();
-    lap("parse (yaml::parse)", clock, "");
     if args.parse_only {
+        // What `vrisk check` cannot do without: every node parsed into the tree of positions,
+        // files in parallel, list items dropped once parsed (as the registry loader does).
+        let clock = Instant::now();
+        let items: usize = texts
+            .par_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let (root, count) =
+                    vrisk::yaml::parse_streaming(FileId(i as u32), text, &limits, LISTS, Count(0));
+                root.expect("YAML");
+                count.0
+            })
+            .sum();
+        lap(
+            "parse (yaml::parse_streaming)",
+            clock,
+            &format!("{items} list items"),
+        );
         return;
     }
 
-    let clock = Instant::now();
-    for document in &documents {
-        let problems = schema::validate(SchemaKind::Registry, document);
-        assert!(problems.is_empty(), "schema problems: {}", problems.len());
+    if args.trees {
+        let clock = Instant::now();
+        let documents: Vec<_> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(i, text)| vrisk::yaml::parse(FileId(i as u32), text, &limits).expect("YAML"))
+            .collect();
+        lap("parse (yaml::parse, whole trees)", clock, "");
+
+        let clock = Instant::now();
+        for document in &documents {
+            let problems = schema::validate(SchemaKind::Registry, document);
+            assert!(problems.is_empty(), "schema problems: {}", problems.len());
+        }
+        lap("schema validation of the whole trees", clock, "");
+        drop(documents);
     }
-    lap("schema validation", clock, "");
-    drop(documents);
 
     let clock = Instant::now();
     let mut sources = SourceMap::new();
@@ -149,10 +175,43 @@ fn main() {
     }
 }
 
+/// The top-level lists of a registry file.
+const LISTS: &[&str] = &[
+    "sources",
+    "organisations",
+    "stakes",
+    "competitors",
+    "vendors",
+    "roles",
+    "moves",
+];
+
+/// Counts list items and drops them.
+struct Count(usize);
+
+impl vrisk::yaml::ItemSink for Count {
+    fn item(&mut self, _list: &str, _index: usize, item: vrisk::yaml::Node) {
+        self.0 += 1;
+        drop(item);
+    }
+}
+
+/// Prints a stage's time and the process's resident memory now and at its peak so far.
 fn lap(stage: &str, since: Instant, note: &str) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or_else(|| "?".to_string(), |kb| format!("{} MB", kb / 1024))
+    };
     eprintln!(
-        "{:>9.3} s  {stage}{}{note}",
+        "{:>9.3} s  [rss {}, peak {}]  {stage}{}{note}",
         since.elapsed().as_secs_f64(),
+        field("VmRSS:"),
+        field("VmHWM:"),
         if note.is_empty() { "" } else { ": " }
     );
 }

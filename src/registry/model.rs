@@ -302,15 +302,25 @@ impl Registry {
         if self.default_org.is_none() {
             self.default_org = other.default_org;
         }
-        self.sources.extend(other.sources);
-        self.organisations.extend(other.organisations);
-        self.stakes.extend(other.stakes);
-        self.competitors.extend(other.competitors);
-        self.vendors.extend(other.vendors);
-        self.roles.extend(other.roles);
-        self.moves.extend(other.moves);
+        append(&mut self.sources, other.sources);
+        append(&mut self.organisations, other.organisations);
+        append(&mut self.stakes, other.stakes);
+        append(&mut self.competitors, other.competitors);
+        append(&mut self.vendors, other.vendors);
+        append(&mut self.roles, other.roles);
+        append(&mut self.moves, other.moves);
         // Only the new organisations: re-indexing the whole list at every file made loading
         // quadratic in the number of files.
         self.index_new();
+    }
+}
+
+/// Appends `items` to `list`; an empty list takes them over without a copy (a file's millions of
+/// stakes are not copied, nor held twice).
+fn append<T>(list: &mut Vec<T>, items: Vec<T>) {
+    if list.is_empty() {
+        *list = items;
+    } else {
+        list.extend(items);
     }
 }

@@ -255,6 +255,7 @@ fn validate(args: ValidateArgs) -> Exit {
     paths.extend(args.inputs.registry.iter().cloned());
     let check_policies = !args.inputs.policies.is_empty() || paths.is_empty();
     let mut sources = SourceMap::new();
+    let progress = crate::progress::Progress::start("reading the registry");
     let registry = load_registry(&paths, &mut sources, &limits);
     let registry_files = sources.files().count();
     let policies = check_policies.then(|| {
@@ -265,6 +266,7 @@ fn validate(args: ValidateArgs) -> Exit {
             &BTreeMap::new(),
         )
     });
+    drop(progress);
     let mut problems = Vec::new();
     let mut summary = Vec::new();
     match &registry {

@@ -11,6 +11,7 @@ use crate::date::Date;
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::engine::{self, Evaluation};
 use crate::exit::Exit;
+use crate::progress::Progress;
 use crate::report::{self, gate::Gate};
 use crate::source::SourceMap;
 
@@ -44,9 +45,11 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let progress = Progress::start("reading the registry and the policies");
     let registry = load_registry(&registry_paths, &mut sources, &limits);
     let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
     let policies = crate::empty::allow_no_policies(policies, args.allow_empty);
+    drop(progress);
     let (registry, policies) = match (registry, policies) {
         (Ok(r), Ok(p)) => (r, p),
         (r, p) => {
@@ -91,6 +94,7 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let progress = Progress::start("evaluating the policies");
     let mut report = engine::evaluate(&Evaluation {
         registry: &registry,
         policies: &policies,
@@ -98,6 +102,7 @@ pub fn run(args: CheckArgs) -> Exit {
         org: &org,
         as_of,
     });
+    drop(progress);
     // Warnings about the inputs (a policy that applies to no vendor) are for the person at
     // the terminal whatever the report format; the reports carry them too.
     crate::empty::print_warnings(&report.warnings);

@@ -6,14 +6,16 @@
 //! different files (a registry fact and a policy condition) each get their own snippet.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
-    NarratableReportHandler, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableReportHandler,
+    SourceCode,
 };
 
-use crate::source::{Loc, SourceMap};
+use crate::source::{Loc, SnippetSource, SourceMap};
+
+/// Labels of one file more than this many lines apart are shown in separate snippets.
+pub const MAX_SNIPPET_GAP: usize = 40;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -90,9 +92,19 @@ impl Problem {
 
     /// A miette diagnostic that borrows the file texts from `sources`.
     pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
+        // One snippet per file; labels of one file far apart get snippets of their own, since a
+        // snippet shows every line between its labels (in a registry of a million lines, the
+        // facts behind one finding can be hundreds of thousands of lines apart).
+        let line = |loc: &Loc| sources.line_col(*loc).line;
         let mut groups: Vec<(crate::source::FileId, Vec<(Loc, String)>)> = Vec::new();
         for (loc, label) in &self.labels {
-            match groups.iter_mut().find(|(f, _)| *f == loc.file) {
+            let near = groups.iter_mut().find(|(f, labels)| {
+                *f == loc.file
+                    && labels
+                        .iter()
+                        .any(|(other, _)| line(other).abs_diff(line(loc)) <= MAX_SNIPPET_GAP)
+            });
+            match near {
                 Some((_, labels)) => labels.push((*loc, label.clone())),
                 None => groups.push((loc.file, vec![(*loc, label.clone())])),
             }
@@ -100,7 +112,7 @@ impl Problem {
         let mut snippets = groups.into_iter().map(|(file, labels)| {
             let source = sources.get(file);
             Snippet {
-                source: source.named_source(),
+                source: source.snippet_source(),
                 labels: labels
                     .into_iter()
                     .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
@@ -155,7 +167,7 @@ impl std::error::Error for Problem {}
 
 #[derive(Debug)]
 struct Snippet {
-    source: NamedSource<Arc<str>>,
+    source: SnippetSource,
     labels: Vec<LabeledSpan>,
 }
 
@@ -341,6 +353,29 @@ pub fn problems_to_json(problems: &[Problem], sources: &SourceMap) -> serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_far_apart_in_one_file_get_snippets_of_their_own() {
+        let text: String = (1..=200).map(|i| format!("k{i}: v\n")).collect();
+        let mut sources = SourceMap::new();
+        let file = sources.add(crate::source::SourceFile::new("f.yaml", None, text));
+        let at = |line: usize| Loc {
+            file,
+            span: crate::source::Span::new(text_offset(line), 2),
+        };
+        fn text_offset(line: usize) -> usize {
+            (1..line).map(|i| format!("k{i}: v\n").len()).sum()
+        }
+        let problem = Problem::new("registry::schema", "m")
+            .at(at(10), "first")
+            .at(at(12), "near")
+            .at(at(150), "far");
+        let rendered = problem.render(&sources, 80);
+        assert!(rendered.contains("k12"), "{rendered}");
+        assert!(!rendered.contains("k80"), "{rendered}");
+        assert!(rendered.contains("k150"), "{rendered}");
+        assert_eq!(problem.to_diagnostic(&sources).related.len(), 1);
+    }
 
     #[test]
     fn suggests_close_names_only() {

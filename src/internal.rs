@@ -11,13 +11,19 @@ use crate::exit::Exit;
 /// recurse once per level of nesting, and a debug build spends tens of kilobytes a level: 256 MiB
 /// (reserved, not committed) covers the deepest nesting the limits accept
 /// ([`crate::limits::DEPTH_CEILING`]) with room to spare, where the 8 MiB main thread would
-/// overflow, which aborts the process instead of failing cleanly.
-const STACK_BYTES: usize = 256 * 1024 * 1024;
+/// overflow, which aborts the process instead of failing cleanly. Rayon's workers and the
+/// registry loader's reader thread, which parse and validate too, get the same.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Runs a command on a thread with a large stack. A panic there is an internal error: its
 /// message is printed as one (see [`report`]) and the exit code is 3.
 pub fn run_guarded(command: impl FnOnce() -> Exit + Send + 'static) -> Exit {
     install_panic_hook();
+    // Already built when a process runs more than one command (tests): that pool has the same
+    // stacks.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_BYTES)
+        .build_global();
     let spawned = std::thread::Builder::new()
         .name("vrisk".to_string())
         .stack_size(STACK_BYTES)

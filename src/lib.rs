@@ -25,6 +25,7 @@ pub mod money;
 pub mod ownership;
 pub mod ownership_cmd;
 pub mod policy;
+pub mod progress;
 pub mod registry;
 pub mod report;
 pub mod scaffold;

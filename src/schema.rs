@@ -4,9 +4,10 @@
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Problem, did_you_mean};
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 /// A kind of input file that has a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,12 +59,12 @@ impl SchemaKind {
         }
     }
 
-    fn validator(self) -> &'static Validator {
-        static REGISTRY: OnceLock<Validator> = OnceLock::new();
-        static POLICY: OnceLock<Validator> = OnceLock::new();
-        static CONFIG: OnceLock<Validator> = OnceLock::new();
-        static WAIVERS: OnceLock<Validator> = OnceLock::new();
-        static TEST: OnceLock<Validator> = OnceLock::new();
+    fn validators(self) -> &'static Validators {
+        static REGISTRY: OnceLock<Validators> = OnceLock::new();
+        static POLICY: OnceLock<Validators> = OnceLock::new();
+        static CONFIG: OnceLock<Validators> = OnceLock::new();
+        static WAIVERS: OnceLock<Validators> = OnceLock::new();
+        static TEST: OnceLock<Validators> = OnceLock::new();
         let cell = match self {
             SchemaKind::Registry => &REGISTRY,
             SchemaKind::Policy => &POLICY,
@@ -74,39 +75,190 @@ impl SchemaKind {
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(self.text())
                 .unwrap_or_else(|e| panic!("embedded {} schema is not JSON: {e}", self.name()));
-            jsonschema::draft202012::options()
-                .offline()
-                .should_validate_formats(false)
-                .build(&schema)
-                .unwrap_or_else(|e| panic!("embedded {} schema is invalid: {e}", self.name()))
+            let build = |schema: &serde_json::Value| {
+                jsonschema::draft202012::options()
+                    .offline()
+                    .should_validate_formats(false)
+                    .build(schema)
+                    .unwrap_or_else(|e| panic!("embedded {} schema is invalid: {e}", self.name()))
+            };
+            let lists = list_properties(&schema)
+                .into_iter()
+                .map(|(name, items)| (name, build(&items)))
+                .collect();
+            Validators {
+                whole: build(&schema),
+                lists,
+            }
         })
     }
 }
 
+/// A schema's validator, and one for the items of each top-level list that can be checked item
+/// by item.
+struct Validators {
+    whole: Validator,
+    lists: Vec<(String, Validator)>,
+}
+
+/// The top-level properties whose schema says only "a list of items of this schema", with that
+/// item schema made self-contained (the root's `$defs` beside it). Validating a document with
+/// such lists left empty, and then each item on its own, finds exactly the errors the whole
+/// document has: nothing else in the schema looks into the lists. A root schema with any keyword
+/// that could (`allOf`, `if`, `unevaluatedProperties`, ...) gets no such lists.
+fn list_properties(schema: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    const PLAIN_ROOT: &[&str] = &[
+        "$schema",
+        "$id",
+        "$defs",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+    ];
+    const PLAIN_LIST: &[&str] = &[
+        "title",
+        "description",
+        "examples",
+        "$comment",
+        "type",
+        "items",
+    ];
+    let Some(root) = schema.as_object() else {
+        return Vec::new();
+    };
+    if root.keys().any(|k| !PLAIN_ROOT.contains(&k.as_str())) {
+        return Vec::new();
+    }
+    let Some(properties) = root.get("properties").and_then(|p| p.as_object()) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .filter_map(|(name, property)| {
+            let property = property.as_object()?;
+            let plain = property.keys().all(|k| PLAIN_LIST.contains(&k.as_str()))
+                && property.get("type")?.as_str()? == "array";
+            let mut items = property.get("items")?.as_object()?.clone();
+            if !plain || items.contains_key("$defs") {
+                return None;
+            }
+            if let Some(defs) = root.get("$defs") {
+                items.insert("$defs".to_string(), defs.clone());
+            }
+            if let Some(dialect) = root.get("$schema") {
+                items.insert("$schema".to_string(), dialect.clone());
+            }
+            Some((name.clone(), serde_json::Value::Object(items)))
+        })
+        .collect()
+}
+
 /// Validates a parsed document; every schema violation becomes a located problem.
+///
+/// Top-level lists (a registry's organisations and stakes) are validated item by item, in
+/// parallel, each item converted to JSON on its own: the document is never copied whole.
 pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
-    let instance = document.to_json();
-    let validator = kind.validator();
-    let mut problems: Vec<Problem> = validator
-        .iter_errors(&instance)
+    let validators = kind.validators();
+    let is_list = |name: &str| validators.lists.iter().position(|(n, _)| n == name);
+    // The document with its item lists emptied (lists that are not lists stay as they are, for
+    // the whole schema to report).
+    let shallow = match &document.value {
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(key, value)| {
+                    let json = match (is_list(&key.name), &value.value) {
+                        (Some(_), Value::Seq(_)) => serde_json::Value::Array(Vec::new()),
+                        _ => value.to_json(),
+                    };
+                    (key.name.clone(), json)
+                })
+                .collect(),
+        ),
+        _ => document.to_json(),
+    };
+    let mut problems: Vec<Problem> = validators
+        .whole
+        .iter_errors(&shallow)
         .map(|error| {
             let pointer = error.instance_path().to_string();
-            describe(kind, document, &pointer, &error)
+            describe(kind, document.nearest(&pointer), &pointer, &error)
         })
         .collect();
+    drop(shallow);
+    if let Value::Map(entries) = &document.value {
+        for (key, value) in entries {
+            let (Some(index), Value::Seq(items)) = (is_list(&key.name), &value.value) else {
+                continue;
+            };
+            let validator = &validators.lists[index].1;
+            let prefix = format!("/{}", key.name.replace('~', "~0").replace('/', "~1"));
+            let found: Vec<Vec<Problem>> = items
+                .par_iter()
+                .enumerate()
+                .map(|(i, item)| item_problems(kind, validator, &prefix, i, item))
+                .collect();
+            problems.extend(found.into_iter().flatten());
+        }
+    }
+    sort_problems(problems)
+}
+
+/// Whether the top-level property `list` of a document of this kind is a list whose items
+/// [`validate_item`] can check one at a time.
+pub fn is_item_list(kind: SchemaKind, list: &str) -> bool {
+    kind.validators().lists.iter().any(|(n, _)| n == list)
+}
+
+/// Validates item `index` of the top-level list `list` (see [`is_item_list`]) on its own, as
+/// [`validate`] would within its document.
+pub fn validate_item(kind: SchemaKind, list: &str, index: usize, item: &Node) -> Vec<Problem> {
+    let Some((_, validator)) = kind.validators().lists.iter().find(|(n, _)| n == list) else {
+        return Vec::new();
+    };
+    let prefix = format!("/{}", list.replace('~', "~0").replace('/', "~1"));
+    item_problems(kind, validator, &prefix, index, item)
+}
+
+/// The problems of one item of a top-level list, at their pointers in the whole document.
+fn item_problems(
+    kind: SchemaKind,
+    validator: &Validator,
+    prefix: &str,
+    index: usize,
+    item: &Node,
+) -> Vec<Problem> {
+    let instance = item.to_json();
+    validator
+        .iter_errors(&instance)
+        .map(|error| {
+            let within = error.instance_path().to_string();
+            let pointer = format!("{prefix}/{index}{within}");
+            describe(kind, item.nearest(&within), &pointer, &error)
+        })
+        .collect()
+}
+
+/// Problems in reading order; the same error found twice at one place is reported once.
+pub fn sort_problems(mut problems: Vec<Problem>) -> Vec<Problem> {
     problems.sort_by_key(|p| p.primary());
     problems.dedup_by(|a, b| a.primary() == b.primary() && a.message == b.message);
     problems
 }
 
+/// A schema error as a problem; `node` is the deepest node on the way to `pointer`.
 fn describe(
     kind: SchemaKind,
-    document: &Node,
+    node: &Node,
     pointer: &str,
     error: &jsonschema::ValidationError<'_>,
 ) -> Problem {
     use jsonschema::error::ValidationErrorKind as K;
-    let node = document.nearest(pointer);
     let place = if pointer.is_empty() {
         "the document"
     } else {
@@ -244,4 +396,51 @@ fn resolve<'a>(
         }
     }
     current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::source::{FileId, SourceFile};
+
+    /// The problems of the whole document validated at once, as before lists were itemised.
+    fn whole(kind: SchemaKind, document: &Node) -> Vec<Problem> {
+        let instance = document.to_json();
+        let problems = kind
+            .validators()
+            .whole
+            .iter_errors(&instance)
+            .map(|error| {
+                let pointer = error.instance_path().to_string();
+                describe(kind, document.nearest(&pointer), &pointer, &error)
+            })
+            .collect();
+        sort_problems(problems)
+    }
+
+    #[test]
+    fn items_validated_alone_give_the_problems_of_the_whole_document() {
+        let texts = [
+            "organisations:\n  - {id: a, name: A, kind: company, colour: red}\n  - {id: B!, kind: person}\nstakes:\n  - {owner: a, owned: b, economic: 200%}\n  - {owner: a}\nextra: 1\n",
+            "version: 2\nstakes: {owner: a}\nvendors:\n  - customer: a\n    vendor: b\n    status: gone\n    services: [x, x]\n",
+            "sources: [{id: s, title: T, url: 5}]\nroles: [{person: p, org: o}]\nmoves: []\n",
+            "- not a mapping\n",
+        ];
+        assert_eq!(
+            list_properties(&serde_json::from_str(SchemaKind::Registry.text()).unwrap()).len(),
+            7
+        );
+        for text in texts {
+            let source = SourceFile::new("r.yaml", None, text);
+            let document = crate::yaml::parse(FileId(0), &source, &Limits::default()).unwrap();
+            let expected = whole(SchemaKind::Registry, &document);
+            assert!(!expected.is_empty(), "{text}");
+            assert_eq!(
+                validate(SchemaKind::Registry, &document),
+                expected,
+                "{text}"
+            );
+        }
+    }
 }

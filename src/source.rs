@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 
 use crate::diagnostic::Problem;
 use crate::limits::{Limit, Limits};
@@ -50,7 +50,10 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
     /// Byte offsets at which each line starts, for line/column look-ups.
-    line_starts: Vec<usize>,
+    line_starts: Arc<[usize]>,
+    /// Whether the text has a carriage return that does not end a CRLF pair (miette counts it as
+    /// a line break, the line index does not).
+    lone_cr: bool,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values (characters).
@@ -72,8 +75,11 @@ impl SourceFile {
         // YAML ends a line at LF, CRLF or a lone CR; so do positions. Most files have no CR
         // at all, and a search for LF alone is much faster on large files.
         let mut line_starts = vec![0];
-        if text.contains('\r') {
-            let bytes = text.as_bytes();
+        let bytes = text.as_bytes();
+        let lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
+        if lone_cr {
             line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
                 let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
                 ends.then_some(i + 1)
@@ -85,7 +91,8 @@ impl SourceFile {
             name: name.into(),
             path,
             text,
-            line_starts,
+            line_starts: line_starts.into(),
+            lone_cr,
         }
     }
 
@@ -140,15 +147,91 @@ impl SourceFile {
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        let lower = self.name.to_ascii_lowercase();
-        let language = if lower.ends_with(".json") || lower.ends_with(".jsonl") {
-            "json"
-        } else if lower.ends_with(".csv") {
-            "csv"
+        NamedSource::new(self.name.clone(), self.text.clone())
+            .with_language(language_of(&self.name))
+    }
+
+    /// The file as miette's source of snippets; cheap to clone (the text and the line index are
+    /// shared).
+    pub fn snippet_source(&self) -> SnippetSource {
+        SnippetSource {
+            name: self.name.clone(),
+            text: self.text.clone(),
+            line_starts: self.line_starts.clone(),
+            lone_cr: self.lone_cr,
+        }
+    }
+}
+
+/// A file's text as a miette [`SourceCode`] that finds a snippet through the line index.
+///
+/// miette reads a snippet by scanning the text from its first byte, which costs the size of the
+/// file for every diagnostic: thousands of findings in a registry of hundreds of megabytes would
+/// take minutes. Here miette's own reader runs on the text from a few lines before the span on,
+/// and its line numbers are shifted by the lines skipped, so that snippets are exactly the
+/// ones miette would produce from the whole text.
+#[derive(Debug, Clone)]
+pub struct SnippetSource {
+    name: String,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+    lone_cr: bool,
+}
+
+impl SnippetSource {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl SourceCode for SnippetSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // Start one line earlier than the context needs, at a line start: miette's reader then
+        // sees the same lines before the span as it would from the start of the text. With lone
+        // carriage returns its line count differs from the index: read from the start.
+        let window_line = if self.lone_cr {
+            0
         } else {
-            "yaml"
+            let line = match self.line_starts.binary_search(&span.offset()) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            line.saturating_sub(context_lines_before + 1)
         };
-        NamedSource::new(self.name.clone(), self.text.clone()).with_language(language)
+        let window = self.line_starts.get(window_line).copied().unwrap_or(0);
+        let bytes = &self.text.as_bytes()[window.min(self.text.len())..];
+        let shifted = SourceSpan::new(span.offset().saturating_sub(window).into(), span.len());
+        if span.offset() < window {
+            return Err(MietteError::OutOfBounds);
+        }
+        let inner = bytes.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
+            inner.line() + window_line,
+            inner.column(),
+            inner.line_count() + window_line,
+        )
+        .with_language(language_of(&self.name));
+        Ok(Box::new(contents))
+    }
+}
+
+/// The language of a file for miette's snippets, from its extension.
+fn language_of(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+        "json"
+    } else if lower.ends_with(".csv") {
+        "csv"
+    } else {
+        "yaml"
     }
 }
 
@@ -378,6 +461,46 @@ mod tests {
         let x = f.text.find('x').unwrap();
         assert_eq!(f.line_col(x).column, 5);
         assert_eq!(f.utf16_column(x), 6);
+    }
+
+    /// Snippets found through the line index are exactly the ones miette finds from the start.
+    #[test]
+    fn snippets_match_a_scan_from_the_start() {
+        let texts = [
+            "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n".to_string(),
+            "a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n".to_string(),
+            "a: 1\rb: 2\rc: 3\nd: 4\n".to_string(),
+            "x: é\n".repeat(40),
+        ];
+        for text in texts {
+            let file = SourceFile::new("f.yaml", None, text.as_str());
+            let indexed = file.snippet_source();
+            let plain = file.named_source();
+            for offset in 0..=text.len() {
+                if !text.is_char_boundary(offset) {
+                    continue;
+                }
+                for len in [0, 1, 3] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let span = SourceSpan::new(offset.into(), len.min(text.len() - offset));
+                        let ours = indexed.read_span(&span, before, after);
+                        let theirs = plain.read_span(&span, before, after);
+                        match (ours, theirs) {
+                            (Ok(a), Ok(b)) => {
+                                assert_eq!(a.data(), b.data(), "{offset} {len} {before}");
+                                assert_eq!(a.span(), b.span());
+                                assert_eq!(a.line(), b.line(), "{offset} {len} {before}");
+                                assert_eq!(a.column(), b.column());
+                                assert_eq!(a.line_count(), b.line_count());
+                                assert_eq!(a.name(), b.name());
+                            }
+                            (Err(_), Err(_)) => {}
+                            (a, b) => panic!("{offset} {len}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

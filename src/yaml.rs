@@ -5,7 +5,9 @@
 //! one parse serves schema validation (through [`Node::to_json`]), typed loading and diagnostics
 //! (through [`Node::pointer`], which maps a JSON pointer back to a span).
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
@@ -176,6 +178,250 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
             }
         }
         Err(err) => Err(syntax_problem(&err, file, source, limits)),
+    }
+}
+
+/// Receives the items of a document's top-level lists one at a time, as they are parsed.
+pub trait ItemSink {
+    /// Item `index` of the top-level list `list`.
+    fn item(&mut self, list: &str, index: usize, item: Node);
+}
+
+/// Parses a document whose top-level lists may be long (a registry's organisations and stakes)
+/// without keeping them: each item of a top-level list named in `lists` goes to `sink` as soon
+/// as it is parsed and is then dropped. The tree returned is the document with those lists left
+/// empty. Positions, values, limits and errors are exactly those of [`parse`]; on an error,
+/// items already given to the sink belong to a document that is invalid.
+pub fn parse_streaming<S: ItemSink + 'static>(
+    file: FileId,
+    source: &SourceFile,
+    limits: &Limits,
+    lists: &[&str],
+    sink: S,
+) -> (Result<Node, Problem>, S) {
+    if !has_content(&source.text) {
+        return (parse(file, source, limits), sink);
+    }
+    let sink = Rc::new(RefCell::new(sink));
+    let context = StreamContext {
+        file,
+        source: source.clone(),
+        lists: lists.iter().map(|l| l.to_string()).collect(),
+        sink: sink.clone(),
+        max_string_bytes: limits.max_string_bytes,
+        long_string: None,
+    };
+    STREAMS.with(|s| s.borrow_mut().push(context));
+    let parsed: Result<Spanned<StreamTop>, _> =
+        serde_saphyr::from_str_with_options(&source.text, options(limits));
+    let long_item_string = STREAMS
+        .with(|s| s.borrow_mut().pop())
+        .and_then(|c| c.long_string);
+    let result = match parsed {
+        Ok(top) => {
+            let node = convert(
+                Spanned::new(top.value.0, top.referenced, top.defined),
+                file,
+                source,
+            );
+            // The first over-long string in document order, as `parse` reports it: the
+            // streamed items and the rest of the document were searched separately.
+            let long = [
+                long_item_string,
+                long_string(&node, limits.max_string_bytes),
+            ]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(loc, _)| loc.span.offset);
+            match long {
+                Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
+                    limits,
+                    format!("{}: a string of {bytes} bytes", source.name),
+                    loc,
+                )),
+                None => Ok(node),
+            }
+        }
+        Err(err) => Err(syntax_problem(&err, file, source, limits)),
+    };
+    let sink = match Rc::try_unwrap(sink) {
+        Ok(cell) => cell.into_inner(),
+        Err(_) => unreachable!("the stream context holding the sink was dropped"),
+    };
+    (result, sink)
+}
+
+/// What a streaming parse on this thread needs while serde-saphyr calls our visitors. A stack,
+/// so that a parse nested on the same thread (none today) would not disturb an outer one.
+struct StreamContext {
+    file: FileId,
+    source: SourceFile,
+    lists: Vec<String>,
+    sink: Rc<RefCell<dyn ItemSink>>,
+    max_string_bytes: usize,
+    /// The first streamed item string over `max_string_bytes` (that item is not handed over).
+    long_string: Option<(Loc, usize)>,
+}
+
+thread_local! {
+    static STREAMS: RefCell<Vec<StreamContext>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The document root of a streaming parse: a mapping whose streamed lists are left empty, or
+/// any other value, kept whole.
+struct StreamTop(RawNode);
+
+impl<'de> Deserialize<'de> for StreamTop {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<StreamTop, D::Error> {
+        deserializer
+            .deserialize_any(StreamTopVisitor)
+            .map(StreamTop)
+    }
+}
+
+struct StreamTopVisitor;
+
+impl<'de> Visitor<'de> for StreamTopVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<RawNode, E> {
+        RawVisitor.visit_unit()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<RawNode, E> {
+        RawVisitor.visit_none()
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawNode, E> {
+        RawVisitor.visit_bool(v)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawNode, E> {
+        RawVisitor.visit_i64(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawNode, E> {
+        RawVisitor.visit_u64(v)
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawNode, E> {
+        RawVisitor.visit_i128(v)
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawNode, E> {
+        RawVisitor.visit_u128(v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawNode, E> {
+        RawVisitor.visit_f64(v)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNode, E> {
+        RawVisitor.visit_str(v)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawNode, E> {
+        RawVisitor.visit_string(v)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, access: A) -> Result<RawNode, A::Error> {
+        RawVisitor.visit_seq(access)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = access.next_key::<Spanned<String>>()? {
+            let streamed = STREAMS.with(|s| {
+                s.borrow()
+                    .last()
+                    .is_some_and(|c| c.lists.contains(&key.value))
+            });
+            let value = if streamed {
+                LIST.with(|l| *l.borrow_mut() = Some(key.value.clone()));
+                let list: Spanned<StreamList> = access.next_value()?;
+                Spanned::new(list.value.0, list.referenced, list.defined)
+            } else {
+                access.next_value::<Spanned<RawNode>>()?
+            };
+            entries.push((key, value));
+        }
+        Ok(RawNode::Map(entries))
+    }
+}
+
+thread_local! {
+    /// The name of the top-level list whose value is being read.
+    static LIST: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A top-level list read item by item: a sequence ends up empty (its items went to the sink);
+/// any other value is kept whole, for the schema to report.
+struct StreamList(RawNode);
+
+impl<'de> Deserialize<'de> for StreamList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<StreamList, D::Error> {
+        deserializer
+            .deserialize_any(StreamListVisitor)
+            .map(StreamList)
+    }
+}
+
+struct StreamListVisitor;
+
+impl<'de> Visitor<'de> for StreamListVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<RawNode, E> {
+        RawVisitor.visit_unit()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<RawNode, E> {
+        RawVisitor.visit_none()
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawNode, E> {
+        RawVisitor.visit_bool(v)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawNode, E> {
+        RawVisitor.visit_i64(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawNode, E> {
+        RawVisitor.visit_u64(v)
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawNode, E> {
+        RawVisitor.visit_i128(v)
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawNode, E> {
+        RawVisitor.visit_u128(v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawNode, E> {
+        RawVisitor.visit_f64(v)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNode, E> {
+        RawVisitor.visit_str(v)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawNode, E> {
+        RawVisitor.visit_string(v)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<RawNode, A::Error> {
+        RawVisitor.visit_map(access)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let list = LIST.with(|l| l.borrow_mut().take()).unwrap_or_default();
+        let context = STREAMS.with(|s| {
+            s.borrow()
+                .last()
+                .map(|c| (c.file, c.source.clone(), c.sink.clone(), c.max_string_bytes))
+        });
+        let mut index = 0;
+        while let Some(item) = access.next_element::<Spanned<RawNode>>()? {
+            if let Some((file, source, sink, max_string_bytes)) = &context {
+                let node = convert(item, *file, source);
+                match long_string(&node, *max_string_bytes) {
+                    Some(found) => STREAMS.with(|s| {
+                        if let Some(c) = s.borrow_mut().last_mut() {
+                            c.long_string.get_or_insert(found);
+                        }
+                    }),
+                    None => sink.borrow_mut().item(&list, index, node),
+                }
+            }
+            index += 1;
+        }
+        Ok(RawNode::Seq(Vec::new()))
     }
 }
 
@@ -516,6 +762,89 @@ mod tests {
         assert_eq!(err.code, "yaml::duplicate-key");
         let (loc, _) = &err.labels[0];
         assert_eq!(loc.span.offset, 10);
+    }
+
+    #[test]
+    fn only_our_limits_bound_the_size_of_a_document() {
+        // A document of 20 nodes passes a node limit of 20 whatever its count of events.
+        let limits = Limits {
+            max_nodes: 20,
+            ..Limits::default()
+        };
+        let text = format!("[{}]\n", ["{a: 1}"; 6].join(", "));
+        let source = SourceFile::new("t.yaml", None, text.as_str());
+        assert!(parse(FileId(0), &source, &limits).is_ok());
+        let text = format!("[{}]\n", ["{a: 1}"; 7].join(", "));
+        let source = SourceFile::new("t.yaml", None, text.as_str());
+        assert_eq!(
+            parse(FileId(0), &source, &limits).unwrap_err().code,
+            "limits::nodes"
+        );
+    }
+
+    struct Collect(Vec<(String, usize, Node)>);
+
+    impl ItemSink for Collect {
+        fn item(&mut self, list: &str, index: usize, item: Node) {
+            self.0.push((list.to_string(), index, item));
+        }
+    }
+
+    #[test]
+    fn streaming_gives_the_items_and_positions_of_a_full_parse() {
+        let texts = [
+            "a: 1\nstakes:\n  - {owner: x, n: 2}\n  - owner: y\n    deep: [1, {b: c}]\nother: [1, 2]\n",
+            "# comment\nstakes: 5\n",
+            "- 1\n- 2\n",
+            "{stakes: [a, b], roles: [{x: 1}], x: y}\n",
+            "stakes: []\nroles:\n",
+            "roles:\n- person: a\n  org: b\nstakes:\n- {owner: c}\n",
+        ];
+        let limits = Limits::default();
+        for text in texts {
+            let source = SourceFile::new("t.yaml", None, text);
+            let full = parse(FileId(3), &source, &limits).unwrap();
+            let (root, sink) = parse_streaming(
+                FileId(3),
+                &source,
+                &limits,
+                &["stakes", "roles"],
+                Collect(Vec::new()),
+            );
+            let mut expected = Vec::new();
+            let mut emptied = full.clone();
+            if let Value::Map(entries) = &mut emptied.value {
+                for (key, value) in entries {
+                    if let (true, Value::Seq(items)) = (
+                        key.name == "stakes" || key.name == "roles",
+                        &mut value.value,
+                    ) {
+                        for (i, item) in items.drain(..).enumerate() {
+                            expected.push((key.name.clone(), i, item));
+                        }
+                    }
+                }
+            }
+            assert_eq!(sink.0, expected, "{text}");
+            assert_eq!(root.unwrap(), emptied, "{text}");
+        }
+        for bad in [
+            "stakes:\n  - a: 1\n    a: 2\n",
+            "stakes:\n  - [unclosed\n",
+            "stakes: [1]\nstakes: [2]\n",
+            "",
+        ] {
+            let source = SourceFile::new("t.yaml", None, bad);
+            let full = parse(FileId(0), &source, &limits).unwrap_err();
+            let (streamed, _) = parse_streaming(
+                FileId(0),
+                &source,
+                &limits,
+                &["stakes"],
+                Collect(Vec::new()),
+            );
+            assert_eq!(streamed.unwrap_err(), full, "{bad}");
+        }
     }
 
     #[test]

@@ -158,3 +158,39 @@ fn bods_output_is_one_statement_per_line_with_parties_before_relationships() {
         assert!(dir.path().join(yaml).is_file(), "{yaml}");
     }
 }
+
+/// Board control asks whether one organisation is in another's group without computing the
+/// whole group; on a generated registry the answer is the whole group's, for every pair of
+/// owner and direct owner of a vendor.
+#[test]
+fn group_membership_of_one_organisation_is_that_of_the_whole_group() {
+    use vrisk::engine::World;
+    use vrisk::truth::Truth;
+    let dir = tempfile::tempdir().unwrap();
+    plan(1000, 11).write_yaml(dir.path()).unwrap();
+    let mut sources = vrisk::source::SourceMap::new();
+    let registry = vrisk::registry::load(
+        &[dir.path().to_path_buf()],
+        &mut sources,
+        &vrisk::limits::Limits::default(),
+    )
+    .unwrap_or_else(|p| panic!("{}", p[0].message));
+    let org = registry.org_index(CUSTOMER_ID).unwrap();
+    let as_of = vrisk::date::Date::parse("2025-06-30").unwrap();
+    let world = World::new(&registry, org, as_of);
+    let mut checked = 0;
+    for leader in (0..registry.organisations.len()).step_by(7) {
+        let group = world.group_of(leader);
+        for stake in &registry.stakes {
+            let member = registry.org_index(&stake.owner.id).unwrap();
+            let expected = group.get(&member).copied().unwrap_or(Truth::False);
+            assert_eq!(
+                world.in_group_of(leader, member),
+                expected,
+                "{leader} {member}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100_000);
+}

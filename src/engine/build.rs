@@ -12,7 +12,7 @@ use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
 use crate::source::Loc;
 use crate::truth::Truth;
 
-use super::world::World;
+use super::world::{World, spend_in};
 
 /// The three roots of the fact model for one relationship.
 pub struct Roots {
@@ -78,13 +78,6 @@ fn latest_spend(spend: &[Spend], year: i32) -> Option<&Spend> {
         .iter()
         .filter(|s| s.year <= year)
         .max_by_key(|s| (s.year, !s.planned))
-}
-
-fn spend_in(spend: &[Spend], year: i32) -> Option<&Spend> {
-    spend
-        .iter()
-        .filter(|s| s.year == year)
-        .max_by_key(|s| !s.planned)
 }
 
 fn percent_of(part: &Money, whole: &Money) -> Option<f64> {
@@ -185,30 +178,28 @@ fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
 /// in the year of this relationship's latest spend figure. A sibling relationship in the same
 /// service whose spend that year is unknown could be any size, so the lower bound drops to 0.
 fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
-    let registry = world.registry;
     let Some(spend) = latest_spend(&rel.spend, world.as_of.year()) else {
         return Fact::unknown();
     };
     let mut best: Option<Interval> = None;
+    let customer = rel.customer.id.as_str();
     for service in &rel.services {
-        let mut known_total = 0.0;
-        let mut unknown = false;
-        let siblings = world
+        // The relationships of the customer that buy this service and are not ended, from the
+        // index: those with a spend figure in this currency that year are known, the others
+        // could be any size.
+        let members = world
             .index
-            .vendors_by_customer
-            .get(rel.customer.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        for other in siblings.iter().map(|&i| &registry.vendors[i]).filter(|v| {
-            v.services.contains(service) && v.status.value != crate::registry::Status::Ended
-        }) {
-            match spend_in(&other.spend, spend.year) {
-                Some(s) if s.amount.currency == spend.amount.currency => {
-                    known_total += s.amount.amount
-                }
-                _ => unknown = true,
-            }
-        }
+            .category_members
+            .get(&(customer, service.as_str()))
+            .copied()
+            .unwrap_or(0);
+        let known = world
+            .index
+            .category_spend
+            .get(&(customer, service.as_str(), spend.year))
+            .and_then(|totals| totals.iter().find(|t| t.currency == spend.amount.currency));
+        let known_total = known.map_or(0.0, |t| t.total);
+        let unknown = members > known.map_or(0, |t| t.relationships);
         if known_total <= 0.0 {
             continue;
         }
@@ -440,17 +431,14 @@ fn board_control(world: &World, owner: NodeId, vendor: NodeId) -> Fact {
     let Some(board_stakes) = world.index.board_stakes.get(&vendor) else {
         return truth_fact(result, at);
     };
-    // Only computed when someone has board control of the vendor at all.
-    let group = world.group_of(owner);
     for &index in board_stakes {
         let stake = &registry.stakes[index];
         let Some(holder) = registry.org_index(&stake.owner.id) else {
             continue;
         };
-        if let Some(member) = group.get(&holder)
-            && *member > result
-        {
-            result = *member;
+        let member = world.in_group_of(owner, holder);
+        if member > result {
+            result = member;
             at = origin(stake.loc, stake.source.as_ref());
         }
     }

@@ -6,6 +6,8 @@ pub mod world;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::date::Date;
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::ownership::Method;
@@ -92,35 +94,21 @@ pub fn evaluate(input: &Evaluation) -> Report {
     let mut sorted: Vec<&Policy> = input.policies.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     // Relationship by relationship, so that each fact tree is built once per ownership method
-    // and dropped before the next relationship.
-    let mut findings = Vec::new();
+    // and dropped before the next relationship. Relationships are independent: they are
+    // evaluated in parallel, and their findings kept in relationship order.
+    let per_relationship: Vec<Vec<Finding>> = relationships
+        .par_iter()
+        .map(|rel| evaluate_relationship(input, &world, &sorted, rel))
+        .collect();
     let mut evaluated: HashMap<&str, usize> = HashMap::new();
-    for rel in &relationships {
-        let mut roots_by_method: Vec<(MethodKey, build::Roots)> = Vec::new();
-        for policy in &sorted {
-            let method = method_of(policy);
-            let key = MethodKey::from(method);
-            let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
-                Some(p) => p,
-                None => {
-                    roots_by_method.push((key, build::roots(&world, rel, method)));
-                    roots_by_method.len() - 1
-                }
-            };
-            let roots = &roots_by_method[position].1;
-            let scope = Scope {
-                org: &roots.org,
-                relationship: &roots.relationship,
-                vendor: &roots.vendor,
-                as_of: input.as_of,
-            };
-            if policy::applies(policy, &scope) == Truth::False {
-                continue;
-            }
-            *evaluated.entry(policy.id.as_str()).or_default() += 1;
-            let evaluation = policy::evaluate(policy, &scope);
-            findings.push(finding(input, &world, policy, rel, &evaluation));
-        }
+    let mut findings = Vec::with_capacity(per_relationship.iter().map(Vec::len).sum());
+    for finding in per_relationship.into_iter().flatten() {
+        let id = sorted
+            .iter()
+            .find(|p| p.id == finding.policy)
+            .map_or("", |p| p.id.as_str());
+        *evaluated.entry(id).or_default() += 1;
+        findings.push(finding);
     }
     findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
     // Warnings about the data come first (a BODS file that disagrees with the registry, say),
@@ -177,6 +165,41 @@ pub fn evaluate(input: &Evaluation) -> Report {
     };
     report.recount();
     report
+}
+
+/// The findings of every policy that applies to one relationship, in policy order.
+fn evaluate_relationship(
+    input: &Evaluation,
+    world: &World,
+    sorted: &[&Policy],
+    rel: &crate::registry::VendorRelationship,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut roots_by_method: Vec<(MethodKey, build::Roots)> = Vec::new();
+    for policy in sorted {
+        let method = method_of(policy);
+        let key = MethodKey::from(method);
+        let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
+            Some(p) => p,
+            None => {
+                roots_by_method.push((key, build::roots(world, rel, method)));
+                roots_by_method.len() - 1
+            }
+        };
+        let roots = &roots_by_method[position].1;
+        let scope = Scope {
+            org: &roots.org,
+            relationship: &roots.relationship,
+            vendor: &roots.vendor,
+            as_of: input.as_of,
+        };
+        if policy::applies(policy, &scope) == Truth::False {
+            continue;
+        }
+        let evaluation = policy::evaluate(policy, &scope);
+        findings.push(finding(input, world, policy, rel, &evaluation));
+    }
+    findings
 }
 
 /// `Method` holds an f64; this is its hashable twin for the cache key.

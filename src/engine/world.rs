@@ -56,6 +56,28 @@ pub struct Index<'r> {
     pub roles_by_org: HashMap<&'r str, Vec<usize>>,
     /// Moves by the organisation they leave.
     pub moves_by_from: HashMap<&'r str, Vec<usize>>,
+    /// Per customer and service: how many of its relationships that are not ended buy the
+    /// service.
+    pub category_members: HashMap<(&'r str, &'r str), usize>,
+    /// Per customer, service and year: the spend of those relationships that year, by currency
+    /// (total and how many relationships it sums), in registry order.
+    pub category_spend: HashMap<(&'r str, &'r str, i32), Vec<CategorySpend<'r>>>,
+}
+
+/// What a customer's relationships in one service spent in one year in one currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategorySpend<'r> {
+    pub currency: &'r str,
+    pub total: f64,
+    pub relationships: usize,
+}
+
+/// The spend figure of one year: actual before planned.
+pub fn spend_in(spend: &[crate::registry::Spend], year: i32) -> Option<&crate::registry::Spend> {
+    spend
+        .iter()
+        .filter(|s| s.year == year)
+        .max_by_key(|s| !s.planned)
 }
 
 impl<'r> Index<'r> {
@@ -70,7 +92,52 @@ impl<'r> Index<'r> {
         index.vendors_by_customer = group_by(&registry.vendors, |v| &v.customer.id);
         index.roles_by_org = group_by(&registry.roles, |r| &r.org.id);
         index.moves_by_from = group_by(&registry.moves, |m| &m.from.id);
+        index.sum_category_spend(&registry.vendors);
         index
+    }
+
+    /// Spend and relationship counts per customer, service and year, summed once in registry
+    /// order so that every relationship's category share reads a total instead of rescanning
+    /// its siblings (and the sums are bit-identical run to run).
+    fn sum_category_spend(&mut self, vendors: &'r [crate::registry::VendorRelationship]) {
+        for v in vendors
+            .iter()
+            .filter(|v| v.status.value != crate::registry::Status::Ended)
+        {
+            let customer = v.customer.id.as_str();
+            let mut services: Vec<&str> = v.services.iter().map(String::as_str).collect();
+            services.sort_unstable();
+            services.dedup();
+            let mut years: Vec<i32> = v.spend.iter().map(|s| s.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            for &service in &services {
+                *self
+                    .category_members
+                    .entry((customer, service))
+                    .or_default() += 1;
+                for &year in &years {
+                    let Some(s) = spend_in(&v.spend, year) else {
+                        continue;
+                    };
+                    let totals = self
+                        .category_spend
+                        .entry((customer, service, year))
+                        .or_default();
+                    match totals.iter_mut().find(|t| t.currency == s.amount.currency) {
+                        Some(t) => {
+                            t.total += s.amount.amount;
+                            t.relationships += 1;
+                        }
+                        None => totals.push(CategorySpend {
+                            currency: &s.amount.currency,
+                            total: s.amount.amount,
+                            relationships: 1,
+                        }),
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -127,6 +194,22 @@ impl<'r> World<'r> {
             }
         }
         group
+    }
+
+    /// Whether `member` is in the group of `leader` ([`World::group_of`]): without computing
+    /// the whole group, from the control-chain share of `leader` in `member` alone, which only
+    /// looks at `member`'s owners and is the figure `group_of` reads.
+    pub fn in_group_of(&self, leader: NodeId, member: NodeId) -> Truth {
+        if leader == member {
+            return Truth::True;
+        }
+        let method = Method::ControlChain {
+            threshold: GROUP_CONTROL_THRESHOLD,
+        };
+        self.graph
+            .share(leader, member, method)
+            .voting
+            .ge(GROUP_CONTROL_THRESHOLD)
     }
 
     fn competitor_groups(&self) -> HashMap<NodeId, CompetitorMembership> {

@@ -18,7 +18,9 @@ use std::path::PathBuf;
 use crate::diagnostic::Problem;
 use crate::limits::{Limit, Limits};
 use crate::schema::{self, SchemaKind};
-use crate::source::{SourceFile, SourceMap, read_file_into};
+use rayon::prelude::*;
+
+use crate::source::{FileId, SourceFile, SourceMap, read_file_into};
 use crate::yaml::{self, Node};
 
 /// Extensions of YAML documents (registry files and policies).
@@ -51,6 +53,130 @@ pub fn load(
     load_files(texts, sources, limits)
 }
 
+/// One file's items and the problems found reading them, or the problems that stopped it.
+type Loaded = Result<(Registry, Vec<Problem>), Vec<Problem>>;
+
+/// Parses, validates and reads one registry file: its items, and the problems found reading
+/// them; or, when the file is not valid YAML or breaks the schema, those problems only.
+///
+/// The items of the top-level lists are validated and read one by one as the parser reaches
+/// them, and dropped: a file's tree is never held whole, which is most of the memory a large
+/// registry would otherwise take.
+fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
+    let streamed: Vec<&str> = parse::LISTS
+        .iter()
+        .copied()
+        .filter(|list| schema::is_item_list(SchemaKind::Registry, list))
+        .collect();
+    // The parser hands items over in batches to a second thread, which validates and reads
+    // them in order while the parser goes on: on a large file the two overlap.
+    let (document, sink) = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
+        let reader = std::thread::Builder::new()
+            .stack_size(crate::internal::STACK_BYTES)
+            .spawn_scoped(scope, move || {
+                let mut reader = ItemReader::default();
+                for batch in receiver {
+                    for (list, index, item) in batch {
+                        reader.read(list, index, &item);
+                    }
+                }
+                reader
+            })
+            // Only the operating system refusing a thread gets here: an internal error.
+            .unwrap_or_else(|e| panic!("cannot start the registry reader thread: {e}"));
+        let (document, mut batcher) = yaml::parse_streaming(
+            id,
+            sources.get(id),
+            limits,
+            &streamed,
+            Batcher {
+                batch: Vec::with_capacity(BATCH),
+                sender,
+            },
+        );
+        batcher.flush();
+        drop(batcher);
+        let reader = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (document, reader)
+    });
+    let document = document.map_err(|p| vec![p])?;
+    let mut schema_problems = schema::validate(SchemaKind::Registry, &document);
+    schema_problems.extend(sink.schema_problems);
+    if !schema_problems.is_empty() {
+        return Err(schema::sort_problems(schema_problems));
+    }
+    let ItemReader {
+        mut part,
+        mut found,
+        ..
+    } = sink;
+    parse::parse_top(&document, &mut part, &mut found);
+    for list in parse::LISTS.iter().filter(|l| !streamed.contains(l)) {
+        for node in parse::items(&document, list) {
+            parse::parse_item(list, node, &mut part, &mut found);
+        }
+    }
+    Ok((part, found))
+}
+
+/// Validates each item of a registry file as it is parsed and reads it into the file's part.
+/// After the first schema problem it only validates: a file that breaks the schema is not read.
+#[derive(Default)]
+struct ItemReader {
+    part: Registry,
+    found: Vec<Problem>,
+    schema_problems: Vec<Problem>,
+}
+
+impl ItemReader {
+    fn read(&mut self, list: &str, index: usize, item: &yaml::Node) {
+        let problems = schema::validate_item(SchemaKind::Registry, list, index, item);
+        if problems.is_empty() && self.schema_problems.is_empty() {
+            parse::parse_item(list, item, &mut self.part, &mut self.found);
+        }
+        self.schema_problems.extend(problems);
+    }
+}
+
+/// An item of a top-level list: the list's name (one of [`parse::LISTS`]), its index, its tree.
+type Item = (&'static str, usize, yaml::Node);
+
+/// Items per batch sent from the parser to the reader.
+const BATCH: usize = 1024;
+
+/// Collects parsed items into batches for the reader thread.
+struct Batcher {
+    batch: Vec<Item>,
+    sender: std::sync::mpsc::SyncSender<Vec<Item>>,
+}
+
+impl Batcher {
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            // The reader only stops early by panicking, which `join` passes on.
+            let _ = self.sender.send(batch);
+        }
+    }
+}
+
+impl yaml::ItemSink for Batcher {
+    fn item(&mut self, list: &str, index: usize, item: yaml::Node) {
+        let list = parse::LISTS
+            .iter()
+            .copied()
+            .find(|l| *l == list)
+            .unwrap_or_default();
+        self.batch.push((list, index, item));
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+}
+
 /// Loads registry files already in memory (the embedded default registry, tests). YAML files
 /// are registry documents; JSON files are BODS data or registry documents written as JSON.
 pub fn load_files(
@@ -64,42 +190,42 @@ pub fn load_files(
     // Cross-file checks are only meaningful when every file could be read as a whole: an id
     // declared in a file that failed to parse would otherwise be reported as unknown.
     let mut every_file_parsed = true;
-    let mut bods_files = Vec::new();
-    for file in files {
-        let id = sources.add(file);
-        let source = sources.get(id);
-        let parsed = if is_json(source) {
-            bods_files.push(id);
-            let errors = problems.len();
-            match bods::read(id, source, limits, &mut bods, &mut problems) {
-                bods::Read::Registry(node) => Ok(node),
-                bods::Read::Statements => {
-                    every_file_parsed &= problems.len() == errors;
-                    continue;
-                }
-                bods::Read::Failed => {
-                    every_file_parsed = false;
-                    continue;
-                }
+    let ids: Vec<FileId> = files.into_iter().map(|file| sources.add(file)).collect();
+    let sources: &SourceMap = sources;
+    let bods_files: Vec<FileId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| is_json(sources.get(id)))
+        .collect();
+    // YAML files are parsed, validated and read into parts in parallel; BODS files meanwhile
+    // fill one pool of statements, in order, since a later statement of a record replaces an
+    // earlier one whichever file it is in. Parts are merged in file order.
+    let (mut parts, (json_documents, bods_read_cleanly)) = rayon::join(
+        || {
+            ids.par_iter()
+                .map(|&id| (!bods_files.contains(&id)).then(|| load_document(id, sources, limits)))
+                .collect::<Vec<Option<Loaded>>>()
+        },
+        || read_bods_files(&bods_files, sources, limits, &mut bods, &mut problems),
+    );
+    every_file_parsed &= bods_read_cleanly;
+    for (id, document) in json_documents {
+        if let Some(index) = ids.iter().position(|&i| i == id) {
+            parts[index] = Some(load_parsed(&document));
+        }
+    }
+    for part in parts.into_iter().flatten() {
+        let part = match part {
+            Ok((part, found)) => {
+                problems.extend(found);
+                part
             }
-        } else {
-            yaml::parse(id, source, limits)
-        };
-        let document = match parsed {
-            Ok(document) => document,
-            Err(problem) => {
-                problems.push(problem);
+            Err(found) => {
+                problems.extend(found);
                 every_file_parsed = false;
                 continue;
             }
         };
-        let schema_problems = schema::validate(SchemaKind::Registry, &document);
-        if !schema_problems.is_empty() {
-            problems.extend(schema_problems);
-            every_file_parsed = false;
-            continue;
-        }
-        let part = parse::parse_document(&document, &mut problems);
         if let (Some(first), Some(again)) = (&registry.default_org, &part.default_org) {
             problems.push(
                 Problem::new(
@@ -135,6 +261,39 @@ pub fn load_files(
     registry.warnings.extend(problems);
     registry.canonicalize();
     Ok(registry)
+}
+
+/// Reads the BODS files of a run, in order, into `pool`. Returns the JSON files that turned out
+/// to be registry documents, and whether every file was read without a problem.
+fn read_bods_files(
+    files: &[FileId],
+    sources: &SourceMap,
+    limits: &Limits,
+    pool: &mut bods::Pool,
+    problems: &mut Vec<Problem>,
+) -> (Vec<(FileId, Node)>, bool) {
+    let mut documents = Vec::new();
+    let mut clean = true;
+    for &id in files {
+        let errors = problems.len();
+        match bods::read(id, sources.get(id), limits, pool, problems) {
+            bods::Read::Registry(node) => documents.push((id, node)),
+            bods::Read::Statements => clean &= problems.len() == errors,
+            bods::Read::Failed => clean = false,
+        }
+    }
+    (documents, clean)
+}
+
+/// Validates and reads a registry document parsed whole (a registry written as JSON).
+fn load_parsed(document: &Node) -> Loaded {
+    let schema_problems = schema::validate(SchemaKind::Registry, document);
+    if !schema_problems.is_empty() {
+        return Err(schema_problems);
+    }
+    let mut found = Vec::new();
+    let part = parse::parse_document(document, &mut found);
+    Ok((part, found))
 }
 
 /// Loads a registry from a document that is already parsed, such as the inline registry of a

@@ -262,15 +262,26 @@ pub struct Registry {
     /// shown to the user, but they do not stop a run.
     pub warnings: Vec<Problem>,
     org_index: HashMap<String, usize>,
+    /// How many organisations (from the start of the list) `org_index` covers.
+    indexed: usize,
 }
 
 impl Registry {
     /// Rebuilds the id look-up after the lists changed (first declaration of an id wins).
     pub fn reindex(&mut self) {
         self.org_index.clear();
-        for (i, org) in self.organisations.iter().enumerate() {
-            self.org_index.entry(org.id.value.clone()).or_insert(i);
+        self.indexed = 0;
+        self.index_new();
+    }
+
+    /// Indexes the organisations added since the last indexing.
+    fn index_new(&mut self) {
+        for (i, org) in self.organisations.iter().enumerate().skip(self.indexed) {
+            if !self.org_index.contains_key(&org.id.value) {
+                self.org_index.insert(org.id.value.clone(), i);
+            }
         }
+        self.indexed = self.organisations.len();
     }
 
     pub fn org_index(&self, id: &str) -> Option<usize> {
@@ -290,18 +301,31 @@ impl Registry {
         self.org(id).map_or(id, |o| o.name.as_str())
     }
 
+    /// Appends the items of `other`; an id already declared keeps its first declaration.
     pub fn merge(&mut self, other: Registry) {
         if self.default_org.is_none() {
             self.default_org = other.default_org;
         }
-        self.sources.extend(other.sources);
-        self.organisations.extend(other.organisations);
-        self.stakes.extend(other.stakes);
-        self.competitors.extend(other.competitors);
-        self.vendors.extend(other.vendors);
-        self.roles.extend(other.roles);
-        self.moves.extend(other.moves);
-        self.warnings.extend(other.warnings);
-        self.reindex();
+        append(&mut self.sources, other.sources);
+        append(&mut self.organisations, other.organisations);
+        append(&mut self.stakes, other.stakes);
+        append(&mut self.competitors, other.competitors);
+        append(&mut self.vendors, other.vendors);
+        append(&mut self.roles, other.roles);
+        append(&mut self.moves, other.moves);
+        append(&mut self.warnings, other.warnings);
+        // Only the new organisations: re-indexing the whole list at every file made loading
+        // quadratic in the number of files.
+        self.index_new();
+    }
+}
+
+/// Appends `items` to `list`; an empty list takes them over without a copy (a file's millions of
+/// stakes are not copied, nor held twice).
+fn append<T>(list: &mut Vec<T>, items: Vec<T>) {
+    if list.is_empty() {
+        *list = items;
+    } else {
+        list.extend(items);
     }
 }

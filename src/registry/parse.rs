@@ -1,4 +1,4 @@
-//! One schema-valid registry document (a [`Node`] tree) -> typed items.
+//! Schema-valid registry items (each a [`Node`] tree) -> typed items.
 //!
 //! The schema has already checked shapes and required fields; what is left here is what a schema
 //! cannot say well: real calendar dates, money amounts, shares within 0-100, ranges that are not
@@ -12,50 +12,55 @@ use crate::money::Money;
 use crate::registry::model::*;
 use crate::yaml::{Node, Value};
 
+/// The top-level lists of a registry document.
+pub const LISTS: &[&str] = &[
+    "sources",
+    "organisations",
+    "stakes",
+    "competitors",
+    "vendors",
+    "roles",
+    "moves",
+];
+
+/// Reads a whole schema-valid registry document, indexed.
 pub fn parse_document(document: &Node, problems: &mut Vec<Problem>) -> Registry {
-    let mut p = Parser { problems };
     let mut registry = Registry::default();
-    registry.default_org = document.get("default_org").and_then(|n| p.reference(n));
-    for node in items(document, "sources") {
-        if let Some(source) = p.source(node) {
-            registry.sources.push(source);
-        }
-    }
-    for node in items(document, "organisations") {
-        if let Some(org) = p.organisation(node) {
-            registry.organisations.push(org);
-        }
-    }
-    for node in items(document, "stakes") {
-        if let Some(stake) = p.stake(node) {
-            registry.stakes.push(stake);
-        }
-    }
-    for node in items(document, "competitors") {
-        if let Some(competitor) = p.competitor(node) {
-            registry.competitors.push(competitor);
-        }
-    }
-    for node in items(document, "vendors") {
-        if let Some(vendor) = p.vendor(node) {
-            registry.vendors.push(vendor);
-        }
-    }
-    for node in items(document, "roles") {
-        if let Some(role) = p.role(node) {
-            registry.roles.push(role);
-        }
-    }
-    for node in items(document, "moves") {
-        if let Some(m) = p.movement(node) {
-            registry.moves.push(m);
+    parse_top(document, &mut registry, problems);
+    for list in LISTS {
+        for node in items(document, list) {
+            parse_item(list, node, &mut registry, problems);
         }
     }
     registry.reindex();
     registry
 }
 
-fn items<'a>(node: &'a Node, key: &str) -> &'a [Node] {
+/// Reads the document's own fields (`default_org`) into `registry`; its lists are read item by
+/// item with [`parse_item`].
+pub fn parse_top(document: &Node, registry: &mut Registry, problems: &mut Vec<Problem>) {
+    let mut p = Parser { problems };
+    registry.default_org = document.get("default_org").and_then(|n| p.reference(n));
+}
+
+/// Reads one schema-valid item of the top-level list `list` into `registry` (not indexed: the
+/// part is merged into the run's registry, which indexes what it adds).
+pub fn parse_item(list: &str, node: &Node, registry: &mut Registry, problems: &mut Vec<Problem>) {
+    let mut p = Parser { problems };
+    match list {
+        "sources" => registry.sources.extend(p.source(node)),
+        "organisations" => registry.organisations.extend(p.organisation(node)),
+        "stakes" => registry.stakes.extend(p.stake(node)),
+        "competitors" => registry.competitors.extend(p.competitor(node)),
+        "vendors" => registry.vendors.extend(p.vendor(node)),
+        "roles" => registry.roles.extend(p.role(node)),
+        "moves" => registry.moves.extend(p.movement(node)),
+        _ => {}
+    }
+}
+
+/// The items of the list under `key`, if it is one.
+pub fn items<'a>(node: &'a Node, key: &str) -> &'a [Node] {
     node.get(key).and_then(Node::as_seq).unwrap_or(&[])
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Level, Problem, render_diagnostic};
 use crate::source::SourceMap;
 
@@ -14,14 +16,19 @@ pub struct Style {
 }
 
 pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
-    let mut out = String::new();
-    for finding in report.non_passing() {
-        let problem = problem_of(report, finding);
-        out.push_str(&render_diagnostic(
-            &problem.to_diagnostic(sources),
-            style.width,
-            style.color,
-        ));
+    // Each finding's diagnostic is rendered on its own (in parallel: thousands of snippets in a
+    // large registry), then joined in report order.
+    let findings: Vec<&Finding> = report.non_passing().collect();
+    let rendered: Vec<String> = findings
+        .par_iter()
+        .map(|finding| {
+            let problem = problem_of(report, finding);
+            render_diagnostic(&problem.to_diagnostic(sources), style.width, style.color)
+        })
+        .collect();
+    let mut out = String::with_capacity(rendered.iter().map(|r| r.len() + 1).sum());
+    for text in rendered {
+        out.push_str(&text);
         out.push('\n');
     }
     for warning in &report.warnings {

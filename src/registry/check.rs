@@ -3,21 +3,35 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::date::Date;
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::registry::model::*;
 
+/// Runs every check; the checks are independent and run in parallel, their problems joined in
+/// a fixed order (callers sort them by position).
 pub fn check(registry: &Registry) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    duplicate_ids(registry, &mut problems);
-    references(registry, &mut problems);
-    duplicate_relationships(registry, &mut problems);
-    duplicate_competitors(registry, &mut problems);
-    date_order(registry, &mut problems);
-    self_stakes(registry, &mut problems);
-    owners_over_100(registry, &mut problems);
-    full_ownership_cycles(registry, &mut problems);
-    problems
+    type Check = fn(&Registry, &mut Vec<Problem>);
+    const CHECKS: [Check; 8] = [
+        duplicate_ids,
+        references,
+        duplicate_relationships,
+        duplicate_competitors,
+        date_order,
+        self_stakes,
+        owners_over_100,
+        full_ownership_cycles,
+    ];
+    CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut found = Vec::new();
+            check(registry, &mut found);
+            found
+        })
+        .collect::<Vec<_>>()
+        .concat()
 }
 
 fn duplicate_ids(registry: &Registry, problems: &mut Vec<Problem>) {
@@ -262,7 +276,8 @@ fn self_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
 /// The known minimum shares of one organisation's direct owners cannot add up to more than 100%
 /// on any date. Checked at every date on which a stake starts (sums only change there).
 fn owners_over_100(registry: &Registry, problems: &mut Vec<Problem>) {
-    let mut by_owned: BTreeMap<&str, Vec<&Stake>> = BTreeMap::new();
+    // Problems are sorted by position afterwards, so the groups may come in any order.
+    let mut by_owned: HashMap<&str, Vec<&Stake>> = HashMap::new();
     for s in registry.stakes.iter().filter(|s| !s.indirect) {
         by_owned.entry(s.owned.id.as_str()).or_default().push(s);
     }

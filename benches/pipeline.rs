@@ -20,6 +20,10 @@ use vrisk::schema::{self, SchemaKind};
 use vrisk::source::{FileId, SourceFile, SourceMap};
 use vrisk::yaml::Node;
 
+/// The `vrisk` binary's allocator, so that each stage is timed as a check runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(dead_code)]
 #[path = "../examples/gen/generator.rs"]
 mod generator;

@@ -25,6 +25,11 @@ use vrisk::report::{self, human::Style};
 use vrisk::schema::{self, SchemaKind};
 use vrisk::source::{FileId, SourceMap, read_file};
 
+/// The `vrisk` binary's allocator, so that the stages and the parse floor are timed as a check
+/// runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Args {
     /// Registry directory (or file).

@@ -1,4 +1,4 @@
-//! JSON text -> [`Node`] trees that keep the span of every key and value, one value at a time.
+//! JSON text -> trees that keep the span of every key and value, one value at a time.
 //!
 //! [`crate::yaml::parse`] reads JSON too (JSON is YAML), but it builds one tree for a whole file.
 //! A BODS file may hold a million statements: each must be read, used and dropped in turn, with
@@ -6,17 +6,27 @@
 //! starts at any offset of that text and stops at the end of one value, so a caller can walk a
 //! top-level array element by element, or JSON Lines line by line, without a second copy.
 //!
+//! A value is read into a [`Tape`]: its nodes in document order in one flat list that the caller
+//! reuses from one value to the next, with strings borrowed from the text unless they hold an
+//! escape. Reading a statement then allocates nothing in the common case, and the caller takes
+//! what it needs through [`Json`] handles. [`Reader::value`] turns a tape into a [`Node`] tree
+//! for the callers that keep a whole document (a registry written as JSON).
+//!
+//! Reading is a loop over an explicit stack of open containers, not a recursion: a value nested
+//! as deep as the limits allow needs no more than a small heap allocation, on any thread.
+//!
 //! Containers are located at their opening bracket only: a diagnostic about a statement then
 //! points at the line where it starts instead of underlining every line of it.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::diagnostic::Problem;
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::yaml::{Key, Node, Value};
 
-/// Deepest nesting accepted whatever the limits say: the reader recurses once per level, and a
-/// thousand levels stay far from the end of any thread's stack.
+/// Deepest nesting accepted whatever the limits say, so that the depth a JSON file may reach
+/// does not grow with `--max-depth` beyond what the YAML reader accepts.
 const HARD_MAX_DEPTH: usize = 1_000;
 
 /// Objects with more members than this check duplicate keys with a hash set.
@@ -29,6 +39,69 @@ pub struct Reader<'t> {
     text: &'t str,
     pos: usize,
     max_depth: usize,
+    /// The containers opened and not yet closed while a value is read (kept between values so
+    /// that its allocation is reused).
+    open: Vec<Open<'t>>,
+}
+
+/// A container being read.
+struct Open<'t> {
+    /// Its place on the tape.
+    slot: usize,
+    object: bool,
+    /// Members read so far (objects).
+    members: usize,
+    /// The member names so far, once there are too many to compare one by one.
+    names: Option<HashSet<Cow<'t, str>>>,
+}
+
+/// One JSON value as read: its nodes in document order. A container is followed by its
+/// elements, or for an object by each member's name and then its value; it records where its
+/// last descendant ends, so that a reader can step over it.
+#[derive(Default)]
+pub struct Tape<'t> {
+    file: FileId,
+    slots: Vec<Slot<'t>>,
+}
+
+struct Slot<'t> {
+    span: Span,
+    item: Item<'t>,
+}
+
+enum Item<'t> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string value or a member name.
+    Str(Cow<'t, str>),
+    /// `end` is the index just past the container's last descendant.
+    Array {
+        end: usize,
+    },
+    Object {
+        end: usize,
+    },
+}
+
+/// What a JSON value is, with the content of a scalar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    Array,
+    Object,
+}
+
+/// A value on a [`Tape`].
+#[derive(Clone, Copy)]
+pub struct Json<'a> {
+    tape: &'a Tape<'a>,
+    at: usize,
 }
 
 impl<'t> Reader<'t> {
@@ -39,6 +112,7 @@ impl<'t> Reader<'t> {
             text: &source.text,
             pos: 0,
             max_depth: max_depth.min(HARD_MAX_DEPTH),
+            open: Vec::new(),
         }
     }
 
@@ -98,9 +172,19 @@ impl<'t> Reader<'t> {
             })
     }
 
-    /// Reads one value.
+    /// Reads one value as a tree of its own.
     pub fn value(&mut self) -> Result<Node, Problem> {
-        self.value_at(0)
+        let mut tape = Tape::default();
+        Ok(self.read(&mut tape)?.to_node())
+    }
+
+    /// Reads one value onto `tape`, replacing what it held.
+    pub fn read<'a>(&mut self, tape: &'a mut Tape<'t>) -> Result<Json<'a>, Problem> {
+        tape.file = self.file;
+        tape.slots.clear();
+        self.open.clear();
+        self.fill(tape)?;
+        Ok(Json { tape, at: 0 })
     }
 
     fn bytes(&self) -> &'t [u8] {
@@ -125,131 +209,180 @@ impl<'t> Reader<'t> {
         self.error("json::syntax", message, "here")
     }
 
-    fn value_at(&mut self, depth: usize) -> Result<Node, Problem> {
+    /// Reads values until the outermost one is complete: after each value, the container it is
+    /// in says what may follow.
+    fn fill(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
+        let mut want_value = true;
+        loop {
+            if want_value && !self.start_value(tape)? {
+                // A container opened and its first element (or member value) comes next.
+                continue;
+            }
+            let Some(object) = self.open.last().map(|open| open.object) else {
+                return Ok(());
+            };
+            let (comma, close) = if object {
+                ("expected `,` or `}` after a member", b'}')
+            } else {
+                ("expected `,` or `]` after an element", b']')
+            };
+            if self.eat(b',') {
+                if object {
+                    self.member_name(tape)?;
+                }
+                want_value = true;
+            } else if self.eat(close) {
+                self.close(tape);
+                want_value = false;
+            } else {
+                return Err(self.syntax(comma));
+            }
+        }
+    }
+
+    /// Starts a value at the next non-blank byte. Returns whether the value is complete: false
+    /// when a container opened that has members to read.
+    fn start_value(&mut self, tape: &mut Tape<'t>) -> Result<bool, Problem> {
         match self.peek() {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
+            Some(b'{') => {
+                self.open_container(tape, true)?;
+                if self.eat(b'}') {
+                    self.close(tape);
+                    return Ok(true);
+                }
+                self.member_name(tape)?;
+                Ok(false)
+            }
+            Some(b'[') => {
+                self.open_container(tape, false)?;
+                if self.eat(b']') {
+                    self.close(tape);
+                    return Ok(true);
+                }
+                Ok(false)
+            }
             Some(b'"') => {
                 let start = self.pos;
                 let text = self.string()?;
-                Ok(Node {
-                    loc: self.loc(start, self.pos - start),
-                    value: Value::Str(text),
-                })
+                tape.push(start, self.pos - start, Item::Str(text));
+                Ok(true)
             }
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b't') => self.literal("true", Value::Bool(true)),
-            Some(b'f') => self.literal("false", Value::Bool(false)),
-            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(tape).map(|()| true),
+            Some(b't') => self.literal(tape, "true", Item::Bool(true)).map(|()| true),
+            Some(b'f') => self
+                .literal(tape, "false", Item::Bool(false))
+                .map(|()| true),
+            Some(b'n') => self.literal(tape, "null", Item::Null).map(|()| true),
             Some(_) => Err(self.syntax("expected a JSON value")),
             None => Err(self.syntax("the text ends where a value was expected")),
         }
     }
 
-    fn enter(&self, depth: usize) -> Result<usize, Problem> {
-        if depth >= self.max_depth {
-            Err(self.error(
+    /// Opens the container whose bracket is at the current position.
+    fn open_container(&mut self, tape: &mut Tape<'t>, object: bool) -> Result<(), Problem> {
+        if self.open.len() >= self.max_depth {
+            return Err(self.error(
                 "json::limit",
                 &format!("nesting deeper than {} levels", self.max_depth),
                 "limit reached here",
-            ))
+            ));
+        }
+        self.open.push(Open {
+            slot: tape.slots.len(),
+            object,
+            members: 0,
+            names: None,
+        });
+        // The end is set when the container closes.
+        let item = if object {
+            Item::Object { end: usize::MAX }
         } else {
-            Ok(depth + 1)
+            Item::Array { end: usize::MAX }
+        };
+        tape.push(self.pos, 1, item);
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Closes the innermost container (its closing bracket is read already).
+    fn close(&mut self, tape: &mut Tape<'t>) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        let end = tape.slots.len();
+        if let Some(Item::Array { end: at } | Item::Object { end: at }) =
+            tape.slots.get_mut(open.slot).map(|s| &mut s.item)
+        {
+            *at = end;
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Node, Problem> {
-        let depth = self.enter(depth)?;
-        let start = self.pos;
-        self.pos += 1;
-        let mut entries: Vec<(Key, Node)> = Vec::new();
-        let mut seen: Option<HashSet<String>> = None;
-        if !self.eat(b'}') {
-            loop {
-                if self.peek() != Some(b'"') {
-                    return Err(self.syntax("expected a member name in double quotes"));
-                }
-                let key_start = self.pos;
-                let name = self.string()?;
-                let key_loc = self.loc(key_start, self.pos - key_start);
-                if self.is_duplicate(&entries, &mut seen, &name) {
-                    self.pos = key_start;
-                    return Err(self.error(
-                        "json::duplicate-key",
-                        &format!("duplicate key `{name}`"),
-                        "duplicate key",
-                    ));
-                }
-                if !self.eat(b':') {
-                    return Err(self.syntax("expected `:` after the member name"));
-                }
-                let value = self.value_at(depth)?;
-                entries.push((Key { name, loc: key_loc }, value));
-                if self.eat(b',') {
-                    continue;
-                }
-                if self.eat(b'}') {
-                    break;
-                }
-                return Err(self.syntax("expected `,` or `}` after a member"));
+    /// Reads a member name and its colon, in the innermost container (an object).
+    fn member_name(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
+        if self.peek() != Some(b'"') {
+            return Err(self.syntax("expected a member name in double quotes"));
+        }
+        let key_start = self.pos;
+        let name = self.string()?;
+        let key_len = self.pos - key_start;
+        if self.is_duplicate(tape, &name) {
+            self.pos = key_start;
+            return Err(self.error(
+                "json::duplicate-key",
+                &format!("duplicate key `{name}`"),
+                "duplicate key",
+            ));
+        }
+        if !self.eat(b':') {
+            return Err(self.syntax("expected `:` after the member name"));
+        }
+        if let Some(open) = self.open.last_mut() {
+            open.members += 1;
+            if let Some(names) = &mut open.names {
+                names.insert(name.clone());
             }
         }
-        Ok(Node {
-            loc: self.loc(start, 1),
-            value: Value::Map(entries),
-        })
+        tape.push(key_start, key_len, Item::Str(name));
+        Ok(())
     }
 
-    fn is_duplicate(
-        &self,
-        entries: &[(Key, Node)],
-        seen: &mut Option<HashSet<String>>,
-        name: &str,
-    ) -> bool {
-        if entries.len() < LINEAR_KEY_CHECK {
-            return entries.iter().any(|(k, _)| k.name == name);
+    /// Whether the innermost object has a member named `name` already.
+    fn is_duplicate(&mut self, tape: &Tape<'t>, name: &str) -> bool {
+        let Some(open) = self.open.last_mut() else {
+            return false;
+        };
+        if open.members < LINEAR_KEY_CHECK {
+            let object = Json {
+                tape,
+                at: open.slot,
+            };
+            return object.members().any(|(key, _)| key.as_str() == Some(name));
         }
-        let set = seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.name.clone()).collect());
-        !set.insert(name.to_string())
+        let slot = open.slot;
+        let names = open.names.get_or_insert_with(|| {
+            Json { tape, at: slot }
+                .member_slots()
+                .filter_map(|(key, _)| match &tape.slots[key].item {
+                    Item::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        names.contains(name)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Node, Problem> {
-        let depth = self.enter(depth)?;
-        let start = self.pos;
-        self.pos += 1;
-        let mut items = Vec::new();
-        if !self.eat(b']') {
-            loop {
-                items.push(self.value_at(depth)?);
-                if self.eat(b',') {
-                    continue;
-                }
-                if self.eat(b']') {
-                    break;
-                }
-                return Err(self.syntax("expected `,` or `]` after an element"));
-            }
-        }
-        Ok(Node {
-            loc: self.loc(start, 1),
-            value: Value::Seq(items),
-        })
-    }
-
-    fn literal(&mut self, word: &str, value: Value) -> Result<Node, Problem> {
+    fn literal(&mut self, tape: &mut Tape<'t>, word: &str, item: Item<'t>) -> Result<(), Problem> {
         let start = self.pos;
         if self.text[start..].starts_with(word) {
             self.pos += word.len();
-            Ok(Node {
-                loc: self.loc(start, word.len()),
-                value,
-            })
+            tape.push(start, word.len(), item);
+            Ok(())
         } else {
             Err(self.syntax("expected a JSON value (`true`, `false` and `null` are lower case)"))
         }
     }
 
-    fn number(&mut self) -> Result<Node, Problem> {
+    fn number(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
         let bytes = self.bytes();
         let start = self.pos;
         let mut end = start;
@@ -293,10 +426,10 @@ impl<'t> Reader<'t> {
             end = after;
         }
         let text = &self.text[start..end];
-        let value = match (integral, text.parse::<i64>()) {
-            (true, Ok(i)) => Value::Int(i),
+        let item = match (integral, text.parse::<i64>()) {
+            (true, Ok(i)) => Item::Int(i),
             _ => match text.parse::<f64>() {
-                Ok(f) => Value::Float(f),
+                Ok(f) => Item::Float(f),
                 Err(_) => {
                     self.pos = start;
                     return Err(self.syntax("invalid number"));
@@ -304,17 +437,32 @@ impl<'t> Reader<'t> {
             },
         };
         self.pos = end;
-        Ok(Node {
-            loc: self.loc(start, end - start),
-            value,
-        })
+        tape.push(start, end - start, item);
+        Ok(())
     }
 
     /// Reads a string starting at the opening quote; the position ends after the closing one.
-    fn string(&mut self) -> Result<String, Problem> {
+    /// A string without escapes is borrowed from the text.
+    fn string(&mut self) -> Result<Cow<'t, str>, Problem> {
         let bytes = self.bytes();
         self.pos += 1;
-        let mut out = String::new();
+        let start = self.pos;
+        loop {
+            let Some(&b) = bytes.get(self.pos) else {
+                return Err(self.syntax("the text ends inside a string"));
+            };
+            match b {
+                b'"' => {
+                    let text = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+                b'\\' => break,
+                0..=0x1f => return Err(self.control_character()),
+                _ => self.pos += 1,
+            }
+        }
+        let mut out = String::from(&self.text[start..self.pos]);
         let mut run = self.pos;
         loop {
             let Some(&b) = bytes.get(self.pos) else {
@@ -324,21 +472,21 @@ impl<'t> Reader<'t> {
                 b'"' => {
                     out.push_str(&self.text[run..self.pos]);
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 b'\\' => {
                     out.push_str(&self.text[run..self.pos]);
                     self.escape(&mut out)?;
                     run = self.pos;
                 }
-                0..=0x1f => {
-                    return Err(self.syntax(
-                        "control character in a string (write it as \\n, \\t or \\u00XX)",
-                    ));
-                }
+                0..=0x1f => return Err(self.control_character()),
                 _ => self.pos += 1,
             }
         }
+    }
+
+    fn control_character(&self) -> Problem {
+        self.syntax("control character in a string (write it as \\n, \\t or \\u00XX)")
     }
 
     /// Reads one escape sequence starting at its backslash.
@@ -399,6 +547,160 @@ impl<'t> Reader<'t> {
                 self.pos = at.min(self.text.len());
                 Err(self.syntax("expected four hex digits after \\u"))
             }
+        }
+    }
+}
+
+impl<'t> Tape<'t> {
+    /// The index just past the value at `at` and its descendants.
+    fn after(&self, at: usize) -> usize {
+        match self.slots[at].item {
+            Item::Array { end } | Item::Object { end } => end.min(self.slots.len()),
+            _ => at + 1,
+        }
+    }
+
+    fn push(&mut self, offset: usize, len: usize, item: Item<'t>) {
+        self.slots.push(Slot {
+            span: Span::new(offset, len),
+            item,
+        });
+    }
+}
+
+impl<'a> Json<'a> {
+    fn slot(&self) -> &'a Slot<'a> {
+        &self.tape.slots[self.at]
+    }
+
+    /// Where the value is: a scalar whole, a container at its opening bracket.
+    pub fn loc(&self) -> Loc {
+        Loc {
+            file: self.tape.file,
+            span: self.slot().span,
+        }
+    }
+
+    pub fn kind(&self) -> Kind<'a> {
+        match &self.slot().item {
+            Item::Null => Kind::Null,
+            Item::Bool(b) => Kind::Bool(*b),
+            Item::Int(i) => Kind::Int(*i),
+            Item::Float(f) => Kind::Float(*f),
+            Item::Str(s) => Kind::Str(s),
+            Item::Array { .. } => Kind::Array,
+            Item::Object { .. } => Kind::Object,
+        }
+    }
+
+    /// The name of the value's kind in diagnostics, as for a YAML [`Node`].
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind() {
+            Kind::Null => "null",
+            Kind::Bool(_) => "boolean",
+            Kind::Int(_) | Kind::Float(_) => "number",
+            Kind::Str(_) => "string",
+            Kind::Array => "list",
+            Kind::Object => "mapping",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        match &self.slot().item {
+            Item::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.slot().item, Item::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.slot().item, Item::Object { .. })
+    }
+
+    /// The value of the member named `key` of an object.
+    pub fn get(&self, key: &str) -> Option<Json<'a>> {
+        self.members()
+            .find(|(name, _)| name.as_str() == Some(key))
+            .map(|(_, value)| value)
+    }
+
+    /// The members of an object, each name (located) with its value; nothing for another value.
+    pub fn members(&self) -> impl Iterator<Item = (Json<'a>, Json<'a>)> + use<'a> {
+        let tape = self.tape;
+        self.member_slots()
+            .map(move |(key, value)| (Json { tape, at: key }, Json { tape, at: value }))
+    }
+
+    /// The elements of an array, or `None` for another value.
+    pub fn items(&self) -> Option<impl Iterator<Item = Json<'a>> + use<'a>> {
+        let Item::Array { end } = self.slot().item else {
+            return None;
+        };
+        let tape = self.tape;
+        let end = end.min(tape.slots.len());
+        let mut at = self.at + 1;
+        Some(std::iter::from_fn(move || {
+            (at < end).then(|| {
+                let item = Json { tape, at };
+                at = tape.after(at);
+                item
+            })
+        }))
+    }
+
+    /// The tape positions of an object's member names and values.
+    fn member_slots(&self) -> impl Iterator<Item = (usize, usize)> + use<'a> {
+        let tape = self.tape;
+        // An object still being read (its duplicate keys are checked as it is read) ends, for
+        // now, where the tape ends.
+        let end = match self.slot().item {
+            Item::Object { end } => end.min(tape.slots.len()),
+            _ => self.at + 1,
+        };
+        let mut at = self.at + 1;
+        std::iter::from_fn(move || {
+            if at + 1 >= end {
+                return None;
+            }
+            let (key, value) = (at, at + 1);
+            at = tape.after(value);
+            Some((key, value))
+        })
+    }
+
+    /// The value as a tree of its own.
+    pub fn to_node(&self) -> Node {
+        let value = match self.kind() {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(b),
+            Kind::Int(i) => Value::Int(i),
+            Kind::Float(f) => Value::Float(f),
+            Kind::Str(s) => Value::Str(s.to_string()),
+            Kind::Array => Value::Seq(
+                self.items()
+                    .into_iter()
+                    .flatten()
+                    .map(|i| i.to_node())
+                    .collect(),
+            ),
+            Kind::Object => Value::Map(
+                self.members()
+                    .map(|(name, value)| {
+                        let key = Key {
+                            name: name.as_str().unwrap_or_default().to_string(),
+                            loc: name.loc(),
+                        };
+                        (key, value.to_node())
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            loc: self.loc(),
+            value,
         }
     }
 }
@@ -466,6 +768,49 @@ mod tests {
     fn deep_nesting_is_a_limit_not_a_crash() {
         let text = "[".repeat(100_000);
         assert_eq!(read(&text).unwrap_err().code, "json::limit");
+    }
+
+    #[test]
+    fn values_on_a_tape_borrow_their_strings_and_keep_their_spans() {
+        let text = r#"{"a": {"b": [1, "x", null]}, "c": "d\u00e9", "e": true}"#;
+        let source = SourceFile::new("t.json", None, text);
+        let mut tape = Tape::default();
+        let value = Reader::new(FileId(0), &source, 64).read(&mut tape).unwrap();
+        assert_eq!(value.kind(), Kind::Object);
+        let items: Vec<Kind> = value
+            .get("a")
+            .and_then(|a| a.get("b"))
+            .and_then(|b| b.items())
+            .map(|items| items.map(|i| i.kind()).collect())
+            .unwrap_or_default();
+        assert_eq!(items, [Kind::Int(1), Kind::Str("x"), Kind::Null]);
+        let c = value.get("c").unwrap();
+        assert_eq!(c.as_str(), Some("dé"));
+        assert_eq!(c.loc().span, Span::new(text.find("\"d").unwrap(), 9));
+        let names: Vec<&str> = value.members().filter_map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["a", "c", "e"]);
+        assert!(
+            value.get("b").is_none(),
+            "members of members are not members"
+        );
+        assert!(value.items().is_none() && value.get("e").unwrap().members().next().is_none());
+        let x = text.find("\"x\"").unwrap();
+        assert!(matches!(&tape.slots[6].item, Item::Str(Cow::Borrowed(s)) if *s == "x"));
+        assert_eq!(tape.slots[6].span, Span::new(x, 3));
+    }
+
+    #[test]
+    fn a_reader_goes_on_after_one_value_and_reuses_its_tape() {
+        let text = "{\"a\": 1}\n[2, {\"b\": 3}]\n\"s\"";
+        let source = SourceFile::new("t.jsonl", None, text);
+        let mut reader = Reader::new(FileId(0), &source, 64);
+        let mut tape = Tape::default();
+        let mut seen = Vec::new();
+        while reader.peek().is_some() {
+            let value = reader.read(&mut tape).unwrap();
+            seen.push((value.kind_name(), value.loc().span.offset));
+        }
+        assert_eq!(seen, [("mapping", 0), ("list", 9), ("string", 23)]);
     }
 
     #[test]

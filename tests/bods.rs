@@ -539,6 +539,72 @@ fn generated_json_lines_load_in_full() {
     );
 }
 
+/// A file large enough that several threads read it (parts of 1 MiB): problems on lines far
+/// apart come in line order, at their line and column, whichever thread read them.
+#[test]
+fn problems_in_a_large_json_lines_file_are_in_line_order() {
+    let mut lines: Vec<String> = generated_jsonl(8_000).lines().map(str::to_string).collect();
+    lines[2] = "{\"recordId\": \"b\",, }".to_string();
+    lines[6_000] = lines[6_000].replacen("\"2024-01-01\"", "\"2024-02-30\"", 1);
+    lines[11_000] = lines[11_000].replacen("\"exact\":50", "\"exact\":150", 1);
+    let last = lines.len() - 2;
+    lines[last] = "{oops}".to_string();
+    let text = lines.join("\n");
+    assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    let column = |line: usize, token: &str| lines[line].find(token).map_or(0, |c| c + 1);
+    let (code, problems) = validate_files(&[("big.jsonl", &text)], &["big.jsonl"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        codes_and_places(&problems),
+        [
+            ("json::syntax".to_string(), "big.jsonl:3:18".to_string()),
+            (
+                "bods::invalid-date".to_string(),
+                format!("big.jsonl:6001:{}", column(6_000, "\"2024-02-30\""))
+            ),
+            (
+                "bods::share-out-of-range".to_string(),
+                format!("big.jsonl:11001:{}", column(11_000, "150"))
+            ),
+            (
+                "json::syntax".to_string(),
+                format!("big.jsonl:{}:2", last + 1)
+            ),
+        ]
+    );
+}
+
+/// Statements about one record far apart in a large file: the latest counts, wherever each was
+/// read.
+#[test]
+fn the_latest_statement_of_a_record_wins_in_a_large_file() {
+    let statement = |date: &str, name: &str| {
+        format!(
+            "{{\"statementId\":\"again-{date}\",\"statementDate\":\"{date}\",\"recordId\":\"C5\",\"recordType\":\"entity\",\"recordDetails\":{{\"entityType\":{{\"type\":\"registeredEntity\"}},\"name\":\"{name}\"}}}}\n"
+        )
+    };
+    let all = generated_jsonl(8_000);
+    let half = generated_jsonl(4_000);
+    let mut text = half.clone();
+    text.push_str(&statement("2025-03-01", "Company 5, renamed"));
+    text.push_str(&all[half.len()..]);
+    text.push_str(&statement("2023-01-01", "Company 5, an older statement"));
+    text.push_str(&statement(
+        "2025-03-01",
+        "Company 5, renamed again the same day",
+    ));
+    assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    let file = SourceFile::new("big.jsonl", None, text);
+    let mut sources = SourceMap::new();
+    let registry = registry::load_files(vec![file], &mut sources, &Limits::default())
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(registry.organisations.len(), 8_000);
+    let renamed = registry.org("c5").expect("c5");
+    assert_eq!(renamed.name, "Company 5, renamed again the same day");
+    // The statement read last is on the last line, after 16,000 others.
+    assert_eq!(sources.describe(renamed.loc), "big.jsonl:16002:1");
+}
+
 #[test]
 fn no_prefix_of_a_fixture_makes_the_loader_panic() {
     for name in [

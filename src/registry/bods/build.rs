@@ -28,125 +28,281 @@ const MAX_REPLACEMENT_HOPS: usize = 1_000;
 type Closing = Option<Date>;
 
 pub fn build(pool: Pool, problems: &mut Vec<Problem>) -> Registry {
-    let replaced: HashMap<&str, &str> = pool
-        .replaced
+    let Pool {
+        parties,
+        relationships,
+        replaced,
+        incomplete,
+        ..
+    } = pool;
+    let replaced: HashMap<&str, &str> = replaced
         .iter()
         .map(|(old, by)| (old.id.as_str(), by.as_str()))
         .collect();
-    let current = |id: &str| !replaced.contains_key(id);
-    let parties: Vec<&Stated<Party>> = pool
-        .parties
-        .iter()
-        .filter(|p| current(&p.key.value))
-        .collect();
+    let parties = current(parties, &replaced);
+    let relationships = current(relationships, &replaced);
+    let plan = plan(&parties, &relationships, &replaced, incomplete, problems);
 
-    // Ids valid as written are reserved before any slug is derived.
-    let mut ids = Ids::default();
-    for party in &parties {
-        if is_valid_id(&party.key.value) {
-            ids.reserve(&party.key.value);
-        }
-    }
     let mut registry = Registry::default();
-    let mut id_of: HashMap<&str, (String, Option<Closing>)> = HashMap::new();
-    for party in &parties {
-        let key = &party.key.value;
-        let id = if is_valid_id(key) {
-            key.clone()
-        } else {
-            ids.derive(key)
-        };
-        let closing = party.closed.then_some(party.date.date);
-        id_of.insert(key, (id.clone(), closing));
-        registry.organisations.push(organisation(party, id));
+    let closings: Vec<Option<Closing>> = parties
+        .iter()
+        .map(|p| p.closed.then_some(p.date.date))
+        .collect();
+    registry.organisations.reserve(parties.len());
+    for (party, derived) in parties.into_iter().zip(plan.party_ids) {
+        registry.organisations.push(organisation(party, derived));
     }
+    registry.stakes.reserve(relationships.len());
+    for (relationship, links) in relationships.into_iter().zip(plan.relationships) {
+        add_stakes(&mut registry, relationship, links, &closings);
+    }
+    registry.reindex();
+    registry
+}
 
-    // A reference to a replaced statement means the statement that replaced it.
-    let resolve = |id: &str| -> Option<(String, Option<Closing>)> {
-        let mut id = id;
+/// The statements that no other statement replaces.
+fn current<T>(statements: Vec<Stated<T>>, replaced: &HashMap<&str, &str>) -> Vec<Stated<T>> {
+    statements
+        .into_iter()
+        .filter(|s| !replaced.contains_key(s.key.value.as_str()))
+        .collect()
+}
+
+/// The stakes of a relationship whose links are resolved, and the organisation of its
+/// undisclosed owner, if it has one. `closings` are those of the parties, by index.
+fn add_stakes(
+    registry: &mut Registry,
+    relationship: Stated<Relationship>,
+    links: Links,
+    closings: &[Option<Closing>],
+) {
+    let Stated {
+        key,
+        date,
+        closed,
+        loc,
+        body,
+        ..
+    } = relationship;
+    let Relationship {
+        subject,
+        interested,
+        interests,
+    } = body;
+    let owner = links.interested.map(|link| match link.to {
+        Target::Party(index) => Side {
+            loc: link.loc,
+            index,
+            closing: closings[index],
+            written: written_id(interested, link.as_written),
+        },
+        Target::Unspecified(id) => {
+            let reason = match interested {
+                PartyRef::Unspecified { reason, .. } => reason,
+                PartyRef::Record(_) => None,
+            };
+            registry
+                .organisations
+                .push(unspecified_owner(id.clone(), reason.as_deref(), link.loc));
+            Side {
+                loc: link.loc,
+                index: registry.organisations.len() - 1,
+                closing: None,
+                written: Some(id),
+            }
+        }
+    });
+    let owned = links.subject.map(|link| Side {
+        loc: link.loc,
+        index: link.to,
+        closing: closings[link.to],
+        written: written_id(subject, link.as_written),
+    });
+    let (Some(mut owned), Some(mut owner)) = (owned, owner) else {
+        return;
+    };
+    let closings = [closed.then_some(date.date), owned.closing, owner.closing];
+    let all_terms = stakes::terms(&interests, loc);
+    let count = all_terms.len();
+    let mut key = key.value;
+    for (i, terms) in all_terms.into_iter().enumerate() {
+        let Some(end) = ends(&terms, &closings, loc) else {
+            continue;
+        };
+        // The last stake of the relationship takes the strings the others copy.
+        let last = i + 1 == count;
+        let id = if last {
+            std::mem::take(&mut key)
+        } else {
+            key.clone()
+        };
+        let owner = owner.reference(&registry.organisations, last);
+        let owned = owned.reference(&registry.organisations, last);
+        registry
+            .stakes
+            .push(stake(id, loc, terms, end, owner, owned));
+    }
+}
+
+/// What becomes of the records, decided while their statements can still be looked up by id:
+/// the id of each party, and the parties each relationship links (problems about the links are
+/// reported here, in reading order).
+struct Plan {
+    /// For each party, the id derived for it, or `None` when its record id is valid as written.
+    party_ids: Vec<Option<String>>,
+    relationships: Vec<Links>,
+}
+
+/// The parties a relationship links, where it names them; `None` when a side is left out.
+struct Links {
+    subject: Option<Link<usize>>,
+    interested: Option<Link<Target>>,
+}
+
+struct Link<T> {
+    loc: Loc,
+    /// The party (its index), or for an interested party, what it is.
+    to: T,
+    /// Whether the id written is the party's id: no replacement followed, no id derived.
+    as_written: bool,
+}
+
+enum Target {
+    /// A party (its index).
+    Party(usize),
+    /// An undisclosed owner, which becomes an organisation of its own with this id.
+    Unspecified(String),
+}
+
+fn plan(
+    parties: &[Stated<Party>],
+    relationships: &[Stated<Relationship>],
+    replaced: &HashMap<&str, &str>,
+    incomplete: bool,
+    problems: &mut Vec<Problem>,
+) -> Plan {
+    // Ids valid as written are reserved before any slug is derived.
+    let mut ids = Ids::new(
+        parties
+            .iter()
+            .map(|p| p.key.value.as_str())
+            .filter(|key| is_valid_id(key)),
+    );
+    let party_ids: Vec<Option<String>> = parties
+        .iter()
+        .map(|p| (!is_valid_id(&p.key.value)).then(|| ids.derive(&p.key.value)))
+        .collect();
+    let records = Records {
+        index: parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.value.as_str(), i))
+            .collect(),
+        replaced,
+        party_ids: &party_ids,
+    };
+    let links = relationships
+        .iter()
+        .map(|relationship| Links {
+            subject: subject_link(relationship, &records, incomplete, problems),
+            interested: interested_link(relationship, &records, &mut ids, incomplete, problems),
+        })
+        .collect();
+    Plan {
+        party_ids,
+        relationships: links,
+    }
+}
+
+/// The parties by record id, for the relationships to name them.
+struct Records<'a> {
+    index: HashMap<&'a str, usize>,
+    replaced: &'a HashMap<&'a str, &'a str>,
+    party_ids: &'a [Option<String>],
+}
+
+impl Records<'_> {
+    /// The party a relationship names, and whether the id written is the party's id. A
+    /// reference to a replaced statement means the statement that replaced it.
+    fn resolve(&self, written: &str) -> Option<(usize, bool)> {
+        let mut id = written;
         for _ in 0..MAX_REPLACEMENT_HOPS {
-            match replaced.get(id) {
+            match self.replaced.get(id) {
                 Some(by) => id = by,
                 None => break,
             }
         }
-        id_of.get(id).cloned()
-    };
+        let found = *self.index.get(id)?;
+        Some((found, id == written && self.party_ids[found].is_none()))
+    }
+}
 
-    for relationship in pool.relationships.iter().filter(|r| current(&r.key.value)) {
-        let subject = match &relationship.body.subject {
-            PartyRef::Record(r) => match resolve(&r.id) {
-                Some(found) => Some((r.loc, found)),
-                None => {
-                    if !pool.incomplete {
-                        problems.push(unknown_record(r, "subject"));
-                    }
-                    None
+fn subject_link(
+    relationship: &Stated<Relationship>,
+    records: &Records,
+    incomplete: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Link<usize>> {
+    match &relationship.body.subject {
+        PartyRef::Record(r) => match records.resolve(&r.id) {
+            Some((index, as_written)) => Some(Link {
+                loc: r.loc,
+                to: index,
+                as_written,
+            }),
+            None => {
+                if !incomplete {
+                    problems.push(unknown_record(r, "subject"));
                 }
-            },
-            PartyRef::Unspecified { loc, .. } => {
-                problems.push(
-                    Problem::warning(
-                        "bods::unspecified-subject",
-                        format!(
-                            "relationship `{}` does not say whose interests it describes; it is left out",
-                            relationship.key.value
-                        ),
-                    )
-                    .at(*loc, "unspecified subject"),
-                );
                 None
             }
-        };
-        let interested = match &relationship.body.interested {
-            PartyRef::Record(r) => match resolve(&r.id) {
-                Some(found) => Some((r.loc, found)),
-                None => {
-                    if !pool.incomplete {
-                        problems.push(unknown_record(r, "interested party"));
-                    }
-                    None
-                }
-            },
-            PartyRef::Unspecified { reason, loc } => {
-                let id = ids.derive(&format!("unspecified-{}", relationship.key.value));
-                registry
-                    .organisations
-                    .push(unspecified_owner(&id, reason.as_deref(), *loc));
-                Some((*loc, (id, None)))
-            }
-        };
-        let (Some((owned_loc, (owned, owned_closing))), Some((owner_loc, (owner, owner_closing)))) =
-            (subject, interested)
-        else {
-            continue;
-        };
-        let closings = [
-            relationship.closed.then_some(relationship.date.date),
-            owned_closing,
-            owner_closing,
-        ];
-        for terms in stakes::terms(&relationship.body.interests, relationship.loc) {
-            let Some(end) = ends(&terms, &closings, relationship.loc) else {
-                continue;
-            };
-            registry.stakes.push(stake(
-                relationship,
-                terms,
-                end,
-                Ref {
-                    id: owner.clone(),
-                    loc: owner_loc,
-                },
-                Ref {
-                    id: owned.clone(),
-                    loc: owned_loc,
-                },
-            ));
+        },
+        PartyRef::Unspecified { loc, .. } => {
+            problems.push(
+                Problem::warning(
+                    "bods::unspecified-subject",
+                    format!(
+                        "relationship `{}` does not say whose interests it describes; it is left out",
+                        relationship.key.value
+                    ),
+                )
+                .at(*loc, "unspecified subject"),
+            );
+            None
         }
     }
-    registry.reindex();
-    registry
+}
+
+fn interested_link(
+    relationship: &Stated<Relationship>,
+    records: &Records,
+    ids: &mut Ids,
+    incomplete: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Link<Target>> {
+    match &relationship.body.interested {
+        PartyRef::Record(r) => match records.resolve(&r.id) {
+            Some((index, as_written)) => Some(Link {
+                loc: r.loc,
+                to: Target::Party(index),
+                as_written,
+            }),
+            None => {
+                if !incomplete {
+                    problems.push(unknown_record(r, "interested party"));
+                }
+                None
+            }
+        },
+        PartyRef::Unspecified { loc, .. } => {
+            let id = ids.derive(&format!("unspecified-{}", relationship.key.value));
+            Some(Link {
+                loc: *loc,
+                to: Target::Unspecified(id),
+                as_written: false,
+            })
+        }
+    }
 }
 
 /// The end of a stake once the closings of its records are applied: `None` when the stake
@@ -181,14 +337,15 @@ fn ends(terms: &Terms, closings: &[Option<Closing>], loc: Loc) -> Option<Option<
 }
 
 fn stake(
-    relationship: &Stated<Relationship>,
+    id: String,
+    loc: Loc,
     terms: Terms,
     end: Option<At<Date>>,
     owner: Ref,
     owned: Ref,
 ) -> Stake {
     Stake {
-        id: Some(relationship.key.value.clone()),
+        id: Some(id),
         owner,
         owned,
         economic: terms.economic,
@@ -199,28 +356,65 @@ fn stake(
         indirect: terms.indirect,
         consideration: None,
         source: None,
-        loc: relationship.loc,
+        loc,
     }
 }
 
-fn organisation(party: &Stated<Party>, id: String) -> Organisation {
-    let p = &party.body;
-    let name = match (&p.name, &p.unspecified) {
-        (Some(name), _) => name.clone(),
+/// One side of a relationship once resolved: the organisation (its index) and the id the
+/// relationship wrote for it, when that is the organisation's id.
+struct Side {
+    loc: Loc,
+    index: usize,
+    closing: Option<Closing>,
+    written: Option<String>,
+}
+
+impl Side {
+    /// A reference to the organisation for a stake. The id as written serves when it is the
+    /// organisation's: it is at hand, where the organisation's own may be anywhere in memory.
+    fn reference(&mut self, organisations: &[Organisation], last: bool) -> Ref {
+        let id = match &mut self.written {
+            Some(written) if last => std::mem::take(written),
+            Some(written) => written.clone(),
+            None => organisations[self.index].id.value.clone(),
+        };
+        Ref { id, loc: self.loc }
+    }
+}
+
+/// The id a relationship wrote for a party, when it is the id of the party's organisation.
+fn written_id(party: PartyRef, as_written: bool) -> Option<String> {
+    match party {
+        PartyRef::Record(reference) if as_written => Some(reference.id),
+        _ => None,
+    }
+}
+
+/// The organisation of a party, under the id derived for it (`None`: its record id).
+fn organisation(party: Stated<Party>, derived: Option<String>) -> Organisation {
+    let p = party.body;
+    let key = party.key.value;
+    let name = match (p.name, &p.unspecified) {
+        (Some(name), _) => name,
         (None, Some(anonymity)) => format!(
             "{} ({})",
             anonymity.what,
             reason_text(anonymity.reason.as_deref())
         ),
-        (None, None) => party.key.value.clone(),
+        (None, None) => key.clone(),
     };
-    let mut identifiers = p.identifiers.clone();
-    if id != party.key.value {
-        identifiers.push(Identifier {
-            scheme: RECORD_ID_SCHEME.to_string(),
-            id: party.key.value.clone(),
-        });
-    }
+    let mut identifiers = p.identifiers;
+    // A derived id differs from the record id, which stays findable as an identifier.
+    let id = match derived {
+        Some(id) => {
+            identifiers.push(Identifier {
+                scheme: RECORD_ID_SCHEME.to_string(),
+                id: key,
+            });
+            id
+        }
+        None => key,
+    };
     Organisation {
         id: At {
             value: id,
@@ -228,8 +422,8 @@ fn organisation(party: &Stated<Party>, id: String) -> Organisation {
         },
         name,
         kind: p.kind,
-        aliases: p.aliases.clone(),
-        country: p.country.clone(),
+        aliases: p.aliases,
+        country: p.country,
         identifiers,
         revenue: Vec::new(),
         valuation: Vec::new(),
@@ -238,12 +432,9 @@ fn organisation(party: &Stated<Party>, id: String) -> Organisation {
     }
 }
 
-fn unspecified_owner(id: &str, reason: Option<&str>, loc: Loc) -> Organisation {
+fn unspecified_owner(id: String, reason: Option<&str>, loc: Loc) -> Organisation {
     Organisation {
-        id: At {
-            value: id.to_string(),
-            loc,
-        },
+        id: At { value: id, loc },
         name: format!("Unspecified owner ({})", reason_text(reason)),
         kind: OrgKind::Company,
         aliases: Vec::new(),

@@ -1,25 +1,25 @@
-//! Reading the fields of a statement's JSON tree. A field that vrisk needs and that is missing,
+//! Reading the fields of a statement's JSON value. A field that vrisk needs and that is missing,
 //! or that has the wrong JSON type, is a located problem; reading goes on with what is there.
 
 use crate::date::Date;
 use crate::diagnostic::Problem;
+use crate::json::{Json, Kind};
 use crate::registry::model::{At, Identifier};
-use crate::yaml::{Node, Value};
 
 use super::statement::StatementDate;
 
-/// The node under `key`; reports `bods::missing-field` at `node` when it is absent.
-pub fn required<'n>(
-    node: &'n Node,
+/// The value under `key`; reports `bods::missing-field` at `node` when it is absent.
+pub fn required<'a>(
+    node: Json<'a>,
     key: &str,
     what: &str,
     problems: &mut Vec<Problem>,
-) -> Option<&'n Node> {
+) -> Option<Json<'a>> {
     let found = node.get(key);
     if found.is_none() {
         problems.push(
             Problem::new("bods::missing-field", format!("{what} has no `{key}`"))
-                .at(node.loc, format!("`{key}` is required here"))
+                .at(node.loc(), format!("`{key}` is required here"))
                 .with_help(format!(
                     "add `{key}` to the {what}; see the BODS schema for its form"
                 )),
@@ -29,32 +29,34 @@ pub fn required<'n>(
 }
 
 /// A string field that must be present.
-pub fn required_str(
-    node: &Node,
+pub fn required_str<'a>(
+    node: Json<'a>,
     key: &str,
     what: &str,
     problems: &mut Vec<Problem>,
-) -> Option<At<String>> {
+) -> Option<At<&'a str>> {
     let value = required(node, key, what, problems)?;
     as_string(value, key, problems)
 }
 
 /// A string field that may be absent (a wrong type is still reported).
-pub fn optional_str(node: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<At<String>> {
+pub fn optional_str<'a>(
+    node: Json<'a>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<At<&'a str>> {
     match node.get(key) {
-        None
-        | Some(Node {
-            value: Value::Null, ..
-        }) => None,
+        None => None,
+        Some(value) if value.is_null() => None,
         Some(value) => as_string(value, key, problems),
     }
 }
 
-fn as_string(value: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<At<String>> {
+fn as_string<'a>(value: Json<'a>, key: &str, problems: &mut Vec<Problem>) -> Option<At<&'a str>> {
     match value.as_str() {
         Some(s) => Some(At {
-            value: s.to_string(),
-            loc: value.loc,
+            value: s,
+            loc: value.loc(),
         }),
         None => {
             problems.push(wrong_type(value, key, "a string"));
@@ -64,7 +66,7 @@ fn as_string(value: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<At<
 }
 
 /// `bods::wrong-type` at `value`.
-pub fn wrong_type(value: &Node, key: &str, expected: &str) -> Problem {
+pub fn wrong_type(value: Json, key: &str, expected: &str) -> Problem {
     Problem::new(
         "bods::wrong-type",
         format!(
@@ -73,7 +75,7 @@ pub fn wrong_type(value: &Node, key: &str, expected: &str) -> Problem {
             value.kind_name()
         ),
     )
-    .at(value.loc, format!("expected {expected}"))
+    .at(value.loc(), format!("expected {expected}"))
     .with_help("correct the value to the form the BODS schema gives")
 }
 
@@ -85,29 +87,32 @@ fn article(kind: &str) -> &'static str {
     }
 }
 
-/// The list under `key`, or nothing (a value that is not a list is reported).
-pub fn list<'n>(node: &'n Node, key: &str, problems: &mut Vec<Problem>) -> &'n [Node] {
-    match node.get(key) {
-        None
-        | Some(Node {
-            value: Value::Null, ..
-        }) => &[],
-        Some(value) => match value.as_seq() {
-            Some(items) => items,
-            None => {
+/// The elements of the list under `key`, or nothing (a value that is not a list is reported).
+pub fn list<'a>(
+    node: Json<'a>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> impl Iterator<Item = Json<'a>> + use<'a> {
+    let items = match node.get(key) {
+        None => None,
+        Some(value) if value.is_null() => None,
+        Some(value) => {
+            let items = value.items();
+            if items.is_none() {
                 problems.push(wrong_type(value, key, "a list"));
-                &[]
             }
-        },
-    }
+            items
+        }
+    };
+    items.into_iter().flatten()
 }
 
 /// A date field: `YYYY-MM-DD`, or a date-time whose date part is used. BODS 0.3 also allows
 /// `YYYY-MM` and `YYYY`, which count from the first day of the month or year (as the standard
 /// advises publishers to round).
-pub fn date(node: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<At<Date>> {
+pub fn date(node: Json, key: &str, problems: &mut Vec<Problem>) -> Option<At<Date>> {
     let value = optional_str(node, key, problems)?;
-    match parse_date(&value.value) {
+    match parse_date(value.value) {
         Some((date, _)) => Some(At {
             value: date,
             loc: value.loc,
@@ -120,11 +125,11 @@ pub fn date(node: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<At<Da
 }
 
 /// The `statementDate` of a statement, for ordering statements about one record.
-pub fn statement_date(node: &Node, problems: &mut Vec<Problem>) -> StatementDate {
+pub fn statement_date(node: Json, problems: &mut Vec<Problem>) -> StatementDate {
     let Some(value) = optional_str(node, "statementDate", problems) else {
         return StatementDate::default();
     };
-    match parse_date(&value.value) {
+    match parse_date(value.value) {
         Some((date, time)) => StatementDate {
             date: Some(date),
             time: time.into(),
@@ -136,7 +141,7 @@ pub fn statement_date(node: &Node, problems: &mut Vec<Problem>) -> StatementDate
     }
 }
 
-fn invalid_date(value: &At<String>) -> Problem {
+fn invalid_date(value: &At<&str>) -> Problem {
     Problem::new(
         "bods::invalid-date",
         format!("`{}` is not a date", value.value),
@@ -168,14 +173,13 @@ fn parse_date(text: &str) -> Option<(Date, &str)> {
 
 /// Identifiers with both a scheme and an id; others (a scheme name only, a URI only) are of no
 /// use for linking and are left out.
-pub fn identifiers(node: &Node, problems: &mut Vec<Problem>) -> Vec<Identifier> {
+pub fn identifiers(node: Json, problems: &mut Vec<Problem>) -> Vec<Identifier> {
     list(node, "identifiers", problems)
-        .iter()
         .filter_map(|item| {
             let scheme = item.get("scheme")?.as_str()?.trim();
-            let id = match &item.get("id")?.value {
-                Value::Str(s) => s.trim().to_string(),
-                Value::Int(i) => i.to_string(),
+            let id = match item.get("id")?.kind() {
+                Kind::Str(s) => s.trim().to_string(),
+                Kind::Int(i) => i.to_string(),
                 _ => return None,
             };
             (!scheme.is_empty() && !id.is_empty()).then(|| Identifier {
@@ -188,25 +192,24 @@ pub fn identifiers(node: &Node, problems: &mut Vec<Problem>) -> Vec<Identifier> 
 
 /// A country from a jurisdiction or country object: its `code`, an ISO 3166-1 code or an
 /// ISO 3166-2 subdivision (`GB-SCT`), of which the country part is kept.
-pub fn country(node: Option<&Node>) -> Option<String> {
+pub fn country(node: Option<Json>) -> Option<String> {
     let code = node?.get("code")?.as_str()?.trim();
     let country = code.split('-').next()?.to_ascii_uppercase();
     (country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase())).then_some(country)
 }
 
 /// The reason code of an unspecified-record object.
-pub fn reason(node: Option<&Node>) -> Option<String> {
+pub fn reason(node: Option<Json>) -> Option<String> {
     node?.get("reason")?.as_str().map(str::to_string)
 }
 
 /// A person's name and other names from `names`: the first legal (0.4) or individual (0.3)
 /// name, else the first name; the other full names become aliases.
-pub fn person_names(node: &Node, problems: &mut Vec<Problem>) -> (Option<String>, Vec<String>) {
-    let names: Vec<(Option<&str>, String)> = list(node, "names", problems)
-        .iter()
+pub fn person_names(node: Json, problems: &mut Vec<Problem>) -> (Option<String>, Vec<String>) {
+    let names: Vec<(Option<&str>, &str)> = list(node, "names", problems)
         .filter_map(|n| {
             let full = n.get("fullName")?.as_str()?.trim();
-            (!full.is_empty()).then(|| (n.get("type").and_then(Node::as_str), full.to_string()))
+            (!full.is_empty()).then(|| (n.get("type").and_then(|t| t.as_str()), full))
         })
         .collect();
     let main = names
@@ -216,22 +219,18 @@ pub fn person_names(node: &Node, problems: &mut Vec<Problem>) -> (Option<String>
     let Some(main) = main else {
         return (None, Vec::new());
     };
-    let name = names[main].1.clone();
+    let name = names[main].1;
     let mut aliases: Vec<String> = Vec::new();
-    for (_, other) in &names {
-        if *other != name && !aliases.contains(other) {
-            aliases.push(other.clone());
+    for &(_, other) in &names {
+        if other != name && !aliases.iter().any(|a| a == other) {
+            aliases.push(other.to_string());
         }
     }
-    (Some(name), aliases)
+    (Some(name.to_string()), aliases)
 }
 
 /// Entity names other than the main one (`alternateNames`).
-pub fn alternate_names(
-    node: &Node,
-    name: Option<&str>,
-    problems: &mut Vec<Problem>,
-) -> Vec<String> {
+pub fn alternate_names(node: Json, name: Option<&str>, problems: &mut Vec<Problem>) -> Vec<String> {
     let mut aliases: Vec<String> = Vec::new();
     for n in list(node, "alternateNames", problems) {
         if let Some(s) = n.as_str().map(str::trim)

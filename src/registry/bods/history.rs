@@ -21,8 +21,6 @@ pub struct Pool {
     /// 0.3 `replacesStatements`: each replaced statement id and the id of the statement that
     /// replaces it.
     pub replaced: Vec<(Ref, String)>,
-    /// Statements read so far (the next one's reading order).
-    pub statements: u64,
     /// Set when some statement could not be read: a relationship naming a record that is not
     /// found may then name the statement that failed, and is not reported again.
     pub incomplete: bool,
@@ -33,12 +31,8 @@ impl Pool {
         self.parties.is_empty() && self.relationships.is_empty()
     }
 
-    /// The reading order of the next statement.
-    pub fn next_seq(&mut self) -> u64 {
-        self.statements += 1;
-        self.statements
-    }
-
+    /// Adds a statement; statements must come in reading order, since of two statements about
+    /// a record with the same date the one added later wins.
     pub fn add(&mut self, parsed: Parsed) {
         match parsed {
             Parsed::Party(mut p) => {
@@ -87,7 +81,6 @@ mod tests {
     use crate::source::Loc;
 
     fn party(pool: &mut Pool, key: &str, date: Option<&str>, name: &str) {
-        let seq = pool.next_seq();
         let header = Header {
             key: At {
                 value: key.to_string(),
@@ -97,7 +90,6 @@ mod tests {
                 date: date.and_then(Date::parse),
                 time: "".into(),
             },
-            seq,
             closed: false,
             loc: Loc::default(),
             replaces: Vec::new(),

@@ -2,6 +2,7 @@
 //! (`^[a-z0-9][a-z0-9._-]*$`) is kept as it is; any other gets a slug derived from it, the same
 //! slug for the same input in every run.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Whether `id` has vrisk's id syntax.
@@ -30,27 +31,39 @@ pub fn slug(original: &str) -> String {
 
 /// Hands out ids that no other record of the run has. Ids that are valid as written are
 /// reserved first, so that a derived slug never takes the id another record states outright.
-#[derive(Default)]
-pub struct Ids {
-    taken: HashSet<String>,
+pub struct Ids<'a> {
+    /// The ids valid as written, until the first id is derived.
+    reserved: Vec<&'a str>,
+    /// Every id taken, once one is derived: most files need no derived id, and then the ids
+    /// valid as written are never hashed.
+    taken: Option<HashSet<Cow<'a, str>>>,
 }
 
-impl Ids {
-    /// Reserves an id that is valid as written; false when it was taken already.
-    pub fn reserve(&mut self, id: &str) -> bool {
-        self.taken.insert(id.to_string())
+impl<'a> Ids<'a> {
+    /// Reserves the ids valid as written.
+    pub fn new(reserved: impl Iterator<Item = &'a str>) -> Self {
+        Ids {
+            reserved: reserved.collect(),
+            taken: None,
+        }
     }
 
     /// A free id derived from `wanted`: the slug itself, else the slug with `-2`, `-3`, ...
     pub fn derive(&mut self, wanted: &str) -> String {
+        let reserved = &mut self.reserved;
+        let taken = self
+            .taken
+            .get_or_insert_with(|| reserved.drain(..).map(Cow::Borrowed).collect());
         let base = slug(wanted);
-        if self.taken.insert(base.clone()) {
+        if !taken.contains(base.as_str()) {
+            taken.insert(Cow::Owned(base.clone()));
             return base;
         }
         let mut n = 2u64;
         loop {
             let candidate = format!("{base}-{n}");
-            if self.taken.insert(candidate.clone()) {
+            if !taken.contains(candidate.as_str()) {
+                taken.insert(Cow::Owned(candidate.clone()));
                 return candidate;
             }
             n += 1;
@@ -78,8 +91,7 @@ mod tests {
 
     #[test]
     fn collisions_get_numbered_suffixes() {
-        let mut ids = Ids::default();
-        assert!(ids.reserve("abc"));
+        let mut ids = Ids::new(["abc"].into_iter());
         assert_eq!(ids.derive("ABC"), "abc-2");
         assert_eq!(ids.derive("Abc"), "abc-3");
         assert_eq!(ids.derive("XYZ"), "xyz");

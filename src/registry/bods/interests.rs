@@ -4,9 +4,9 @@
 
 use crate::diagnostic::Problem;
 use crate::interval::Interval;
+use crate::json::{Json, Kind};
 use crate::registry::model::ShareField;
 use crate::source::Loc;
-use crate::yaml::{Node, Value};
 
 use super::fields;
 use super::statement::{Interest, InterestKind};
@@ -22,22 +22,18 @@ pub enum ShareRules {
     V03,
 }
 
-pub fn interests(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Vec<Interest> {
+pub fn interests(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Vec<Interest> {
     fields::list(node, "interests", problems)
-        .iter()
         .filter_map(|item| interest(item, rules, problems))
         .collect()
 }
 
-fn interest(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<Interest> {
-    if node.as_map().is_none() {
+fn interest(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<Interest> {
+    if !node.is_object() {
         problems.push(fields::wrong_type(node, "interests", "an interest object"));
         return None;
     }
-    let kind = match fields::optional_str(node, "type", problems)
-        .as_ref()
-        .map(|t| t.value.as_str())
-    {
+    let kind = match fields::optional_str(node, "type", problems).map(|t| t.value) {
         Some("shareholding") => InterestKind::Shareholding,
         Some("votingRights") => InterestKind::VotingRights,
         Some("appointmentOfBoard") => InterestKind::BoardAppointment,
@@ -46,10 +42,8 @@ fn interest(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Opti
     let indirect = fields::optional_str(node, "directOrIndirect", problems)
         .is_some_and(|d| d.value == "indirect");
     let share = match node.get("share") {
-        None
-        | Some(Node {
-            value: Value::Null, ..
-        }) => None,
+        None => None,
+        Some(share_node) if share_node.is_null() => None,
         Some(share_node) => share(share_node, rules, problems),
     };
     Some(Interest {
@@ -58,24 +52,24 @@ fn interest(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Opti
         indirect,
         start: fields::date(node, "startDate", problems),
         end: fields::date(node, "endDate", problems),
-        loc: node.loc,
+        loc: node.loc(),
     })
 }
 
 /// A share object -> its interval; `None` when it states no figure (an empty object).
-fn share(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<ShareField> {
-    if node.as_map().is_none() {
+fn share(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<ShareField> {
+    if !node.is_object() {
         problems.push(fields::wrong_type(node, "share", "an object"));
         return None;
     }
     let mut ok = true;
     let mut number = |key: &str| -> Option<(f64, Loc)> {
         let value = node.get(key)?;
-        let n = match value.value {
-            Value::Int(i) => i as f64,
-            Value::Float(f) => f,
-            _ => {
-                if !matches!(value.value, Value::Bool(_)) {
+        let n = match value.kind() {
+            Kind::Int(i) => i as f64,
+            Kind::Float(f) => f,
+            kind => {
+                if !matches!(kind, Kind::Bool(_)) {
                     problems.push(fields::wrong_type(value, key, "a number"));
                     ok = false;
                 }
@@ -88,13 +82,13 @@ fn share(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<
                     "bods::share-out-of-range",
                     format!("a share of {n}% is outside 0-100%"),
                 )
-                .at(value.loc, "must be between 0 and 100")
+                .at(value.loc(), "must be between 0 and 100")
                 .with_help("BODS shares are percentages from 0 to 100"),
             );
             ok = false;
             return None;
         }
-        Some((n, value.loc))
+        Some((n, value.loc()))
     };
     let exact = number("exact");
     let minimum = number("minimum");
@@ -107,11 +101,11 @@ fn share(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<
     if let Some((value, _)) = exact {
         return Some(ShareField {
             interval: Interval::exact(value),
-            loc: node.loc,
+            loc: node.loc(),
         });
     }
-    let flag = |key: &str| match node.get(key).map(|n| &n.value) {
-        Some(Value::Bool(b)) => Some(*b),
+    let flag = |key: &str| match node.get(key).map(|n| n.kind()) {
+        Some(Kind::Bool(b)) => Some(b),
         _ => None,
     };
     let (min, min_exclusive) = match (open_minimum, minimum) {
@@ -155,7 +149,7 @@ fn share(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<
                 format!("the share range {interval} holds no value"),
             )
             .at(
-                node.loc,
+                node.loc(),
                 "minimum above maximum, or an open bound at an equal one",
             )
             .with_help("correct the bounds, or give the `exact` share"),
@@ -164,21 +158,22 @@ fn share(node: &Node, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<
     }
     Some(ShareField {
         interval,
-        loc: node.loc,
+        loc: node.loc(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Reader;
+    use crate::json::{Reader, Tape};
     use crate::source::{FileId, SourceFile};
 
     fn read(text: &str, rules: ShareRules) -> (Option<Interval>, Vec<&'static str>) {
         let source = SourceFile::new("t.json", None, text);
-        let node = Reader::new(FileId(0), &source, 64).value().unwrap();
+        let mut tape = Tape::default();
+        let node = Reader::new(FileId(0), &source, 64).read(&mut tape).unwrap();
         let mut problems = Vec::new();
-        let share = share(&node, rules, &mut problems).map(|s| s.interval);
+        let share = share(node, rules, &mut problems).map(|s| s.interval);
         (share, problems.iter().map(|p| p.code).collect())
     }
 

@@ -2,8 +2,8 @@
 //! the form of the entity type, which the version readers pass in.
 
 use crate::diagnostic::Problem;
+use crate::json::Json;
 use crate::registry::model::OrgKind;
-use crate::yaml::Node;
 
 use super::fields;
 use super::statement::{Anonymity, Party};
@@ -12,7 +12,7 @@ use super::statement::{Anonymity, Party};
 /// arrangements and trusts (funds, nominations, joint holdings) are funds, everything else is a
 /// company.
 pub fn entity(
-    node: &Node,
+    node: Json,
     entity_type: Option<&str>,
     subtype: Option<&str>,
     problems: &mut Vec<Problem>,
@@ -53,11 +53,8 @@ pub fn entity(
 
 /// A person. The country is that of the first nationality, the nearest BODS has to where a
 /// person belongs.
-pub fn person(node: &Node, problems: &mut Vec<Problem>) -> Party {
-    let unspecified = match fields::optional_str(node, "personType", problems)
-        .as_ref()
-        .map(|t| t.value.as_str())
-    {
+pub fn person(node: Json, problems: &mut Vec<Problem>) -> Party {
+    let unspecified = match fields::optional_str(node, "personType", problems).map(|t| t.value) {
         Some(what @ ("anonymousPerson" | "unknownPerson")) => Some(Anonymity {
             what: if what == "anonymousPerson" {
                 "Anonymous person"
@@ -69,9 +66,8 @@ pub fn person(node: &Node, problems: &mut Vec<Problem>) -> Party {
         _ => None,
     };
     let (name, aliases) = fields::person_names(node, problems);
-    let country = fields::list(node, "nationalities", problems)
-        .iter()
-        .find_map(|n| fields::country(Some(n)));
+    let country =
+        fields::list(node, "nationalities", problems).find_map(|n| fields::country(Some(n)));
     Party {
         name,
         aliases,

@@ -1,6 +1,6 @@
 //! What vrisk keeps of one BODS statement, whatever the version it came in: a party (an entity
-//! or a person) or a relationship, with the positions diagnostics need. The JSON tree of a
-//! statement is dropped as soon as this is taken from it, so a large file is never held twice.
+//! or a person) or a relationship, with the positions diagnostics need. Only this is kept of a
+//! statement's JSON value, so a large file is never held twice.
 
 use crate::date::Date;
 use crate::registry::model::{At, Identifier, OrgKind, Ref, ShareField};
@@ -12,9 +12,6 @@ pub struct Stated<T> {
     /// The record id (0.4) or the statement id (0.3), as written, and where.
     pub key: At<String>,
     pub date: StatementDate,
-    /// Reading order over every BODS input of the run: the later of two statements with equal
-    /// dates wins.
-    pub seq: u64,
     /// `recordStatus: closed` (0.4): the record ends on the statement's date.
     pub closed: bool,
     /// Where the statement starts.
@@ -28,7 +25,6 @@ pub struct Stated<T> {
 pub struct Header {
     pub key: At<String>,
     pub date: StatementDate,
-    pub seq: u64,
     pub closed: bool,
     pub loc: Loc,
     pub replaces: Vec<Ref>,
@@ -39,7 +35,6 @@ impl Header {
         Stated {
             key: self.key,
             date: self.date,
-            seq: self.seq,
             closed: self.closed,
             loc: self.loc,
             replaces: self.replaces,

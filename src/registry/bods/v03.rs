@@ -2,8 +2,8 @@
 //! (`statementID`); a statement may replace earlier ones (`replacesStatements`).
 
 use crate::diagnostic::Problem;
-use crate::registry::model::Ref;
-use crate::yaml::{Node, Value};
+use crate::json::{Json, Kind};
+use crate::registry::model::{At, Ref};
 
 use super::Parsed;
 use super::fields;
@@ -13,7 +13,7 @@ use super::statement::{Header, PartyRef, Relationship};
 
 const WHAT: &str = "BODS 0.3 statement";
 
-pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<Parsed> {
+pub fn statement(node: Json, problems: &mut Vec<Problem>) -> Option<Parsed> {
     // The standard spells it `statementID`; accept the 0.4 spelling too.
     let key = if node.get("statementID").is_none() && node.get("statementId").is_some() {
         fields::required_str(node, "statementId", WHAT, problems)
@@ -23,26 +23,27 @@ pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<P
     let statement_type = fields::required_str(node, "statementType", WHAT, problems);
     let date = fields::statement_date(node, problems);
     let replaces = fields::list(node, "replacesStatements", problems)
-        .iter()
         .filter_map(|n| {
             n.as_str().map(|id| Ref {
                 id: id.to_string(),
-                loc: n.loc,
+                loc: n.loc(),
             })
         })
         .collect();
     let (key, statement_type) = (key?, statement_type?);
     let header = Header {
-        key,
+        key: At {
+            value: key.value.to_string(),
+            loc: key.loc,
+        },
         date,
-        seq,
         closed: false,
-        loc: node.loc,
+        loc: node.loc(),
         replaces,
     };
-    match statement_type.value.as_str() {
+    match statement_type.value {
         "entityStatement" => {
-            let entity_type = node.get("entityType").and_then(Node::as_str);
+            let entity_type = node.get("entityType").and_then(|t| t.as_str());
             let party = party::entity(node, entity_type, None, problems);
             Some(Parsed::Party(header.with(party)))
         }
@@ -76,36 +77,36 @@ pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<P
     }
 }
 
-fn subject(node: &Node, problems: &mut Vec<Problem>) -> Option<PartyRef> {
+fn subject(node: Json, problems: &mut Vec<Problem>) -> Option<PartyRef> {
     let subject = fields::required(node, "subject", "ownership-or-control statement", problems)?;
-    if subject.as_map().is_none() {
+    if !subject.is_object() {
         problems.push(fields::wrong_type(subject, "subject", "an object"));
         return None;
     }
     let id = fields::required_str(subject, "describedByEntityStatement", "subject", problems)?;
     Some(PartyRef::Record(Ref {
-        id: id.value,
+        id: id.value.to_string(),
         loc: id.loc,
     }))
 }
 
-fn interested_party(node: &Node, problems: &mut Vec<Problem>) -> Option<PartyRef> {
+fn interested_party(node: Json, problems: &mut Vec<Problem>) -> Option<PartyRef> {
     let party = fields::required(
         node,
         "interestedParty",
         "ownership-or-control statement",
         problems,
     )?;
-    if party.as_map().is_none() {
+    if !party.is_object() {
         problems.push(fields::wrong_type(party, "interestedParty", "an object"));
         return None;
     }
     for key in ["describedByEntityStatement", "describedByPersonStatement"] {
         if let Some(value) = party.get(key) {
-            return match &value.value {
-                Value::Str(id) => Some(PartyRef::Record(Ref {
-                    id: id.clone(),
-                    loc: value.loc,
+            return match value.kind() {
+                Kind::Str(id) => Some(PartyRef::Record(Ref {
+                    id: id.to_string(),
+                    loc: value.loc(),
                 })),
                 _ => {
                     problems.push(fields::wrong_type(value, key, "a statement id"));
@@ -117,7 +118,7 @@ fn interested_party(node: &Node, problems: &mut Vec<Problem>) -> Option<PartyRef
     if let Some(unspecified) = party.get("unspecified") {
         return Some(PartyRef::Unspecified {
             reason: fields::reason(Some(unspecified)),
-            loc: unspecified.loc,
+            loc: unspecified.loc(),
         });
     }
     problems.push(
@@ -125,7 +126,7 @@ fn interested_party(node: &Node, problems: &mut Vec<Problem>) -> Option<PartyRef
             "bods::missing-field",
             "the interested party names no statement and is not `unspecified`",
         )
-        .at(party.loc, "interested party")
+        .at(party.loc(), "interested party")
         .with_help(
             "give `describedByEntityStatement`, `describedByPersonStatement` or `unspecified`",
         ),

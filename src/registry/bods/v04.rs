@@ -2,8 +2,8 @@
 //! details are in `recordDetails`; `recordStatus: closed` ends a record.
 
 use crate::diagnostic::Problem;
-use crate::registry::model::Ref;
-use crate::yaml::{Node, Value};
+use crate::json::{Json, Kind};
+use crate::registry::model::{At, Ref};
 
 use super::Parsed;
 use super::fields;
@@ -13,7 +13,7 @@ use super::statement::{Header, PartyRef, Relationship};
 
 const WHAT: &str = "BODS 0.4 statement";
 
-pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<Parsed> {
+pub fn statement(node: Json, problems: &mut Vec<Problem>) -> Option<Parsed> {
     let key = fields::required_str(node, "recordId", WHAT, problems);
     let record_type = fields::required_str(node, "recordType", WHAT, problems);
     let details = fields::required(node, "recordDetails", WHAT, problems);
@@ -21,22 +21,28 @@ pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<P
         fields::optional_str(node, "recordStatus", problems).is_some_and(|s| s.value == "closed");
     let date = fields::statement_date(node, problems);
     let (key, record_type, details) = (key?, record_type?, details?);
-    if details.as_map().is_none() {
+    if !details.is_object() {
         problems.push(fields::wrong_type(details, "recordDetails", "an object"));
         return None;
     }
     let header = Header {
-        key,
+        key: At {
+            value: key.value.to_string(),
+            loc: key.loc,
+        },
         date,
-        seq,
         closed,
-        loc: node.loc,
+        loc: node.loc(),
         replaces: Vec::new(),
     };
-    match record_type.value.as_str() {
+    match record_type.value {
         "entity" => {
             let entity_type = details.get("entityType");
-            let text = |key: &str| entity_type.and_then(|t| t.get(key)).and_then(Node::as_str);
+            let text = |key: &str| {
+                entity_type
+                    .and_then(|t| t.get(key))
+                    .and_then(|t| t.as_str())
+            };
             let party = party::entity(details, text("type"), text("subtype"), problems);
             Some(Parsed::Party(header.with(party)))
         }
@@ -66,16 +72,16 @@ pub fn statement(node: &Node, seq: u64, problems: &mut Vec<Problem>) -> Option<P
 }
 
 /// A subject or interested party: a record id, or an unspecified-record object.
-fn party_ref(details: &Node, key: &str, problems: &mut Vec<Problem>) -> Option<PartyRef> {
+fn party_ref(details: Json, key: &str, problems: &mut Vec<Problem>) -> Option<PartyRef> {
     let value = fields::required(details, key, "relationship record", problems)?;
-    match &value.value {
-        Value::Str(id) => Some(PartyRef::Record(Ref {
-            id: id.clone(),
-            loc: value.loc,
+    match value.kind() {
+        Kind::Str(id) => Some(PartyRef::Record(Ref {
+            id: id.to_string(),
+            loc: value.loc(),
         })),
-        Value::Map(_) => Some(PartyRef::Unspecified {
+        Kind::Object => Some(PartyRef::Unspecified {
             reason: fields::reason(Some(value)),
-            loc: value.loc,
+            loc: value.loc(),
         }),
         _ => {
             problems.push(fields::wrong_type(

@@ -51,6 +51,8 @@ struct Open<'t> {
     object: bool,
     /// Members read so far (objects).
     members: usize,
+    /// The [`name_bit`]s of the member names so far (objects).
+    name_bits: u64,
     /// The member names so far, once there are too many to compare one by one.
     names: Option<HashSet<Cow<'t, str>>>,
 }
@@ -80,8 +82,11 @@ enum Item<'t> {
     Array {
         end: usize,
     },
+    /// `name_bits` has the [`name_bit`] of each member name: a name whose bit is not set is
+    /// not a member, which most look-ups of absent members learn without reading the names.
     Object {
         end: usize,
+        name_bits: u64,
     },
 }
 
@@ -291,11 +296,15 @@ impl<'t> Reader<'t> {
             slot: tape.slots.len(),
             object,
             members: 0,
+            name_bits: 0,
             names: None,
         });
         // The end is set when the container closes.
         let item = if object {
-            Item::Object { end: usize::MAX }
+            Item::Object {
+                end: usize::MAX,
+                name_bits: 0,
+            }
         } else {
             Item::Array { end: usize::MAX }
         };
@@ -310,10 +319,13 @@ impl<'t> Reader<'t> {
             return;
         };
         let end = tape.slots.len();
-        if let Some(Item::Array { end: at } | Item::Object { end: at }) =
-            tape.slots.get_mut(open.slot).map(|s| &mut s.item)
-        {
-            *at = end;
+        match tape.slots.get_mut(open.slot).map(|s| &mut s.item) {
+            Some(Item::Array { end: at }) => *at = end,
+            Some(Item::Object { end: at, name_bits }) => {
+                *at = end;
+                *name_bits = open.name_bits;
+            }
+            _ => {}
         }
     }
 
@@ -338,6 +350,7 @@ impl<'t> Reader<'t> {
         }
         if let Some(open) = self.open.last_mut() {
             open.members += 1;
+            open.name_bits |= name_bit(&name);
             if let Some(names) = &mut open.names {
                 names.insert(name.clone());
             }
@@ -351,6 +364,9 @@ impl<'t> Reader<'t> {
         let Some(open) = self.open.last_mut() else {
             return false;
         };
+        if open.name_bits & name_bit(name) == 0 {
+            return false;
+        }
         if open.members < LINEAR_KEY_CHECK {
             let object = Json {
                 tape,
@@ -447,20 +463,16 @@ impl<'t> Reader<'t> {
         let bytes = self.bytes();
         self.pos += 1;
         let start = self.pos;
-        loop {
-            let Some(&b) = bytes.get(self.pos) else {
-                return Err(self.syntax("the text ends inside a string"));
-            };
-            match b {
-                b'"' => {
-                    let text = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                b'\\' => break,
-                0..=0x1f => return Err(self.control_character()),
-                _ => self.pos += 1,
+        self.pos = plain_run_end(bytes, start);
+        match bytes.get(self.pos) {
+            None => return Err(self.syntax("the text ends inside a string")),
+            Some(b'"') => {
+                let text = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Cow::Borrowed(text));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.control_character()),
         }
         let mut out = String::from(&self.text[start..self.pos]);
         let mut run = self.pos;
@@ -551,11 +563,60 @@ impl<'t> Reader<'t> {
     }
 }
 
+/// One of 64 bits for a member name, from its length and its first and last bytes: different
+/// names of one object mostly get different bits, so that a name whose bit is not among an
+/// object's is known not to be a member without comparing names.
+fn name_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let (first, last) = match bytes {
+        [] => (0, 0),
+        [first, .., last] => (*first, *last),
+        [only] => (*only, *only),
+    };
+    let mixed = (bytes.len() as u64)
+        .wrapping_mul(0x9e37_79b9)
+        .wrapping_add(u64::from(first).wrapping_mul(0x85eb_ca6b))
+        .wrapping_add(u64::from(last).wrapping_mul(0xc2b2_ae35));
+    1 << ((mixed ^ (mixed >> 17)) % 64)
+}
+
+/// The offset of the first byte at or after `from` that ends the plain run of a string: a
+/// quote, a backslash or a control character (or the end of `bytes`). Eight bytes are tested at
+/// a time: strings are most of a BODS file.
+fn plain_run_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `word` that is zero, or below 0x20, sets its high bit in these (the classic
+    // "has zero byte" and "has byte less than" tests; no byte is missed, and the first byte
+    // flagged is always a true one).
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let special = has_zero(word ^ (ONES * u64::from(b'"')))
+            | has_zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if special != 0 {
+            return at + (special.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return at;
+        }
+        at += 1;
+    }
+    at
+}
+
 impl<'t> Tape<'t> {
     /// The index just past the value at `at` and its descendants.
     fn after(&self, at: usize) -> usize {
         match self.slots[at].item {
-            Item::Array { end } | Item::Object { end } => end.min(self.slots.len()),
+            Item::Array { end } | Item::Object { end, .. } => end.min(self.slots.len()),
             _ => at + 1,
         }
     }
@@ -622,9 +683,16 @@ impl<'a> Json<'a> {
 
     /// The value of the member named `key` of an object.
     pub fn get(&self, key: &str) -> Option<Json<'a>> {
-        self.members()
-            .find(|(name, _)| name.as_str() == Some(key))
-            .map(|(_, value)| value)
+        let Item::Object { name_bits, .. } = self.slot().item else {
+            return None;
+        };
+        if name_bits & name_bit(key) == 0 {
+            return None;
+        }
+        let tape = self.tape;
+        self.member_slots()
+            .find(|&(name, _)| matches!(&tape.slots[name].item, Item::Str(s) if s == key))
+            .map(|(_, value)| Json { tape, at: value })
     }
 
     /// The members of an object, each name (located) with its value; nothing for another value.
@@ -657,7 +725,7 @@ impl<'a> Json<'a> {
         // An object still being read (its duplicate keys are checked as it is read) ends, for
         // now, where the tape ends.
         let end = match self.slot().item {
-            Item::Object { end } => end.min(tape.slots.len()),
+            Item::Object { end, .. } => end.min(tape.slots.len()),
             _ => self.at + 1,
         };
         let mut at = self.at + 1;
@@ -811,6 +879,48 @@ mod tests {
             seen.push((value.kind_name(), value.loc().span.offset));
         }
         assert_eq!(seen, [("mapping", 0), ("list", 9), ("string", 23)]);
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_quote_backslash_or_control_character() {
+        let naive = |bytes: &[u8], from: usize| {
+            (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(bytes.len())
+        };
+        let alphabet = "ab é\"\\\u{1}\u{1f}\u{7f}~ 😀".as_bytes();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..40 {
+            for _ in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                for from in 0..=len {
+                    assert_eq!(
+                        plain_run_end(&bytes, from),
+                        naive(&bytes, from),
+                        "{bytes:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn look_ups_of_absent_members_and_duplicates_with_the_same_name_bit() {
+        // Names with the same length, first and last byte share a bit.
+        let text = r#"{"ab": 1, "axb": 2, "ayb": 3, "b": 4}"#;
+        let source = SourceFile::new("t.json", None, text);
+        let mut tape = Tape::default();
+        let value = Reader::new(FileId(0), &source, 64).read(&mut tape).unwrap();
+        assert_eq!(value.get("ayb").map(|v| v.kind()), Some(Kind::Int(3)));
+        assert!(value.get("azb").is_none() && value.get("c").is_none());
+        assert_eq!(error_at(r#"{"axb": 1, "ayb": 2, "axb": 3}"#).1, 21);
     }
 
     #[test]

@@ -171,10 +171,18 @@ fn parse_date(text: &str) -> Option<(Date, &str)> {
     }
 }
 
+/// A list that a statement keeps, without room to grow: the statements of a large file hold
+/// their lists until the registry is built, and a list collected from an iterator of unknown
+/// length has room for four items.
+pub fn kept<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// Identifiers with both a scheme and an id; others (a scheme name only, a URI only) are of no
 /// use for linking and are left out.
 pub fn identifiers(node: Json, problems: &mut Vec<Problem>) -> Vec<Identifier> {
-    list(node, "identifiers", problems)
+    let identifiers = list(node, "identifiers", problems)
         .filter_map(|item| {
             let scheme = item.get("scheme")?.as_str()?.trim();
             let id = match item.get("id")?.kind() {
@@ -187,7 +195,8 @@ pub fn identifiers(node: Json, problems: &mut Vec<Problem>) -> Vec<Identifier> {
                 id,
             })
         })
-        .collect()
+        .collect();
+    kept(identifiers)
 }
 
 /// A country from a jurisdiction or country object: its `code`, an ISO 3166-1 code or an
@@ -226,7 +235,7 @@ pub fn person_names(node: Json, problems: &mut Vec<Problem>) -> (Option<String>,
             aliases.push(other.to_string());
         }
     }
-    (Some(name.to_string()), aliases)
+    (Some(name.to_string()), kept(aliases))
 }
 
 /// Entity names other than the main one (`alternateNames`).
@@ -241,7 +250,7 @@ pub fn alternate_names(node: Json, name: Option<&str>, problems: &mut Vec<Proble
             aliases.push(s.to_string());
         }
     }
-    aliases
+    kept(aliases)
 }
 
 #[cfg(test)]

@@ -23,9 +23,10 @@ pub enum ShareRules {
 }
 
 pub fn interests(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Vec<Interest> {
-    fields::list(node, "interests", problems)
+    let interests = fields::list(node, "interests", problems)
         .filter_map(|item| interest(item, rules, problems))
-        .collect()
+        .collect();
+    fields::kept(interests)
 }
 
 fn interest(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<Interest> {

@@ -31,3 +31,13 @@ pub enum Parsed {
     Party(Stated<Party>),
     Relationship(Stated<Relationship>),
 }
+
+impl Parsed {
+    /// The id of the record the statement is about.
+    pub fn key(&self) -> &str {
+        match self {
+            Parsed::Party(p) => &p.key.value,
+            Parsed::Relationship(r) => &r.key.value,
+        }
+    }
+}

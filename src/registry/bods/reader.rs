@@ -12,6 +12,8 @@
 //! statement that wins in a record's history are those of a reading from start to end.
 
 use std::collections::VecDeque;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::num::NonZero;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -104,7 +106,7 @@ fn read_with(
         return Read::Failed;
     }
     let errors_before = count_errors(problems);
-    let shared = Shared::default();
+    let shared = Shared::new(pool.hasher().clone());
     // Threads reading ahead borrow the text; the scope ends them before the text can go.
     let outcome = std::thread::scope(|scope| {
         let mut walk = Walk {
@@ -143,7 +145,7 @@ fn read_with(
                             walk.reader.offset(),
                         );
                     }
-                    add(statement(node), pool, problems);
+                    add(statement(node, &shared.hasher), pool, problems);
                 }
                 // Inside an array there is no telling where the next element starts.
                 Err(problem) if walk.in_array => {
@@ -230,10 +232,12 @@ impl Walk<'_> {
 /// problems found in it, in the order a reading finds them.
 struct Statement {
     parsed: Option<Parsed>,
+    /// The hash of the record id by the pool's hasher, computed where the statement was read.
+    hash: u64,
     problems: Vec<Problem>,
 }
 
-fn statement(node: Json) -> Statement {
+fn statement(node: Json, hasher: &RandomState) -> Statement {
     let mut problems = Vec::new();
     let parsed = match version(node) {
         Some(Version::V04) => v04::statement(node, &mut problems),
@@ -253,13 +257,18 @@ fn statement(node: Json) -> Statement {
             None
         }
     };
-    Statement { parsed, problems }
+    let hash = parsed.as_ref().map_or(0, |p| hasher.hash_one(p.key()));
+    Statement {
+        parsed,
+        hash,
+        problems,
+    }
 }
 
 fn add(statement: Statement, pool: &mut Pool, problems: &mut Vec<Problem>) {
     problems.extend(statement.problems);
     if let Some(parsed) = statement.parsed {
-        pool.add(parsed);
+        pool.add_hashed(parsed, statement.hash);
     }
 }
 
@@ -326,14 +335,22 @@ struct Chunk {
 }
 
 /// What the threads reading ahead share: the chunks no thread has taken yet, each with where
-/// its result goes, and whether the walk is over.
-#[derive(Default)]
+/// its result goes, whether the walk is over, and the pool's hasher of record ids.
 struct Shared {
     jobs: Mutex<VecDeque<(Chunk, Sender<Vec<Item>>)>>,
     stop: AtomicBool,
+    hasher: RandomState,
 }
 
 impl Shared {
+    fn new(hasher: RandomState) -> Self {
+        Shared {
+            jobs: Mutex::default(),
+            stop: AtomicBool::new(false),
+            hasher,
+        }
+    }
+
     fn next_job(&self) -> Option<(Chunk, Sender<Vec<Item>>)> {
         if self.stop.load(Ordering::Relaxed) {
             return None;
@@ -436,7 +453,7 @@ impl Drop for ReadAhead<'_> {
 fn read_chunks(shared: &Shared, source: &SourceFile, file: FileId, max_depth: usize) {
     let _guard = ReleaseOnPanic(shared);
     while let Some((chunk, sender)) = shared.next_job() {
-        let items = read_chunk(file, source, max_depth, &chunk, &shared.stop);
+        let items = read_chunk(file, source, max_depth, &chunk, shared);
         // The walk may be over and its receiver gone: the items are not needed then.
         let _ = sender.send(items);
     }
@@ -467,12 +484,13 @@ fn read_chunk(
     source: &SourceFile,
     max_depth: usize,
     chunk: &Chunk,
-    stop: &AtomicBool,
+    shared: &Shared,
 ) -> Vec<Item> {
     let text: &str = &source.text;
     let mut reader = Reader::new(file, source, max_depth);
     let mut tape = Tape::default();
-    let mut items = Vec::new();
+    // Room for statements of 256 bytes or more, so that the list seldom grows.
+    let mut items = Vec::with_capacity((chunk.to - chunk.from) / 256);
     // Bytes read by attempts that failed: past this, the chunk is not worth guessing in.
     let budget = (chunk.to - chunk.from)
         .saturating_mul(2)
@@ -480,7 +498,7 @@ fn read_chunk(
     let mut wasted = 0usize;
     let mut next = statement_start(text, chunk.from);
     while let Some(start) = next.filter(|&s| s < chunk.to) {
-        if stop.load(Ordering::Relaxed) {
+        if shared.stop.load(Ordering::Relaxed) {
             break;
         }
         reader.seek(start);
@@ -490,7 +508,7 @@ fn read_chunk(
                 items.push(Item {
                     start,
                     end,
-                    statement: statement(node),
+                    statement: statement(node, &shared.hasher),
                 });
                 next = statement_start(text, end);
             }
@@ -718,11 +736,13 @@ mod tests {
             from: line_starts[1] + 7,
             to: line_starts[5] + 7,
         };
-        let items = read_chunk(FileId(0), &source, 64, &chunk, &AtomicBool::new(false));
+        let shared = Shared::new(RandomState::new());
+        let items = read_chunk(FileId(0), &source, 64, &chunk, &shared);
         let starts: Vec<usize> = items.iter().map(|item| item.start).collect();
         assert_eq!(starts, line_starts[2..=5]);
         assert!(items.iter().all(|item| item.statement.parsed.is_some()));
-        let stopped = read_chunk(FileId(0), &source, 64, &chunk, &AtomicBool::new(true));
+        shared.stop.store(true, Ordering::Relaxed);
+        let stopped = read_chunk(FileId(0), &source, 64, &chunk, &shared);
         assert!(stopped.is_empty(), "a thread stops when the walk is over");
     }
 

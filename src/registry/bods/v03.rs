@@ -30,6 +30,7 @@ pub fn statement(node: Json, problems: &mut Vec<Problem>) -> Option<Parsed> {
             })
         })
         .collect();
+    let replaces = fields::kept(replaces);
     let (key, statement_type) = (key?, statement_type?);
     let header = Header {
         key: At {

@@ -354,7 +354,10 @@ fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadF
             bytes: meta.len(),
         });
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata: growing by doubling would copy a large file several times over
+    // and fault in pages that are thrown away.
+    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     let file = std::fs::File::open(path).map_err(io)?;
     std::io::Read::read_to_end(
         &mut std::io::Read::take(file, limits.max_file_bytes.saturating_add(1)),

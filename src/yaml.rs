@@ -267,6 +267,46 @@ thread_local! {
     static STREAMS: RefCell<Vec<StreamContext>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The methods of a visitor that reads scalars exactly as [`RawVisitor`] does; the streaming
+/// visitors differ from it only in how they read collections.
+macro_rules! forward_scalars_to_raw_visitor {
+    () => {
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<RawNode, E> {
+            RawVisitor.visit_unit()
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<RawNode, E> {
+            RawVisitor.visit_none()
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawNode, E> {
+            RawVisitor.visit_bool(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawNode, E> {
+            RawVisitor.visit_i64(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawNode, E> {
+            RawVisitor.visit_u64(v)
+        }
+        fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawNode, E> {
+            RawVisitor.visit_i128(v)
+        }
+        fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawNode, E> {
+            RawVisitor.visit_u128(v)
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawNode, E> {
+            RawVisitor.visit_f64(v)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNode, E> {
+            RawVisitor.visit_str(v)
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawNode, E> {
+            RawVisitor.visit_string(v)
+        }
+    };
+}
+
 /// The document root of a streaming parse: a mapping whose streamed lists are left empty, or
 /// any other value, kept whole.
 struct StreamTop(RawNode);
@@ -284,39 +324,7 @@ struct StreamTopVisitor;
 impl<'de> Visitor<'de> for StreamTopVisitor {
     type Value = RawNode;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<RawNode, E> {
-        RawVisitor.visit_unit()
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<RawNode, E> {
-        RawVisitor.visit_none()
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawNode, E> {
-        RawVisitor.visit_bool(v)
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawNode, E> {
-        RawVisitor.visit_i64(v)
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawNode, E> {
-        RawVisitor.visit_u64(v)
-    }
-    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawNode, E> {
-        RawVisitor.visit_i128(v)
-    }
-    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawNode, E> {
-        RawVisitor.visit_u128(v)
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawNode, E> {
-        RawVisitor.visit_f64(v)
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNode, E> {
-        RawVisitor.visit_str(v)
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawNode, E> {
-        RawVisitor.visit_string(v)
-    }
+    forward_scalars_to_raw_visitor!();
     fn visit_seq<A: SeqAccess<'de>>(self, access: A) -> Result<RawNode, A::Error> {
         RawVisitor.visit_seq(access)
     }
@@ -363,39 +371,7 @@ struct StreamListVisitor;
 impl<'de> Visitor<'de> for StreamListVisitor {
     type Value = RawNode;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<RawNode, E> {
-        RawVisitor.visit_unit()
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<RawNode, E> {
-        RawVisitor.visit_none()
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawNode, E> {
-        RawVisitor.visit_bool(v)
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawNode, E> {
-        RawVisitor.visit_i64(v)
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawNode, E> {
-        RawVisitor.visit_u64(v)
-    }
-    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawNode, E> {
-        RawVisitor.visit_i128(v)
-    }
-    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawNode, E> {
-        RawVisitor.visit_u128(v)
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawNode, E> {
-        RawVisitor.visit_f64(v)
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNode, E> {
-        RawVisitor.visit_str(v)
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawNode, E> {
-        RawVisitor.visit_string(v)
-    }
+    forward_scalars_to_raw_visitor!();
     fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<RawNode, A::Error> {
         RawVisitor.visit_map(access)
     }

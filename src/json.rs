@@ -32,6 +32,10 @@ const HARD_MAX_DEPTH: usize = 1_000;
 /// Objects with more members than this check duplicate keys with a hash set.
 const LINEAR_KEY_CHECK: usize = 32;
 
+/// Why a value could not be read, boxed: results pass through every step of reading, and a
+/// small one costs less to pass on than a whole problem.
+type Failure = Box<Problem>;
+
 /// A cursor over the text of one file.
 pub struct Reader<'t> {
     file: FileId,
@@ -188,7 +192,7 @@ impl<'t> Reader<'t> {
         tape.file = self.file;
         tape.slots.clear();
         self.open.clear();
-        self.fill(tape)?;
+        self.fill(tape).map_err(|failure| *failure)?;
         Ok(Json { tape, at: 0 })
     }
 
@@ -210,13 +214,13 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn syntax(&self, message: &str) -> Problem {
-        self.error("json::syntax", message, "here")
+    fn syntax(&self, message: &str) -> Failure {
+        Box::new(self.error("json::syntax", message, "here"))
     }
 
     /// Reads values until the outermost one is complete: after each value, the container it is
     /// in says what may follow.
-    fn fill(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
+    fn fill(&mut self, tape: &mut Tape<'t>) -> Result<(), Failure> {
         let mut want_value = true;
         loop {
             if want_value && !self.start_value(tape)? {
@@ -247,7 +251,7 @@ impl<'t> Reader<'t> {
 
     /// Starts a value at the next non-blank byte. Returns whether the value is complete: false
     /// when a container opened that has members to read.
-    fn start_value(&mut self, tape: &mut Tape<'t>) -> Result<bool, Problem> {
+    fn start_value(&mut self, tape: &mut Tape<'t>) -> Result<bool, Failure> {
         match self.peek() {
             Some(b'{') => {
                 self.open_container(tape, true)?;
@@ -284,13 +288,13 @@ impl<'t> Reader<'t> {
     }
 
     /// Opens the container whose bracket is at the current position.
-    fn open_container(&mut self, tape: &mut Tape<'t>, object: bool) -> Result<(), Problem> {
+    fn open_container(&mut self, tape: &mut Tape<'t>, object: bool) -> Result<(), Failure> {
         if self.open.len() >= self.max_depth {
-            return Err(self.error(
+            return Err(Box::new(self.error(
                 "json::limit",
                 &format!("nesting deeper than {} levels", self.max_depth),
                 "limit reached here",
-            ));
+            )));
         }
         self.open.push(Open {
             slot: tape.slots.len(),
@@ -330,7 +334,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads a member name and its colon, in the innermost container (an object).
-    fn member_name(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
+    fn member_name(&mut self, tape: &mut Tape<'t>) -> Result<(), Failure> {
         if self.peek() != Some(b'"') {
             return Err(self.syntax("expected a member name in double quotes"));
         }
@@ -339,11 +343,11 @@ impl<'t> Reader<'t> {
         let key_len = self.pos - key_start;
         if self.is_duplicate(tape, &name) {
             self.pos = key_start;
-            return Err(self.error(
+            return Err(Box::new(self.error(
                 "json::duplicate-key",
                 &format!("duplicate key `{name}`"),
                 "duplicate key",
-            ));
+            )));
         }
         if !self.eat(b':') {
             return Err(self.syntax("expected `:` after the member name"));
@@ -387,7 +391,7 @@ impl<'t> Reader<'t> {
         names.contains(name)
     }
 
-    fn literal(&mut self, tape: &mut Tape<'t>, word: &str, item: Item<'t>) -> Result<(), Problem> {
+    fn literal(&mut self, tape: &mut Tape<'t>, word: &str, item: Item<'t>) -> Result<(), Failure> {
         let start = self.pos;
         if self.text[start..].starts_with(word) {
             self.pos += word.len();
@@ -398,7 +402,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn number(&mut self, tape: &mut Tape<'t>) -> Result<(), Problem> {
+    fn number(&mut self, tape: &mut Tape<'t>) -> Result<(), Failure> {
         let bytes = self.bytes();
         let start = self.pos;
         let mut end = start;
@@ -459,7 +463,7 @@ impl<'t> Reader<'t> {
 
     /// Reads a string starting at the opening quote; the position ends after the closing one.
     /// A string without escapes is borrowed from the text.
-    fn string(&mut self) -> Result<Cow<'t, str>, Problem> {
+    fn string(&mut self) -> Result<Cow<'t, str>, Failure> {
         let bytes = self.bytes();
         self.pos += 1;
         let start = self.pos;
@@ -497,12 +501,12 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn control_character(&self) -> Problem {
+    fn control_character(&self) -> Failure {
         self.syntax("control character in a string (write it as \\n, \\t or \\u00XX)")
     }
 
     /// Reads one escape sequence starting at its backslash.
-    fn escape(&mut self, out: &mut String) -> Result<(), Problem> {
+    fn escape(&mut self, out: &mut String) -> Result<(), Failure> {
         let bytes = self.bytes();
         let simple = match bytes.get(self.pos + 1) {
             Some(b'"') => '"',
@@ -548,7 +552,7 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
-    fn hex4(&mut self, at: usize) -> Result<u32, Problem> {
+    fn hex4(&mut self, at: usize) -> Result<u32, Failure> {
         let digits = self
             .text
             .get(at..at + 4)

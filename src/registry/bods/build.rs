@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::date::Date;
 use crate::diagnostic::Problem;
 use crate::registry::model::*;
@@ -201,11 +203,23 @@ fn plan(
         replaced,
         party_ids: &party_ids,
     };
+    // Looking ids up is most of the work, and the same whichever thread does it; what depends
+    // on order (problems, derived ids) follows in reading order.
+    let found: Vec<(Option<Found>, Option<Found>)> = relationships
+        .par_iter()
+        .map(|r| {
+            (
+                records.find(&r.body.subject),
+                records.find(&r.body.interested),
+            )
+        })
+        .collect();
     let links = relationships
         .iter()
-        .map(|relationship| Links {
-            subject: subject_link(relationship, &records, incomplete, problems),
-            interested: interested_link(relationship, &records, &mut ids, incomplete, problems),
+        .zip(found)
+        .map(|(relationship, (subject, interested))| Links {
+            subject: subject_link(relationship, subject, incomplete, problems),
+            interested: interested_link(relationship, interested, &mut ids, incomplete, problems),
         })
         .collect();
     Plan {
@@ -221,10 +235,21 @@ struct Records<'a> {
     party_ids: &'a [Option<String>],
 }
 
+/// The party a relationship names (its index), and whether the id written is the party's id.
+type Found = (usize, bool);
+
 impl Records<'_> {
-    /// The party a relationship names, and whether the id written is the party's id. A
-    /// reference to a replaced statement means the statement that replaced it.
-    fn resolve(&self, written: &str) -> Option<(usize, bool)> {
+    /// The party a subject or interested party names, if it names a record that is known.
+    fn find(&self, party: &PartyRef) -> Option<Found> {
+        match party {
+            PartyRef::Record(r) => self.resolve(&r.id),
+            PartyRef::Unspecified { .. } => None,
+        }
+    }
+
+    /// The party a record id names. A reference to a replaced statement means the statement
+    /// that replaced it.
+    fn resolve(&self, written: &str) -> Option<Found> {
         let mut id = written;
         for _ in 0..MAX_REPLACEMENT_HOPS {
             match self.replaced.get(id) {
@@ -237,14 +262,15 @@ impl Records<'_> {
     }
 }
 
+/// The link to the subject of a relationship, `found` by [`Records::find`].
 fn subject_link(
     relationship: &Stated<Relationship>,
-    records: &Records,
+    found: Option<Found>,
     incomplete: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Link<usize>> {
     match &relationship.body.subject {
-        PartyRef::Record(r) => match records.resolve(&r.id) {
+        PartyRef::Record(r) => match found {
             Some((index, as_written)) => Some(Link {
                 loc: r.loc,
                 to: index,
@@ -273,15 +299,16 @@ fn subject_link(
     }
 }
 
+/// The link to the interested party of a relationship, `found` by [`Records::find`].
 fn interested_link(
     relationship: &Stated<Relationship>,
-    records: &Records,
+    found: Option<Found>,
     ids: &mut Ids,
     incomplete: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Link<Target>> {
     match &relationship.body.interested {
-        PartyRef::Record(r) => match records.resolve(&r.id) {
+        PartyRef::Record(r) => match found {
             Some((index, as_written)) => Some(Link {
                 loc: r.loc,
                 to: Target::Party(index),

@@ -505,11 +505,15 @@ fn read_chunk(
         match reader.read(&mut tape) {
             Ok(node) => {
                 let end = reader.offset();
-                items.push(Item {
-                    start,
-                    end,
-                    statement: statement(node, &shared.hasher),
-                });
+                // Only what looks like a statement is kept: a guess inside a large statement
+                // may find many objects that are not, and the walk never asks for them.
+                if version(node).is_some() {
+                    items.push(Item {
+                        start,
+                        end,
+                        statement: statement(node, &shared.hasher),
+                    });
+                }
                 next = statement_start(text, end);
             }
             Err(_) => {
@@ -744,6 +748,38 @@ mod tests {
         shared.stop.store(true, Ordering::Relaxed);
         let stopped = read_chunk(FileId(0), &source, 64, &chunk, &shared);
         assert!(stopped.is_empty(), "a thread stops when the walk is over");
+    }
+
+    #[test]
+    fn a_chunk_inside_a_large_statement_keeps_nothing_of_it() {
+        let interests: Vec<String> = (0..2_000)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"shareholding","share":{{"exact":{}}}}}"#,
+                    i % 100
+                )
+            })
+            .collect();
+        let text = format!(
+            "{}\n{}",
+            entity("a", "2024-01-01", "A"),
+            relationship("r", "a", "a", "1").replace(
+                r#"[{"type":"shareholding","share":{"exact":1}}]"#,
+                &format!("[{}]", interests.join(","))
+            )
+        );
+        let source = SourceFile::new("t.jsonl", None, text.as_str());
+        let shared = Shared::new(RandomState::new());
+        let chunk = Chunk {
+            from: text.len() / 2,
+            to: text.len(),
+        };
+        let items = read_chunk(FileId(0), &source, 64, &chunk, &shared);
+        assert!(items.is_empty(), "{} items", items.len());
+        for chunk_bytes in [100, 10_000] {
+            let (_, problems) = same_either_way(&text, chunk_bytes);
+            assert!(problems.is_empty(), "{problems:?}");
+        }
     }
 
     #[test]

@@ -48,7 +48,9 @@ pub struct Loc {
 pub struct SourceFile {
     pub name: String,
     pub path: Option<PathBuf>,
-    pub text: Arc<str>,
+    /// The text, shared with every snippet source. An `Arc<String>` rather than an `Arc<str>`:
+    /// the text read from a file moves in without a copy, so a large file is never held twice.
+    pub text: Arc<String>,
     /// Byte offsets at which each line starts, for line/column look-ups.
     line_starts: Arc<[usize]>,
     /// Whether the text has a carriage return that does not end a CRLF pair (miette counts it as
@@ -70,8 +72,8 @@ impl fmt::Display for LineCol {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<String>) -> Self {
+        let text = Arc::new(text.into());
         // YAML ends a line at LF, CRLF or a lone CR; so do positions. Most files have no CR
         // at all, and a search for LF alone is much faster on large files.
         let mut line_starts = vec![0];
@@ -146,7 +148,7 @@ impl SourceFile {
         &rest[..end]
     }
 
-    pub fn named_source(&self) -> NamedSource<Arc<str>> {
+    pub fn named_source(&self) -> NamedSource<Arc<String>> {
         NamedSource::new(self.name.clone(), self.text.clone())
             .with_language(language_of(&self.name))
     }
@@ -173,7 +175,7 @@ impl SourceFile {
 #[derive(Debug, Clone)]
 pub struct SnippetSource {
     name: String,
-    text: Arc<str>,
+    text: Arc<String>,
     line_starts: Arc<[usize]>,
     lone_cr: bool,
 }
@@ -434,6 +436,15 @@ pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_read_from_a_file_is_kept_without_a_copy() {
+        let text = String::from("organisations:\n  - id: acme\n");
+        let buffer = text.as_ptr();
+        let file = SourceFile::new("registry.yaml", None, text);
+        assert_eq!(file.text.as_ptr(), buffer, "the text was copied");
+        assert_eq!(file.named_source().inner().as_ptr(), buffer);
+    }
 
     #[test]
     fn line_and_column_count_characters() {

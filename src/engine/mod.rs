@@ -4,7 +4,7 @@
 pub mod build;
 pub mod world;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 

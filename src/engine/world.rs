@@ -1,7 +1,9 @@
 //! Derived facts, computed once per run: the ownership graph on the evaluation date, and the
 //! competitor groups of the evaluating organisation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::date::Date;
 use crate::diagnostic::Problem;
@@ -183,7 +185,7 @@ impl<'r> World<'r> {
 
     /// The organisation and everything it controls (certainly or possibly).
     pub fn group_of(&self, leader: NodeId) -> HashMap<NodeId, Truth> {
-        let mut group = HashMap::from([(leader, Truth::True)]);
+        let mut group: HashMap<NodeId, Truth> = [(leader, Truth::True)].into_iter().collect();
         let method = Method::ControlChain {
             threshold: GROUP_CONTROL_THRESHOLD,
         };

@@ -1,7 +1,9 @@
 //! Semantic checks on a merged registry: references, duplicates, dates, shares that cannot add
 //! up. Every problem found is reported, each at its own position.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rayon::prelude::*;
 

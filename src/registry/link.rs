@@ -4,7 +4,7 @@
 //! without repeating it. The registry's own facts about the organisation stand; where the BODS
 //! data says otherwise (another name, country or kind) a warning says so.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::diagnostic::Problem;
 use crate::registry::bods::RECORD_ID_SCHEME;

@@ -6,7 +6,7 @@
 //! stakes of a closed relationship, and every stake of a closed entity or person, count up to
 //! the day before the closing statement.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 

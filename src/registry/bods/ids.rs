@@ -2,8 +2,8 @@
 //! (`^[a-z0-9][a-z0-9._-]*$`) is kept as it is; any other gets a slug derived from it, the same
 //! slug for the same input in every run.
 
+use foldhash::HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Whether `id` has vrisk's id syntax.
 pub fn is_valid_id(id: &str) -> bool {

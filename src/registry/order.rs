@@ -22,10 +22,11 @@ impl Registry {
         // is seconds of a load. Stable sorts, so the result is the sequential one.
         rayon::join(
             || {
-                self.organisations
-                    .par_sort_by(|a, b| a.id.value.cmp(&b.id.value).then(a.loc.cmp(&b.loc)))
+                sort_large(&mut self.organisations, |a, b| {
+                    a.id.value.cmp(&b.id.value).then(a.loc.cmp(&b.loc))
+                })
             },
-            || self.stakes.par_sort_by(stake_order),
+            || sort_large(&mut self.stakes, stake_order),
         );
         self.competitors.sort_by(|a, b| {
             (&a.of.id, &a.competitor.id, a.tier, &a.markets)
@@ -58,6 +59,36 @@ impl Registry {
     }
 }
 
+/// A stable sort of a long list of large items, on all cores. The positions of the items are
+/// sorted, and then each item is moved once to its place: sorting the items themselves would
+/// move every one of them (hundreds of bytes) at each of the twenty levels of a merge sort.
+fn sort_large<T: Sync>(list: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync) {
+    if list.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
+        return;
+    }
+    let mut sources: Vec<usize> = (0..list.len()).collect();
+    sources.par_sort_by(|&a, &b| order(&list[a], &list[b]));
+    move_into_place(list, &mut sources);
+}
+
+/// Reorders `list` so that position `i` holds the item that was at `sources[i]`, following each
+/// cycle of the permutation; a position whose item is in place is marked by `sources[i] == i`.
+fn move_into_place<T>(list: &mut [T], sources: &mut [usize]) {
+    for start in 0..list.len() {
+        let mut at = start;
+        while sources[at] != at {
+            let from = sources[at];
+            sources[at] = at;
+            if from == start {
+                // The last place of the cycle: the item of `start` was moved here.
+                break;
+            }
+            list.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 fn stake_order(a: &Stake, b: &Stake) -> Ordering {
     (&a.owner.id, &a.owned.id, &a.id)
         .cmp(&(&b.owner.id, &b.owned.id, &b.id))
@@ -81,4 +112,34 @@ fn interval_order(a: &Interval, b: &Interval) -> Ordering {
         .total_cmp(&b.min)
         .then(a.max.total_cmp(&b.max))
         .then((a.min_exclusive, a.max_exclusive).cmp(&(b.min_exclusive, b.max_exclusive)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn moving_into_place_applies_the_permutation(
+            permutation in (0usize..40).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let mut list: Vec<String> = (0..permutation.len()).map(|i| format!("item {i}")).collect();
+            let expected: Vec<String> = permutation.iter().map(|&i| list[i].clone()).collect();
+            let mut sources = permutation.clone();
+            move_into_place(&mut list, &mut sources);
+            prop_assert_eq!(list, expected);
+        }
+
+        #[test]
+        fn the_large_sort_is_the_stable_sort(keys in proptest::collection::vec(0u8..5, 0..200)) {
+            // Equal keys keep their order: the second field tells them apart.
+            let items: Vec<(u8, usize)> = keys.into_iter().zip(0..).collect();
+            let mut stable = items.clone();
+            stable.sort_by_key(|item| item.0);
+            let mut large = items;
+            sort_large(&mut large, |a, b| a.0.cmp(&b.0));
+            prop_assert_eq!(large, stable);
+        }
+    }
 }

@@ -153,9 +153,16 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, width: usize, color: bool)
         // Rendering into a String cannot fail on I/O; fall back to the narrated form.
         out.clear();
         let _ = NarratableReportHandler::new().render_report(&mut out, diagnostic);
+        return out;
     }
-    out
+    // miette writes a severity line ("Advice: ") above each related diagnostic. Ours are only
+    // the snippets of the same problem in its other files, which their "☞ also in FILE" header
+    // introduces; a severity there would read as a second, different problem.
+    out.replace(RELATED_SEVERITY_LINE, "\n")
 }
+
+/// The line miette writes above a related diagnostic of advice severity, with its line breaks.
+const RELATED_SEVERITY_LINE: &str = "\nAdvice: \n";
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -233,7 +240,7 @@ struct RelatedSnippet {
 
 impl fmt::Display for RelatedSnippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "in {}", self.snippet.source.name())
+        write!(f, "also in {}", self.snippet.source.name())
     }
 }
 
@@ -375,6 +382,46 @@ mod tests {
         assert!(!rendered.contains("k80"), "{rendered}");
         assert!(rendered.contains("k150"), "{rendered}");
         assert_eq!(problem.to_diagnostic(&sources).related.len(), 1);
+    }
+
+    #[test]
+    fn labels_in_another_file_follow_under_its_name() {
+        let mut sources = SourceMap::new();
+        let a = sources.add(crate::source::SourceFile::new(
+            "a.yaml",
+            None,
+            "- id: acme\n",
+        ));
+        let b = sources.add(crate::source::SourceFile::new(
+            "b.yaml",
+            None,
+            "- id: acme\n",
+        ));
+        let at = |file| Loc {
+            file,
+            span: crate::source::Span::new(6, 4),
+        };
+        let problem = Problem::new("registry::duplicate-id", "`acme` is declared twice")
+            .at(at(b), "declared again here")
+            .at(at(a), "first declared here");
+        let expected = "\
+registry::duplicate-id
+
+  × `acme` is declared twice
+   ╭─[b.yaml:1:7]
+ 1 │ - id: acme
+   ·       ──┬─
+   ·         ╰── declared again here
+   ╰────
+
+  ☞ also in a.yaml
+   ╭─[a.yaml:1:7]
+ 1 │ - id: acme
+   ·       ──┬─
+   ·         ╰── first declared here
+   ╰────
+";
+        assert_eq!(problem.render(&sources, 80), expected);
     }
 
     #[test]

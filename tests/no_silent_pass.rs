@@ -3,39 +3,26 @@
 
 mod support;
 
-use support::{copy_base, vrisk_in, write};
-
-const AS_OF: &str = "2025-06-20";
+use support::{BASE_AS_OF, CHECK_BASE, base_dir, check_base, vrisk_in, write};
 
 #[test]
 fn no_policy_is_an_error_unless_allowed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     // A policy directory that holds only policy tests holds no policy.
     std::fs::remove_file(dir.path().join("policies/rival-stake.yaml")).expect("rm");
     write(dir.path(), "policies/rival-stake.test.yaml", "cases: []\n");
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
-    let run = vrisk_in(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let run = check_base(dir.path(), &["--format", "json"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.json()[0]["code"], "policy::none");
 
-    let run = vrisk_in(dir.path(), &[&args[..], &["--allow-empty"]].concat());
+    let run = check_base(dir.path(), &["--allow-empty"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("0 policies × 2 vendor relationships"));
 }
 
 #[test]
 fn an_empty_policy_directory_is_allowed_only_when_asked() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     std::fs::create_dir(dir.path().join("none")).expect("mkdir");
     let args = [
         "check",
@@ -44,7 +31,7 @@ fn an_empty_policy_directory_is_allowed_only_when_asked() {
         "-p",
         "none",
         "--as-of",
-        AS_OF,
+        BASE_AS_OF,
     ];
     assert_eq!(vrisk_in(dir.path(), &args).code, 2);
     let run = vrisk_in(dir.path(), &[&args[..], &["--allow-empty"]].concat());
@@ -53,22 +40,9 @@ fn an_empty_policy_directory_is_allowed_only_when_asked() {
 
 #[test]
 fn no_vendor_relationship_is_an_error_at_the_organisation() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
+    let dir = base_dir();
     // `rival` buys from nobody: every policy would pass without looking at anything.
-    let run = vrisk_in(
-        dir.path(),
-        &[&args[..], &["--org", "rival", "--format", "json"]].concat(),
-    );
+    let run = check_base(dir.path(), &["--org", "rival", "--format", "json"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let problem = &run.json()[0];
     assert_eq!(problem["code"], "check::no-vendors");
@@ -82,17 +56,13 @@ fn no_vendor_relationship_is_an_error_at_the_organisation() {
     );
     assert!(run.stderr.contains("--allow-empty"), "{}", run.stderr);
 
-    let run = vrisk_in(
-        dir.path(),
-        &[&args[..], &["--org", "rival", "--allow-empty"]].concat(),
-    );
+    let run = check_base(dir.path(), &["--org", "rival", "--allow-empty"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
 fn a_policy_that_applies_to_no_vendor_warns_on_stderr_and_in_json() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     write(
         dir.path(),
         "policies/evaluation-only.yaml",
@@ -101,19 +71,10 @@ fn a_policy_that_applies_to_no_vendor_warns_on_stderr_and_in_json() {
          fails_when: {fact: relationship.last_review, older_than: 365d}\n\
          on_indeterminate: warn\nmessage: review {vendor.name}\n",
     );
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
     let expected =
         "policy `evaluation-only` applies to none of the 2 vendor relationships of `acme`";
 
-    let human = vrisk_in(dir.path(), &args);
+    let human = check_base(dir.path(), &[]);
     assert_eq!(human.code, 1, "{}", human.stderr);
     assert!(
         human.stderr.contains(&format!("warning: {expected}")),
@@ -121,25 +82,15 @@ fn a_policy_that_applies_to_no_vendor_warns_on_stderr_and_in_json() {
         human.stderr
     );
 
-    let json = vrisk_in(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let json = check_base(dir.path(), &["--format", "json"]);
     assert_eq!(json.json()["warnings"], serde_json::json!([expected]));
     assert!(json.stderr.contains(expected), "{}", json.stderr);
 }
 
 #[test]
 fn an_unknown_share_stays_indeterminate() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
-    let run = vrisk_in(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let dir = base_dir();
+    let run = check_base(dir.path(), &["--format", "json"]);
     let report = run.json();
     let outcome = |vendor: &str| {
         report["findings"]
@@ -161,8 +112,7 @@ fn an_unknown_share_stays_indeterminate() {
 
 #[test]
 fn an_override_reaches_a_policy_that_loads_only_with_a_raised_limit() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     // 70 nested `not`s (an even number: the condition reads as written), deeper than the
     // default nesting limit of 64.
     let mut condition = "{fact: owner.economic, gte: $threshold}".to_string();
@@ -179,17 +129,8 @@ fn an_override_reaches_a_policy_that_loads_only_with_a_raised_limit() {
              on_indeterminate: pass\nmessage: \"{{vendor.name}}\"\n"
         ),
     );
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
-    assert_eq!(vrisk_in(dir.path(), &args).code, 2);
-    let raised = [&args[..], &["--max-depth", "200"]].concat();
+    assert_eq!(check_base(dir.path(), &[]).code, 2);
+    let raised = [&CHECK_BASE[..], &["--max-depth", "200"]].concat();
     // vendor-a is 30% owned by its competitor: it fails at 20%, and passes at 50% only if the
     // override is applied.
     assert_eq!(vrisk_in(dir.path(), &raised).code, 1);

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use support::{copy_base, vrisk_in};
+use support::{base_dir, check_base, vrisk_in};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const AS_OF: &str = "2025-06-20";
@@ -25,24 +25,14 @@ fn seeded_check() -> std::process::Command {
 
 #[test]
 fn exit_codes_0_1_2() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
-    let base = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
+    let dir = base_dir();
     // vendor-a fails (30% against 20%), vendor-b is indeterminate.
-    assert_eq!(vrisk_in(dir.path(), &base).code, 1);
+    assert_eq!(check_base(dir.path(), &[]).code, 1);
     // At 50% nothing fails; the indeterminate finding counts only when asked.
-    let lenient = [&base[..], &["--param", "rival-stake.threshold=50%"]].concat();
-    assert_eq!(vrisk_in(dir.path(), &lenient).code, 0);
+    let lenient = ["--param", "rival-stake.threshold=50%"];
+    assert_eq!(check_base(dir.path(), &lenient).code, 0);
     let strict = [&lenient[..], &["--fail-on-indeterminate"]].concat();
-    assert_eq!(vrisk_in(dir.path(), &strict).code, 1);
+    assert_eq!(check_base(dir.path(), &strict).code, 1);
     // Bad input and a bad command line are both 2.
     assert_eq!(
         vrisk_in(dir.path(), &["check", "-r", "nowhere.yaml"]).code,
@@ -127,21 +117,11 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn an_unwritable_report_path_leaves_no_file_and_exits_2() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     std::fs::create_dir(dir.path().join("taken")).expect("mkdir");
-    let base = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-    ];
     // A directory that does not exist, and a path that is a directory.
     for target in ["json=missing/report.json", "sarif=taken"] {
-        let run = vrisk_in(dir.path(), &[&base[..], &["--format", target]].concat());
+        let run = check_base(dir.path(), &["--format", target]);
         assert_eq!(run.code, 2, "{target}: {}", run.stderr);
         assert!(run.stderr.contains("output::write"), "{}", run.stderr);
         assert_eq!(leftovers(dir.path()), ["taken"], "{target}");
@@ -156,21 +136,9 @@ fn an_unwritable_report_path_leaves_no_file_and_exits_2() {
 
 #[test]
 fn a_report_is_replaced_whole() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     std::fs::write(dir.path().join("report.json"), "an older report").expect("write");
-    let args = [
-        "check",
-        "-r",
-        "registry.yaml",
-        "-p",
-        "policies",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json=report.json",
-    ];
-    let run = vrisk_in(dir.path(), &args);
+    let run = check_base(dir.path(), &["--format", "json=report.json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("read");
     let report: serde_json::Value = serde_json::from_str(&text).expect("a whole JSON report");
@@ -182,8 +150,7 @@ fn a_report_is_replaced_whole() {
 #[cfg(unix)]
 #[test]
 fn a_directory_that_links_back_to_itself_is_read_once() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_base(dir.path());
+    let dir = base_dir();
     let registry = dir.path().join("reg");
     std::fs::create_dir(&registry).expect("mkdir");
     std::fs::rename(dir.path().join("registry.yaml"), registry.join("r.yaml")).expect("mv");

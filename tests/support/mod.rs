@@ -55,6 +55,33 @@ pub fn vrisk_in(dir: &Path, args: &[&str]) -> Run {
     Run::from(output)
 }
 
+/// The day the corpus base is checked on: vendor-a fails then, and vendor-b is indeterminate.
+pub const BASE_AS_OF: &str = "2025-06-20";
+
+/// `vrisk check` of a copied corpus base on [`BASE_AS_OF`]: the command line most cases start
+/// from before they add the flags they are about.
+pub const CHECK_BASE: [&str; 7] = [
+    "check",
+    "-r",
+    "registry.yaml",
+    "-p",
+    "policies",
+    "--as-of",
+    BASE_AS_OF,
+];
+
+/// A fresh temporary directory holding a copy of the corpus base, for a case that changes it.
+pub fn base_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_base(dir.path());
+    dir
+}
+
+/// Runs [`CHECK_BASE`] in `dir` with `extra` flags after it.
+pub fn check_base(dir: &Path, extra: &[&str]) -> Run {
+    vrisk_in(dir, &[&CHECK_BASE[..], extra].concat())
+}
+
 /// Copies the corpus base (registry.yaml, policies/) into `dir`.
 pub fn copy_base(dir: &Path) {
     let base = corpus_dir().join("base");

@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::process::{Child, Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use support::{base_dir, check_base, vrisk_in};
@@ -12,15 +12,29 @@ use support::{base_dir, check_base, vrisk_in};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const AS_OF: &str = "2025-06-20";
 
-/// `vrisk check` of the shipped registry and policies, from the repository root.
-fn seeded_check() -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vrisk"));
-    cmd.current_dir(ROOT)
+/// Starts `vrisk check` of the shipped registry and policies from the repository root, with
+/// `args` after it and both streams piped, so that a test can close or read stdout early.
+fn spawn_seeded_check(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_vrisk"))
+        .current_dir(ROOT)
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
         .env_remove("GITHUB_STEP_SUMMARY")
-        .args(["check", "--as-of", AS_OF]);
-    cmd
+        .args(["check", "--as-of", AS_OF])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn vrisk")
+}
+
+/// Waits for a run whose stdout went away early: a closed pipe must not turn into a complaint
+/// on stderr or change the exit code (1: the shipped data has a failing finding).
+fn assert_ends_quietly(child: Child, what: &str) {
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{what}: {stderr}");
+    assert!(stderr.is_empty(), "{what}: {stderr}");
 }
 
 #[test]
@@ -69,39 +83,24 @@ fn an_internal_error_exits_3_with_a_bug_message_not_a_raw_panic() {
 #[test]
 fn a_stdout_closed_before_anything_is_written_ends_quietly() {
     for format in ["human", "json", "sarif", "markdown"] {
-        let mut child = seeded_check()
-            .args(["--format", format])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn vrisk");
+        let mut child = spawn_seeded_check(&["--format", format]);
         // Close the reading end at once: every write vrisk makes meets a closed pipe.
         drop(child.stdout.take());
-        let output = child.wait_with_output().expect("wait");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{format}: {stderr}");
-        assert!(stderr.is_empty(), "{format}: {stderr}");
+        assert_ends_quietly(child, format);
     }
 }
 
 #[test]
 fn head_1_reads_one_line_and_vrisk_ends_quietly() {
-    let mut child = seeded_check()
-        .args(["--format", "json", "--format", "sarif", "--format", "human"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn vrisk");
+    let mut child =
+        spawn_seeded_check(&["--format", "json", "--format", "sarif", "--format", "human"]);
     let stdout = child.stdout.take().expect("stdout");
     let mut first = String::new();
     BufReader::new(stdout)
         .read_line(&mut first)
         .expect("read a line");
     assert_eq!(first, "{\n");
-    let output = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.is_empty(), "{stderr}");
+    assert_ends_quietly(child, "head -1");
 }
 
 /// Files in `dir` other than the fixtures: what a run left behind.

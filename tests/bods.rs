@@ -3,9 +3,10 @@
 //! a YAML vendor list linked to BODS ownership data, located errors, and the reference examples
 //! of the standard when `../shared/bods` is present.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 use vrisk::date::Date;
 use vrisk::engine::World;
@@ -263,17 +264,10 @@ fn declared_indirect_interests_are_not_added_to_chains() {
     assert!(declared.indirect);
 }
 
-/// Runs the binary in `dir` and returns its exit code, stdout and stderr.
+/// [`support::vrisk_in`] as (exit code, stdout, stderr), the shape these tests take apart.
 fn vrisk(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run vrisk");
-    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert!(!stderr.contains("panicked"), "vrisk panicked: {stderr}");
-    (output.status.code().unwrap_or(-1), stdout, stderr)
+    let run = support::vrisk_in(dir, args);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]

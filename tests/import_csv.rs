@@ -2,27 +2,20 @@
 //! validates against the registry schema, bad rows are reported at their line and column and
 //! nothing is written.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use vrisk::limits::Limits;
 use vrisk::money::Money;
 use vrisk::registry::{self, Registry};
 use vrisk::source::{SourceFile, SourceMap};
 
-/// Runs the binary in `dir`; returns the exit code, stdout and stderr.
+/// [`support::vrisk_in`] as (exit code, stdout, stderr), the shape these tests take apart.
 fn vrisk(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run vrisk");
-    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert!(!stderr.contains("panicked"), "vrisk panicked: {stderr}");
-    (output.status.code().unwrap_or(-1), stdout, stderr)
+    let run = support::vrisk_in(dir, args);
+    (run.code, run.stdout, run.stderr)
 }
 
 /// An organisations file declaring `ids`, so that a vendors fragment can be loaded with it.

@@ -1,6 +1,8 @@
 //! `vrisk ownership` at the command line: the worked cases of docs/ownership.md, on small
 //! registries, and the seeded Meta / Scale AI stake.
 
+use std::path::Path;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
@@ -22,20 +24,12 @@ fn registry(ids: &[&str], stakes: &[(&str, &str, &str)]) -> String {
     text
 }
 
-fn ownership(registry_text: &str, args: &[&str]) -> Value {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("r.yaml"), registry_text).expect("write");
+/// Runs `vrisk ownership` in `dir` with `args`, as JSON on the day of these cases; it must
+/// succeed, and its listing is returned.
+fn ownership_json(dir: &Path, args: &[&str]) -> Value {
     let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir.path())
-        .args([
-            "ownership",
-            "--registry",
-            "r.yaml",
-            "--format",
-            "json",
-            "--as-of",
-            "2025-07-01",
-        ])
+        .current_dir(dir)
+        .args(["ownership", "--format", "json", "--as-of", "2025-07-01"])
         .args(args)
         .output()
         .expect("run");
@@ -46,6 +40,13 @@ fn ownership(registry_text: &str, args: &[&str]) -> Value {
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("json")
+}
+
+/// `vrisk ownership` with `args` on a registry of `registry_text` alone.
+fn ownership(registry_text: &str, args: &[&str]) -> Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("r.yaml"), registry_text).expect("write");
+    ownership_json(dir.path(), &[&["--registry", "r.yaml"][..], args].concat())
 }
 
 /// (min, max) economic share of `owner` in the listing.
@@ -142,20 +143,7 @@ fn band_then_share_and_unknown() {
 
 #[test]
 fn seeded_meta_holds_49_economic_and_no_votes() {
-    let output = cargo_bin_cmd!("vrisk")
-        .args([
-            "ownership",
-            "scale-ai",
-            "--format",
-            "json",
-            "--as-of",
-            "2025-07-01",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    let listing: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let listing = ownership_json(Path::new(env!("CARGO_MANIFEST_DIR")), &["scale-ai"]);
     assert_eq!(listing["entity"], "scale-ai");
     assert_eq!(listing["as_of"], "2025-07-01");
     assert_eq!(listing["method"], "integrated");
@@ -220,27 +208,11 @@ fn unknown_entity_is_an_error_with_a_suggestion() {
 
 /// `vrisk ownership` on a BODS file gives the same shares as the same graph in YAML.
 fn bods_ownership(file: &str, entity: &str, args: &[&str]) -> Value {
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "ownership",
-            entity,
-            "--format",
-            "json",
-            "--as-of",
-            "2025-07-01",
-        ])
-        .args(["--registry", &format!("tests/fixtures/bods/{file}")])
-        .args(args)
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
+    let registry = format!("tests/fixtures/bods/{file}");
+    ownership_json(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[&[entity, "--registry", &registry][..], args].concat(),
+    )
 }
 
 #[test]

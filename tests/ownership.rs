@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use vrisk::interval::Interval;
-use vrisk::ownership::{Edge, Graph, Method, NodeId, Share};
+use vrisk::ownership::{Edge, Explained, Graph, Method, NodeId, Share};
 use vrisk::truth::Truth;
 
 const TOLERANCE: f64 = 1e-9;
@@ -223,6 +223,21 @@ fn paths_come_largest_first() {
     assert_close(explained.paths[0].economic, 60.0, 60.0);
 }
 
+/// An explanation with more paths than it lists: it lists the most it may, `first` at the top,
+/// and what the listed paths leave of the share is reported as unlisted (`missing` says why
+/// there must be some).
+fn assert_summarised(explained: &Explained, first: &[NodeId], missing: &str) {
+    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
+    assert_eq!(explained.paths[0].nodes, first);
+    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
+    let unlisted = explained.unlisted.expect(missing);
+    assert_close(
+        unlisted.economic,
+        explained.share.economic.min - listed,
+        explained.share.economic.max - listed,
+    );
+}
+
 #[test]
 fn many_paths_are_summarised() {
     // X holds 1% of each of 20 intermediates, each holding 50% of V.
@@ -233,16 +248,8 @@ fn many_paths_are_summarised() {
     }
     let graph = Graph::new(22, edges);
     let explained = graph.explain(0, 21, Method::Integrated);
-    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
     // Largest first: the intermediate with 2.9% comes first.
-    assert_eq!(explained.paths[0].nodes, vec![0, 20, 21]);
-    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
-    let unlisted = explained.unlisted.expect("four paths are left out");
-    assert_close(
-        unlisted.economic,
-        explained.share.economic.min - listed,
-        explained.share.economic.max - listed,
-    );
+    assert_summarised(&explained, &[0, 20, 21], "four paths are left out");
 }
 
 #[test]
@@ -260,15 +267,7 @@ fn a_search_out_of_budget_says_so() {
     let explained = graph.explain(0, 2, Method::Integrated);
     assert!(!explained.complete);
     assert_eq!(explained.cycle_remainder, None);
-    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
-    assert_eq!(explained.paths[0].nodes, vec![0, 1, 2]);
-    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
-    let unlisted = explained.unlisted.expect("the rest is unexplained");
-    assert_close(
-        unlisted.economic,
-        explained.share.economic.min - listed,
-        explained.share.economic.max - listed,
-    );
+    assert_summarised(&explained, &[0, 1, 2], "the rest is unexplained");
 }
 
 #[test]

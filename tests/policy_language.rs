@@ -720,6 +720,17 @@ fn edit(from: &str, to: &str) -> String {
     BASE.replacen(from, to, 1)
 }
 
+/// Asserts that `text` has exactly one problem, `code` at `at` (line:col), and returns its help
+/// for the test to check.
+fn only_problem(text: &str, code: &str, at: &str) -> String {
+    let mut found = problems(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (found_code, found_at, help) = found.remove(0);
+    assert_eq!(found_code, code);
+    assert_eq!(found_at, at);
+    help
+}
+
 fn triple(code: &str, at: &str, help: &str) -> (String, String, String) {
     (code.to_string(), at.to_string(), help.to_string())
 }
@@ -749,16 +760,10 @@ fn element_name_outside_its_quantifier() {
         "fails_when:",
         "applies_to: {fact: owner.competitor, eq: true}\nfails_when:",
     );
-    let found = problems(&text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "policy::unbound-variable");
-    assert_eq!(found[0].1, "6:20");
+    let help = only_problem(&text, "policy::unbound-variable", "6:20");
     assert!(
-        found[0]
-            .2
-            .contains("exists: {each: vendor.owners, as: owner"),
-        "{}",
-        found[0].2
+        help.contains("exists: {each: vendor.owners, as: owner"),
+        "{help}"
     );
 }
 
@@ -848,11 +853,8 @@ fn malformed_duration() {
         "where: {fact: owner.economic, gte: $threshold}",
         "where: {all: [{fact: owner.economic, gte: $threshold}, {fact: relationship.last_review, older_than: 12x}]}",
     );
-    let found = problems(&text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "policy::invalid-duration");
-    assert_eq!(found[0].1, "9:105");
-    assert!(found[0].2.contains("`365d` (days)"), "{}", found[0].2);
+    let help = only_problem(&text, "policy::invalid-duration", "9:105");
+    assert!(help.contains("`365d` (days)"), "{help}");
 
     let text = edit("default: 20%", "default: 20");
     assert_eq!(
@@ -868,16 +870,10 @@ fn malformed_duration() {
 #[test]
 fn unbound_template_variable() {
     let text = edit("by {owner.name}", "by {person.name}");
-    let found = problems(&text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "policy::unbound-template-variable");
-    assert_eq!(found[0].1, "11:54");
+    let help = only_problem(&text, "policy::unbound-template-variable", "11:54");
     assert!(
-        found[0]
-            .2
-            .contains("exists: {each: vendor.people, as: person"),
-        "{}",
-        found[0].2
+        help.contains("exists: {each: vendor.people, as: person"),
+        "{help}"
     );
 
     let text = edit("{vendor.name} is", "{vendor.nam} is");
@@ -894,12 +890,9 @@ fn unbound_template_variable() {
 #[test]
 fn each_must_name_a_collection() {
     let text = edit("each: vendor.owners", "each: vendor.name");
-    let found = problems(&text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "policy::not-a-collection");
-    assert_eq!(found[0].1, "8:11");
+    let help = only_problem(&text, "policy::not-a-collection", "8:11");
     assert_eq!(
-        found[0].2,
+        help,
         "collections here: relationship.attestations, vendor.owners, vendor.people"
     );
 }

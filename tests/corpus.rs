@@ -218,19 +218,23 @@ fn write_100_mb(path: &Path) {
 fn a_100_mb_file_is_refused_by_the_size_limit_and_parsed_within_the_others_when_allowed() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_100_mb(&dir.path().join("big.yaml"));
+    // The same validation each time; only the size limit changes.
+    let validate = |max_file_bytes: &str| {
+        vrisk_in(
+            dir.path(),
+            &[
+                "validate",
+                "--format",
+                "json",
+                "--max-file-bytes",
+                max_file_bytes,
+                "big.yaml",
+            ],
+        )
+    };
 
     // Under a 64 MiB limit the file is refused before it is read.
-    let run = vrisk_in(
-        dir.path(),
-        &[
-            "validate",
-            "--format",
-            "json",
-            "--max-file-bytes",
-            "67108864",
-            "big.yaml",
-        ],
-    );
+    let run = validate("67108864");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         first_problem(&run),
@@ -244,17 +248,7 @@ fn a_100_mb_file_is_refused_by_the_size_limit_and_parsed_within_the_others_when_
 
     // With the size limit raised the file is read and parsed, and the parse stops at the first
     // limit it meets, the nesting depth, without going through the rest of the file.
-    let run = vrisk_in(
-        dir.path(),
-        &[
-            "validate",
-            "--format",
-            "json",
-            "--max-file-bytes",
-            "200000000",
-            "big.yaml",
-        ],
-    );
+    let run = validate("200000000");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         first_problem(&run),

@@ -122,9 +122,12 @@ fn fixture() -> Fixture {
         })
         .collect();
 
-    let mut fail = finding(
+    // Scale AI has a finding of each kind that is not a pass; Labelbox passes every policy.
+    let scale_ai = |policy, severity, outcome| finding(policy, "scale-ai", severity, outcome);
+    let labelbox_pass = |policy, severity| finding(policy, "labelbox", severity, Outcome::Pass);
+
+    let mut fail = scale_ai(
         "no-competitor-owned-data-vendor",
-        "scale-ai",
         Severity::Critical,
         Outcome::Fail,
     );
@@ -168,9 +171,8 @@ fn fixture() -> Fixture {
         location(&sources, condition, "policy", "the 20% threshold"),
     ];
 
-    let mut indeterminate = finding(
+    let mut indeterminate = scale_ai(
         "vendor-data-residency",
-        "scale-ai",
         Severity::Medium,
         Outcome::Indeterminate,
     );
@@ -178,36 +180,16 @@ fn fixture() -> Fixture {
     indeterminate.note = Some("counts as indeterminate: the registry has no data location".into());
     indeterminate.locations = vec![location(&sources, stake, "registry", "the vendor")];
 
-    let mut waived = finding(
-        "attested-security-review",
-        "scale-ai",
-        Severity::Low,
-        Outcome::Waived,
-    );
+    let mut waived = scale_ai("attested-security-review", Severity::Low, Outcome::Waived);
     waived.message = "the last security review is older than a year".to_string();
     waived.note = Some("waiver W-7: review booked for Q3, approved by the CISO".to_string());
 
     let findings = vec![
-        finding(
-            "attested-security-review",
-            "labelbox",
-            Severity::Low,
-            Outcome::Pass,
-        ),
+        labelbox_pass("attested-security-review", Severity::Low),
         waived,
-        finding(
-            "no-competitor-owned-data-vendor",
-            "labelbox",
-            Severity::Critical,
-            Outcome::Pass,
-        ),
+        labelbox_pass("no-competitor-owned-data-vendor", Severity::Critical),
         fail,
-        finding(
-            "vendor-data-residency",
-            "labelbox",
-            Severity::Medium,
-            Outcome::Pass,
-        ),
+        labelbox_pass("vendor-data-residency", Severity::Medium),
         indeterminate,
     ];
     let report = Report {

@@ -2,9 +2,12 @@
 //! wrong expectation fails at its line and column, a malformed test file is invalid input, and
 //! a new policy starts with passing tests.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use support::tree;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -33,19 +36,6 @@ fn vrisk(dir: &Path, args: &[&str]) -> Run {
         run.stderr
     );
     run
-}
-
-/// A temporary directory holding `files` (path, content).
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, content).expect("write fixture");
-    }
-    dir
 }
 
 fn shipped(name: &str) -> String {

@@ -1,6 +1,8 @@
 //! `vrisk validate` on bad registry input: every case exits 2 with a diagnostic at the right
 //! line and column, and never panics.
 
+mod support;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
@@ -9,14 +11,7 @@ const SOURCES: &str = "sources:\n  - id: s1\n    title: A source\n";
 /// Writes `files` into a fresh directory and runs `vrisk validate --format json` on `args`
 /// there. Returns the exit code and the problems printed.
 fn validate_in(files: &[(&str, &[u8])], args: &[&str]) -> (i32, Value, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, content).expect("write fixture");
-    }
+    let dir = support::tree(files);
     let output = cargo_bin_cmd!("vrisk")
         .current_dir(dir.path())
         .arg("validate")

@@ -96,11 +96,26 @@ pub fn copy_base(dir: &Path) {
 
 /// Writes `text` to `dir/name`, creating parent directories.
 pub fn write(dir: &Path, name: &str, text: &str) {
+    write_bytes(dir, name, text.as_bytes());
+}
+
+/// [`write`] for content that need not be UTF-8, such as a case about invalid encodings.
+pub fn write_bytes(dir: &Path, name: &str, content: &[u8]) {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).expect("mkdir");
     }
-    std::fs::write(path, text).expect("write");
+    std::fs::write(path, content).expect("write");
+}
+
+/// A fresh temporary directory holding `files` (path, content), for a case that brings its own
+/// input rather than the corpus base.
+pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, content) in files {
+        write_bytes(dir.path(), name, content.as_ref());
+    }
+    dir
 }
 
 pub mod worlds;

@@ -7,16 +7,11 @@ mod support;
 use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use support::tree;
+use support::{Run, tree};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// Runs vrisk in `dir` with a fixed terminal width, so that wrapped output is the same everywhere.
 fn vrisk(dir: &Path, args: &[&str]) -> Run {
     let output = cargo_bin_cmd!("vrisk")
         .current_dir(dir)
@@ -25,17 +20,7 @@ fn vrisk(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("run vrisk");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&output.stderr).to_string(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "vrisk panicked: {}",
-        run.stderr
-    );
-    run
+    Run::from(output)
 }
 
 fn shipped(name: &str) -> String {

@@ -21,7 +21,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    /// What `output` showed; a panic in it fails the test, whatever the test goes on to check.
+    pub fn from(output: Output) -> Run {
         let run = Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

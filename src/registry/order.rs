@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use crate::interval::Interval;
 
@@ -18,16 +18,25 @@ impl Registry {
     pub fn canonicalize(&mut self) {
         self.sources
             .sort_by(|a, b| a.id.value.cmp(&b.id.value).then(a.loc.cmp(&b.loc)));
-        // The two long lists sort at once, each on all cores: at a million organisations this
-        // is seconds of a load. Stable sorts, so the result is the sequential one.
-        rayon::join(
-            || {
-                sort_large(&mut self.organisations, |a, b| {
-                    a.id.value.cmp(&b.id.value).then(a.loc.cmp(&b.loc))
-                })
-            },
-            || sort_large(&mut self.stakes, stake_order),
-        );
+        // The two long lists sort on all cores (at a million organisations this is seconds of
+        // a load), with stable sorts, so the result is the sequential one. Organisations come
+        // first: the place of an id in their sorted list orders ids as the ids themselves do,
+        // and the stakes are sorted by the places of their owners and owned organisations,
+        // integers at hand instead of strings elsewhere in memory.
+        sort_large(&mut self.organisations, |a, b| {
+            a.id.value.cmp(&b.id.value).then(a.loc.cmp(&b.loc))
+        });
+        self.reindex();
+        let places: Option<Vec<(usize, usize)>> = self
+            .stakes
+            .par_iter()
+            .map(|s| Some((self.org_index(&s.owner.id)?, self.org_index(&s.owned.id)?)))
+            .collect();
+        match places {
+            Some(places) => sort_stakes_by_places(&mut self.stakes, &places),
+            // A stake names an id no organisation has (the registry checks report it).
+            None => sort_large(&mut self.stakes, stake_order),
+        }
         self.competitors.sort_by(|a, b| {
             (&a.of.id, &a.competitor.id, a.tier, &a.markets)
                 .cmp(&(&b.of.id, &b.competitor.id, b.tier, &b.markets))
@@ -55,7 +64,6 @@ impl Registry {
                 .cmp(&(&b.person.id, b.date.value, &b.from.id, &b.to.id))
                 .then(a.loc.cmp(&b.loc))
         });
-        self.reindex();
     }
 }
 
@@ -69,6 +77,19 @@ fn sort_large<T: Sync>(list: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync
     let mut sources: Vec<usize> = (0..list.len()).collect();
     sources.par_sort_by(|&a, &b| order(&list[a], &list[b]));
     move_into_place(list, &mut sources);
+}
+
+/// Stakes in [`stake_order`], where `places[i]` holds the places of the owner and the owned
+/// organisation of stake `i` in the sorted organisations: they order the stakes as the ids do,
+/// and only stakes between the same two organisations are compared in full.
+fn sort_stakes_by_places(stakes: &mut [Stake], places: &[(usize, usize)]) {
+    let mut sources: Vec<usize> = (0..stakes.len()).collect();
+    sources.par_sort_by(|&a, &b| {
+        places[a]
+            .cmp(&places[b])
+            .then_with(|| stake_order(&stakes[a], &stakes[b]))
+    });
+    move_into_place(stakes, &mut sources);
 }
 
 /// Reorders `list` so that position `i` holds the item that was at `sources[i]`, following each
@@ -117,7 +138,93 @@ fn interval_order(a: &Interval, b: &Interval) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::Limits;
+    use crate::source::{SourceFile, SourceMap};
     use proptest::prelude::*;
+
+    /// Organisations whose ids sort differently from the order they are declared in, and
+    /// stakes between them in no order, two of them between the same two organisations.
+    fn scrambled_registry() -> Registry {
+        let mut text = String::from("organisations:\n");
+        for id in ["m", "b", "z", "a", "k"] {
+            text.push_str(&format!("  - {{id: {id}, name: {id}, kind: company}}\n"));
+        }
+        text.push_str("stakes:\n");
+        for (owner, owned, share) in [
+            ("z", "a", 10),
+            ("b", "m", 30),
+            ("a", "k", 5),
+            ("b", "a", 20),
+            ("z", "a", 7),
+            ("k", "b", 40),
+            ("a", "b", 1),
+        ] {
+            text.push_str(&format!(
+                "  - {{owner: {owner}, owned: {owned}, economic: {share}%}}\n"
+            ));
+        }
+        let file = SourceFile::new("registry.yaml", None, text);
+        crate::registry::load_files(vec![file], &mut SourceMap::new(), &Limits::default())
+            .expect("the registry loads")
+    }
+
+    fn pairs(registry: &Registry) -> Vec<(&str, &str, String)> {
+        registry
+            .stakes
+            .iter()
+            .map(|s| {
+                let share = s.economic.interval.to_string();
+                (s.owner.id.as_str(), s.owned.id.as_str(), share)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stakes_sort_by_owner_then_owned_id_then_share() {
+        let registry = scrambled_registry();
+        let ids: Vec<&str> = registry
+            .organisations
+            .iter()
+            .map(|o| o.id.value.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b", "k", "m", "z"]);
+        let expected = [
+            ("a", "b", "1%"),
+            ("a", "k", "5%"),
+            ("b", "a", "20%"),
+            ("b", "m", "30%"),
+            ("k", "b", "40%"),
+            ("z", "a", "7%"),
+            ("z", "a", "10%"),
+        ];
+        let expected: Vec<(&str, &str, String)> = expected
+            .iter()
+            .map(|&(owner, owned, share)| (owner, owned, share.to_string()))
+            .collect();
+        assert_eq!(pairs(&registry), expected);
+    }
+
+    #[test]
+    fn a_stake_naming_an_unknown_id_still_sorts_by_ids() {
+        let mut registry = scrambled_registry();
+        registry.stakes.reverse();
+        // "aa" is no organisation's id, and sorts between "a" and "b".
+        for stake in registry.stakes.iter_mut().filter(|s| s.owner.id == "k") {
+            stake.owner.id = "aa".to_string();
+        }
+        registry.canonicalize();
+        let owners: Vec<&str> = registry
+            .stakes
+            .iter()
+            .map(|s| s.owner.id.as_str())
+            .collect();
+        assert_eq!(owners, ["a", "a", "aa", "b", "b", "z", "z"]);
+        assert!(
+            registry
+                .stakes
+                .is_sorted_by(|a, b| stake_order(a, b) != Ordering::Greater)
+        );
+    }
 
     proptest! {
         #[test]

@@ -262,8 +262,8 @@ pub struct Registry {
     /// shown to the user, but they do not stop a run.
     pub warnings: Vec<Problem>,
     /// Ids are looked up millions of times in a large registry. foldhash's maps (used for ids
-    /// throughout) are several times faster than the standard SipHash, and their per-run random
-    /// seed still keeps a file from choosing ids that collide.
+    /// throughout) cost much less than the standard SipHash, and their per-run random seed
+    /// still keeps a file from choosing ids that collide.
     org_index: HashMap<String, usize>,
     /// How many organisations (from the start of the list) `org_index` covers.
     indexed: usize,

@@ -279,11 +279,15 @@ fn self_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
 /// on any date. Checked at every date on which a stake starts (sums only change there).
 fn owners_over_100(registry: &Registry, problems: &mut Vec<Problem>) {
     // Problems are sorted by position afterwards, so the groups may come in any order.
-    let mut by_owned: HashMap<&str, Vec<&Stake>> = HashMap::new();
-    for s in registry.stakes.iter().filter(|s| !s.indirect) {
-        by_owned.entry(s.owned.id.as_str()).or_default().push(s);
-    }
-    for (owned, stakes) in by_owned {
+    let by_owned = ByOwned::new(registry);
+    for stakes in by_owned.groups() {
+        // One stake alone is over 100% only if its own share is.
+        if let [only] = stakes
+            && only.economic.interval.min <= 100.0 + 1e-9
+        {
+            continue;
+        }
+        let owned = stakes[0].owned.id.as_str();
         let mut dates: Vec<Option<Date>> = stakes
             .iter()
             .map(|s| s.start.as_ref().map(|d| d.value))
@@ -318,6 +322,53 @@ fn owners_over_100(registry: &Registry, problems: &mut Vec<Problem>) {
                 break;
             }
         }
+    }
+}
+
+/// The direct stakes grouped by the organisation they own, groups in no particular order: group
+/// `g` is `stakes[starts[g]..starts[g + 1]]`. One flat list, so that a million organisations
+/// owned do not take a million growing lists.
+struct ByOwned<'r> {
+    stakes: Vec<&'r Stake>,
+    starts: Vec<usize>,
+}
+
+impl<'r> ByOwned<'r> {
+    fn new(registry: &'r Registry) -> Self {
+        let direct: Vec<&Stake> = registry.stakes.iter().filter(|s| !s.indirect).collect();
+        let mut group_of_id: HashMap<&str, usize> = HashMap::with_capacity(direct.len());
+        let group_of_stake: Vec<usize> = direct
+            .iter()
+            .map(|s| {
+                let next = group_of_id.len();
+                *group_of_id.entry(s.owned.id.as_str()).or_insert(next)
+            })
+            .collect();
+        // Count the stakes of each group, then place each stake after those of its group
+        // placed before it: a stable counting sort by group.
+        let mut starts = vec![0usize; group_of_id.len() + 1];
+        for &g in &group_of_stake {
+            starts[g + 1] += 1;
+        }
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
+        }
+        let mut free = starts.clone();
+        let mut order = vec![0usize; direct.len()];
+        for (i, &g) in group_of_stake.iter().enumerate() {
+            order[free[g]] = i;
+            free[g] += 1;
+        }
+        ByOwned {
+            stakes: order.into_iter().map(|i| direct[i]).collect(),
+            starts,
+        }
+    }
+
+    fn groups(&self) -> impl Iterator<Item = &[&'r Stake]> {
+        self.starts
+            .windows(2)
+            .map(|bounds| &self.stakes[bounds[0]..bounds[1]])
     }
 }
 
@@ -490,6 +541,60 @@ mod tests {
             [
                 "a → b → c → a own each other at 100% in a cycle",
                 "d → e → d own each other at 100% in a cycle"
+            ]
+        );
+    }
+
+    #[test]
+    fn direct_stakes_are_grouped_by_owned_organisation_in_registry_order() {
+        let mut registry = Registry::default();
+        registry.stakes = [("p", "a"), ("q", "b"), ("r", "a"), ("s", "c"), ("t", "b")]
+            .iter()
+            .map(|(owner, owned)| stake(owner, owned))
+            .collect();
+        registry.stakes[1].indirect = true;
+        let by_owned = ByOwned::new(&registry);
+        let mut groups: Vec<(&str, Vec<&str>)> = by_owned
+            .groups()
+            .map(|g| {
+                let owners = g.iter().map(|s| s.owner.id.as_str()).collect();
+                (g[0].owned.id.as_str(), owners)
+            })
+            .collect();
+        groups.sort();
+        assert_eq!(
+            groups,
+            [("a", vec!["p", "r"]), ("b", vec!["t"]), ("c", vec!["s"])],
+            "the indirect stake of q is left out"
+        );
+    }
+
+    #[test]
+    fn owners_over_100_of_several_organisations_are_each_reported() {
+        let mut registry = Registry::default();
+        let shares = [
+            ("p", "a", 60.0),
+            ("q", "b", 100.0),
+            ("r", "a", 50.0),
+            ("s", "c", 101.0),
+        ];
+        registry.stakes = shares
+            .iter()
+            .map(|&(owner, owned, share)| {
+                let mut s = stake(owner, owned);
+                s.economic.interval = Interval::exact(share);
+                s
+            })
+            .collect();
+        let mut problems = Vec::new();
+        owners_over_100(&registry, &mut problems);
+        let mut messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        messages.sort_unstable();
+        assert_eq!(
+            messages,
+            [
+                "the owners of `a` hold at least 110% between them",
+                "the owners of `c` hold at least 101% between them"
             ]
         );
     }

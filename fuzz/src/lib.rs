@@ -47,16 +47,7 @@ fn limits() -> Limits {
 /// problems, or loaded, written back the same, and evaluated with the shipped policies from the
 /// point of view of up to two organisations.
 pub fn registry(data: &[u8]) {
-    let Ok(text) = decode_utf8(data.to_vec(), "fuzz.yaml") else {
-        return;
-    };
-    registry_with(Vec::new(), "fuzz.yaml", &text, WriteBack::Yes);
-    registry_with(
-        vrisk::embedded::registry_files(),
-        "fuzz.yaml",
-        &text,
-        WriteBack::Yes,
-    );
+    one_file(data, "fuzz.yaml", WriteBack::Yes);
 }
 
 /// Arbitrary bytes as a BODS file (a JSON array or object, or JSON Lines), alone and beside the
@@ -65,20 +56,20 @@ pub fn registry(data: &[u8]) {
 /// wrote, and a record id that is not a vrisk id is kept under `bods-record-id`; the YAML
 /// registry's schema accepts only org-id.guide codes, so such a registry is not YAML to write.
 pub fn bods(data: &[u8]) {
-    let Ok(text) = decode_utf8(data.to_vec(), "fuzz.jsonl") else {
+    one_file(data, "fuzz.jsonl", WriteBack::No);
+}
+
+/// Bytes as the registry file `name`, alone and added to the seeded registry.
+fn one_file(data: &[u8], name: &str, write_back: WriteBack) {
+    let Ok(text) = decode_utf8(data.to_vec(), name) else {
         return;
     };
-    registry_with(Vec::new(), "fuzz.jsonl", &text, WriteBack::No);
-    registry_with(
-        vrisk::embedded::registry_files(),
-        "fuzz.jsonl",
-        &text,
-        WriteBack::No,
-    );
+    registry_with(Vec::new(), name, &text, write_back);
+    registry_with(vrisk::embedded::registry_files(), name, &text, write_back);
 }
 
 /// Whether a loaded registry must survive `registry::to_yaml` and loading again.
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum WriteBack {
     Yes,
     No,

@@ -554,21 +554,27 @@ fn statement_start(text: &str, from: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Reads one file with `plan`: what it was, the statements kept, and the problems.
+    fn read_planned(source: &SourceFile, plan: Plan) -> (Read, Pool, Vec<Problem>) {
+        let mut pool = Pool::default();
+        let mut problems = Vec::new();
+        let outcome = read_with(
+            FileId(0),
+            source,
+            &Limits::default(),
+            plan,
+            &mut pool,
+            &mut problems,
+        );
+        (outcome, pool, problems)
+    }
+
     /// Reads `text` in one walk with no thread, and with threads reading ahead in chunks of
     /// `chunk_bytes`; both must see the same statements and report the same problems.
     fn same_either_way(text: &str, chunk_bytes: usize) -> (String, Vec<String>) {
         let read = |plan: Plan| {
             let source = SourceFile::new("t.jsonl", None, text);
-            let mut pool = Pool::default();
-            let mut problems = Vec::new();
-            let outcome = read_with(
-                FileId(0),
-                &source,
-                &Limits::default(),
-                plan,
-                &mut pool,
-                &mut problems,
-            );
+            let (outcome, pool, problems) = read_planned(&source, plan);
             let outcome = match outcome {
                 Read::Statements => "statements",
                 Read::Registry(_) => "registry",
@@ -623,20 +629,11 @@ mod tests {
 
     fn codes_and_offsets(text: &str, chunk_bytes: usize) -> Vec<(String, usize)> {
         let source = SourceFile::new("t.jsonl", None, text);
-        let mut pool = Pool::default();
-        let mut problems = Vec::new();
         let plan = Plan {
             chunk_bytes,
             threads: 3,
         };
-        read_with(
-            FileId(0),
-            &source,
-            &Limits::default(),
-            plan,
-            &mut pool,
-            &mut problems,
-        );
+        let (_, _, problems) = read_planned(&source, plan);
         problems
             .iter()
             .map(|p| {

@@ -22,8 +22,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use divan::Bencher;
-use vrisk::interval::Interval;
 use vrisk::ownership::{Edge, Graph, Method, NodeId};
+use vrisk::value::interval::Interval;
 
 const SIZES: [usize; 3] = [250_000, 500_000, 1_000_000];
 const OWNERS: usize = 1_000;

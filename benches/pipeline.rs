@@ -9,16 +9,17 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use vrisk::cli::FormatName;
-use vrisk::date::Date;
+use vrisk::engine::Report;
 use vrisk::engine::{self, Evaluation, World};
-use vrisk::limits::Limits;
+use vrisk::input::limits::Limits;
+use vrisk::input::schema::{self, SchemaKind};
+use vrisk::input::source::{FileId, SourceFile, SourceMap};
+use vrisk::input::yaml::Node;
 use vrisk::policy::Policy;
 use vrisk::registry::Registry;
-use vrisk::report::{self, Report, human::Style};
-use vrisk::schema::{self, SchemaKind};
-use vrisk::source::{FileId, SourceFile, SourceMap};
-use vrisk::yaml::Node;
+use vrisk::report::FormatName;
+use vrisk::report::{self, human::Style};
+use vrisk::value::date::Date;
 
 /// The `vrisk` binary's allocator, so that each stage is timed as a check runs it.
 #[global_allocator]
@@ -69,13 +70,18 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let documents = files
         .iter()
         .enumerate()
-        .map(|(i, f)| vrisk::yaml::parse(FileId(i as u32), f, &limits).expect("YAML"))
+        .map(|(i, f)| vrisk::input::yaml::parse(FileId(i as u32), f, &limits).expect("YAML"))
         .collect();
     let mut sources = SourceMap::new();
     let registry = vrisk::registry::load_files(files.clone(), &mut sources, &limits)
         .unwrap_or_else(|p| panic!("invalid registry: {}", p[0].message));
-    let policies = vrisk::app::load_policies(&[], &mut sources, &limits, &BTreeMap::new())
-        .unwrap_or_else(|p| panic!("invalid policies: {}", p[0].message));
+    let policies = vrisk::policy::set::load_all(
+        vrisk::input::embedded::policy_files(),
+        &mut sources,
+        &limits,
+        &BTreeMap::new(),
+    )
+    .unwrap_or_else(|p| panic!("invalid policies: {}", p[0].message));
     let report = engine::evaluate(&Evaluation {
         registry: &registry,
         policies: &policies,
@@ -102,7 +108,7 @@ fn parse() -> usize {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let node = vrisk::yaml::parse(FileId(i as u32), f, &limits).expect("YAML");
+            let node = vrisk::input::yaml::parse(FileId(i as u32), f, &limits).expect("YAML");
             divan::black_box(node).as_map().map_or(0, <[_]>::len)
         })
         .sum()
@@ -159,8 +165,8 @@ fn evaluate() -> usize {
 )]
 fn render(format: &str) -> usize {
     let fixture = &*FIXTURE;
-    let format = <FormatName as clap::ValueEnum>::from_str(format, true).expect("a format");
-    let exit = report::gate::exit_code(&fixture.report);
+    let format = FormatName::parse(format).expect("a format");
+    let exit = vrisk::engine::gate::verdict(&fixture.report);
     let style = Style {
         color: false,
         width: 100,

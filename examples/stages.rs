@@ -17,13 +17,13 @@ use std::time::Instant;
 
 use clap::Parser;
 use rayon::prelude::*;
-use vrisk::cli::FormatName;
-use vrisk::date::Date;
 use vrisk::engine::{self, Evaluation, World};
-use vrisk::limits::Limits;
+use vrisk::input::limits::Limits;
+use vrisk::input::schema::{self, SchemaKind};
+use vrisk::input::source::{FileId, SourceMap, read_file};
+use vrisk::report::FormatName;
 use vrisk::report::{self, human::Style};
-use vrisk::schema::{self, SchemaKind};
-use vrisk::source::{FileId, SourceMap, read_file};
+use vrisk::value::date::Date;
 
 /// The `vrisk` binary's allocator, so that the stages and the parse floor are timed as a check
 /// runs them.
@@ -46,7 +46,7 @@ struct Args {
     #[arg(long)]
     org: Option<String>,
     /// Evaluation date. Default: today.
-    #[arg(long, value_parser = vrisk::cli::parse_date)]
+    #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,
 }
 
@@ -54,7 +54,7 @@ fn main() {
     let args = Args::parse();
     let limits = Limits::default();
     let paths = vec![args.registry.clone()];
-    let files = vrisk::inputs::expand(&paths, vrisk::registry::EXTENSIONS, "registry")
+    let files = vrisk::input::files::expand(&paths, vrisk::registry::EXTENSIONS, "registry")
         .unwrap_or_else(|p| panic!("{}", p.message));
 
     let clock = Instant::now();
@@ -77,8 +77,13 @@ fn main() {
             .par_iter()
             .enumerate()
             .map(|(i, text)| {
-                let (root, count) =
-                    vrisk::yaml::parse_streaming(FileId(i as u32), text, &limits, LISTS, Count(0));
+                let (root, count) = vrisk::input::yaml::parse_streaming(
+                    FileId(i as u32),
+                    text,
+                    &limits,
+                    LISTS,
+                    Count(0),
+                );
                 root.expect("YAML");
                 count.0
             })
@@ -96,7 +101,9 @@ fn main() {
         let documents: Vec<_> = texts
             .par_iter()
             .enumerate()
-            .map(|(i, text)| vrisk::yaml::parse(FileId(i as u32), text, &limits).expect("YAML"))
+            .map(|(i, text)| {
+                vrisk::input::yaml::parse(FileId(i as u32), text, &limits).expect("YAML")
+            })
             .collect();
         lap("parse (yaml::parse, whole trees)", clock, "");
 
@@ -120,8 +127,13 @@ fn main() {
     );
 
     let clock = Instant::now();
-    let policies = vrisk::app::load_policies(&[], &mut sources, &limits, &BTreeMap::new())
-        .unwrap_or_else(|p| panic!("{}", p[0].message));
+    let policies = vrisk::policy::set::load_all(
+        vrisk::input::embedded::policy_files(),
+        &mut sources,
+        &limits,
+        &BTreeMap::new(),
+    )
+    .unwrap_or_else(|p| panic!("{}", p[0].message));
     lap("policies", clock, "");
 
     let org = engine::resolve_org(&registry, args.org.as_deref())
@@ -157,7 +169,7 @@ fn main() {
         ),
     );
 
-    let exit = report::gate::exit_code(&report);
+    let exit = vrisk::engine::gate::verdict(&report);
     let style = Style {
         color: false,
         width: 100,
@@ -194,8 +206,8 @@ const LISTS: &[&str] = &[
 /// Counts list items and drops them.
 struct Count(usize);
 
-impl vrisk::yaml::ItemSink for Count {
-    fn item(&mut self, _list: &str, _index: usize, item: vrisk::yaml::Node) {
+impl vrisk::input::yaml::ItemSink for Count {
+    fn item(&mut self, _list: &str, _index: usize, item: vrisk::input::yaml::Node) {
         self.0 += 1;
         drop(item);
     }
@@ -219,4 +231,8 @@ fn lap(stage: &str, since: Instant, note: &str) {
         field("VmHWM:"),
         if note.is_empty() { "" } else { ": " }
     );
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }

@@ -1,8 +1,6 @@
-//! The `vrisk` binary: parse arguments, run the command, exit with its code.
+//! The `vrisk` binary: run the command line and exit with its code.
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 /// mimalloc instead of the system allocator: a large registry is millions of small strings and
 /// trees made and dropped, and glibc's malloc spent a third of a check's time on them (see
@@ -11,7 +9,5 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = vrisk::cli::Cli::parse();
-    let code = vrisk::app::run(cli);
-    ExitCode::from(code as u8)
+    vrisk::run_command_line()
 }

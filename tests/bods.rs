@@ -8,14 +8,14 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use vrisk::date::Date;
 use vrisk::engine::World;
-use vrisk::interval::Interval;
-use vrisk::limits::Limits;
+use vrisk::input::limits::Limits;
+use vrisk::input::source::{SourceFile, SourceMap};
 use vrisk::ownership::{Method, Share};
 use vrisk::registry::{self, OrgKind, Registry};
-use vrisk::source::{SourceFile, SourceMap};
-use vrisk::truth::Truth;
+use vrisk::value::date::Date;
+use vrisk::value::interval::Interval;
+use vrisk::value::truth::Truth;
 
 const TOLERANCE: f64 = 1e-9;
 

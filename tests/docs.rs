@@ -62,7 +62,7 @@ fn every_diagnostic_code_is_documented() {
 
 #[test]
 fn embedded_files_match_the_repository() {
-    let (registry, policies) = vrisk::embedded::embedded_names();
+    let (registry, policies) = vrisk::input::embedded::embedded_names();
     let listed = |dir: &str| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(Path::new(ROOT).join(dir))
             .expect("read dir")

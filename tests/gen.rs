@@ -165,18 +165,18 @@ fn bods_output_is_one_statement_per_line_with_parties_before_relationships() {
 #[test]
 fn group_membership_of_one_organisation_is_that_of_the_whole_group() {
     use vrisk::engine::World;
-    use vrisk::truth::Truth;
+    use vrisk::value::truth::Truth;
     let dir = tempfile::tempdir().unwrap();
     plan(1000, 11).write_yaml(dir.path()).unwrap();
-    let mut sources = vrisk::source::SourceMap::new();
+    let mut sources = vrisk::input::source::SourceMap::new();
     let registry = vrisk::registry::load(
         &[dir.path().to_path_buf()],
         &mut sources,
-        &vrisk::limits::Limits::default(),
+        &vrisk::input::limits::Limits::default(),
     )
     .unwrap_or_else(|p| panic!("{}", p[0].message));
     let org = registry.org_index(CUSTOMER_ID).unwrap();
-    let as_of = vrisk::date::Date::parse("2025-06-30").unwrap();
+    let as_of = vrisk::value::date::Date::parse("2025-06-30").unwrap();
     let world = World::new(&registry, org, as_of);
     let mut checked = 0;
     for leader in (0..registry.organisations.len()).step_by(7) {

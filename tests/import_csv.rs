@@ -7,10 +7,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use vrisk::limits::Limits;
-use vrisk::money::Money;
+use vrisk::input::limits::Limits;
+use vrisk::input::source::{SourceFile, SourceMap};
 use vrisk::registry::{self, Registry};
-use vrisk::source::{SourceFile, SourceMap};
+use vrisk::value::money::Money;
 
 /// [`support::vrisk_in`] as (exit code, stdout, stderr), the shape these tests take apart.
 fn vrisk(dir: &Path, args: &[&str]) -> (i32, String, String) {

@@ -2,9 +2,9 @@
 //! properties on random graphs.
 
 use proptest::prelude::*;
-use vrisk::interval::Interval;
 use vrisk::ownership::{Edge, Explained, Graph, Method, NodeId, Share};
-use vrisk::truth::Truth;
+use vrisk::value::interval::Interval;
+use vrisk::value::truth::Truth;
 
 const TOLERANCE: f64 = 1e-9;
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use vrisk::limits::Limits;
+use vrisk::input::limits::Limits;
+use vrisk::input::source::{FileId, SourceFile, SourceMap};
 use vrisk::policy::{self, Policy};
-use vrisk::source::{FileId, SourceFile, SourceMap};
 
 const SHIPPED: &[&str] = &[
     "competitor-ownership",
@@ -50,11 +50,11 @@ fn every_shipped_policy_loads() {
 mod facts {
     use std::sync::Arc;
 
-    use vrisk::date::Date;
-    use vrisk::facts::{Fact, FactObject, FactValue, Origin};
-    use vrisk::interval::Interval;
-    use vrisk::money::Money;
-    use vrisk::source::{FileId, Loc, Span};
+    use vrisk::input::source::{FileId, Loc, Span};
+    use vrisk::policy::facts::{Fact, FactObject, FactValue, Origin};
+    use vrisk::value::date::Date;
+    use vrisk::value::interval::Interval;
+    use vrisk::value::money::Money;
 
     pub fn text(s: &str) -> Fact {
         Fact::plain(FactValue::Text(s.to_string()))
@@ -215,7 +215,7 @@ mod facts {
                 ("revenue", money("870M USD")),
                 (
                     "revenue_year",
-                    Fact::plain(vrisk::facts::FactValue::Number(2024.0)),
+                    Fact::plain(vrisk::policy::facts::FactValue::Number(2024.0)),
                 ),
                 ("valuation", money("29B USD")),
                 ("competitor", boolean(false)),
@@ -284,8 +284,8 @@ mod facts {
 }
 
 use facts::*;
-use vrisk::facts::Fact;
-use vrisk::truth::Truth;
+use vrisk::policy::facts::Fact;
+use vrisk::value::truth::Truth;
 
 const AS_OF: &str = "2025-07-01";
 
@@ -294,7 +294,7 @@ struct World {
     org: Fact,
     relationship: Fact,
     vendor: Fact,
-    as_of: vrisk::date::Date,
+    as_of: vrisk::value::date::Date,
 }
 
 impl World {
@@ -690,7 +690,12 @@ on_indeterminate: warn
 message: \"{vendor.name} is {owner.economic} owned by {owner.name}\"
 ";
 
-fn load_text(text: &str) -> (SourceFile, Result<Policy, Vec<vrisk::diagnostic::Problem>>) {
+fn load_text(
+    text: &str,
+) -> (
+    SourceFile,
+    Result<Policy, Vec<vrisk::input::diagnostic::Problem>>,
+) {
     let source = SourceFile::new("t.yaml", None, text);
     let result = policy::load_policy(FileId(0), &source, &BTreeMap::new(), &Limits::default());
     (source, result)
@@ -1113,10 +1118,10 @@ fn trace_shows_every_node() {
 // ---------------------------------------------------------------------------------------------
 // The JSON Schema (for editors) agrees with the loader.
 
-fn schema_problems(text: &str) -> Vec<vrisk::diagnostic::Problem> {
+fn schema_problems(text: &str) -> Vec<vrisk::input::diagnostic::Problem> {
     let source = SourceFile::new("t.yaml", None, text);
-    let node = vrisk::yaml::parse(FileId(0), &source, &Limits::default()).expect("yaml");
-    vrisk::schema::validate(vrisk::schema::SchemaKind::Policy, &node)
+    let node = vrisk::input::yaml::parse(FileId(0), &source, &Limits::default()).expect("yaml");
+    vrisk::input::schema::validate(vrisk::input::schema::SchemaKind::Policy, &node)
 }
 
 #[test]

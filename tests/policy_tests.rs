@@ -289,8 +289,8 @@ fn new_policy_refuses_to_overwrite_and_checks_the_id() {
 /// Mutated test files never panic: each either runs or is reported as invalid input.
 mod mutations {
     use proptest::prelude::*;
-    use vrisk::limits::Limits;
-    use vrisk::source::SourceMap;
+    use vrisk::input::limits::Limits;
+    use vrisk::input::source::SourceMap;
     use vrisk::testing::{discover, prepare, render, run};
 
     /// Tokens that break a test file in the ways people do: wrong kinds, bad dates, aliases

@@ -10,16 +10,17 @@ mod support;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use vrisk::cli::FormatName;
-use vrisk::date::Date;
-use vrisk::diagnostic::Problem;
 use vrisk::engine::{self, Evaluation, World};
-use vrisk::limits::Limits;
+use vrisk::engine::{Outcome, Report};
+use vrisk::input::diagnostic::Problem;
+use vrisk::input::limits::Limits;
+use vrisk::input::source::{SourceFile, SourceMap};
 use vrisk::ownership::Method;
 use vrisk::policy::{self, Policy};
 use vrisk::registry::{self, Registry};
-use vrisk::report::{self, Outcome, Report};
-use vrisk::source::{SourceFile, SourceMap};
+use vrisk::report;
+use vrisk::report::FormatName;
+use vrisk::value::date::Date;
 
 use support::worlds::{self, Seq};
 
@@ -76,7 +77,7 @@ fn render_all(report: &Report, sources: &SourceMap) -> Vec<String> {
         color: false,
         width: 100,
     };
-    let exit = report::gate::exit_code(report);
+    let exit = vrisk::engine::gate::verdict(report);
     [
         FormatName::Human,
         FormatName::Json,
@@ -266,7 +267,7 @@ fn assert_located(problems: &[Problem], sources: &SourceMap) -> Result<(), TestC
         );
         let _ = problem.render(sources, 80);
     }
-    let _ = vrisk::diagnostic::problems_to_json(problems, sources);
+    let _ = vrisk::input::diagnostic::problems_to_json(problems, sources);
     Ok(())
 }
 

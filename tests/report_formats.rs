@@ -4,17 +4,18 @@
 
 use roxmltree::Document;
 use serde_json::Value;
-use vrisk::cli::FormatName;
-use vrisk::date::Date;
-use vrisk::exit::Exit;
-use vrisk::report::baseline::{compare, load_baseline};
-use vrisk::report::human::Style;
-use vrisk::report::{
+use vrisk::engine::Verdict;
+use vrisk::engine::baseline::{compare, load_baseline};
+use vrisk::engine::{
     BaselineState, Evidence, Finding, Gate, Location, Outcome, PathEvidence, PolicyInfo, Position,
-    Report, SourceRef, Summary, gate, github, json, junit, markdown, render, sarif,
+    Report, SourceRef, Summary, gate,
 };
-use vrisk::severity::Severity;
-use vrisk::source::{Loc, SourceFile, SourceMap, Span};
+use vrisk::input::source::{Loc, SourceFile, SourceMap, Span};
+use vrisk::report::FormatName;
+use vrisk::report::human::Style;
+use vrisk::report::{github, json, junit, markdown, render, sarif};
+use vrisk::value::date::Date;
+use vrisk::value::severity::Severity;
 
 const REGISTRY: &str = "\
 stakes:
@@ -52,7 +53,7 @@ struct Fixture {
     report: Report,
 }
 
-fn loc_of(sources: &SourceMap, file: vrisk::source::FileId, needle: &str) -> Loc {
+fn loc_of(sources: &SourceMap, file: vrisk::input::source::FileId, needle: &str) -> Loc {
     let text = &sources.get(file).text;
     let offset = text.find(needle).unwrap_or(0);
     Loc {
@@ -231,7 +232,7 @@ fn stable(text: &str) -> String {
 
 // ---------------------------------------------------------------- SARIF
 
-fn sarif_value(report: &Report, exit: Exit) -> Value {
+fn sarif_value(report: &Report, exit: Verdict) -> Value {
     serde_json::from_str(&sarif::render(report, exit)).expect("SARIF output is JSON")
 }
 
@@ -268,11 +269,7 @@ fn sarif_is_valid_against_the_official_schema() {
         &mut with_baseline,
         &load_baseline(&json::render(&f.report)).expect("baseline"),
     );
-    for (report, exit) in [
-        (&f.report, Exit::Failed),
-        (&with_baseline, Exit::Ok),
-        (&f.report, Exit::Internal),
-    ] {
+    for (report, exit) in [(&f.report, Verdict::Fail), (&with_baseline, Verdict::Pass)] {
         let instance = sarif_value(report, exit);
         let errors: Vec<String> = validator
             .iter_errors(&instance)
@@ -286,7 +283,7 @@ fn sarif_is_valid_against_the_official_schema() {
 fn the_schema_check_catches_bad_sarif() {
     let validator = sarif_validator();
     let f = fixture();
-    let good = sarif_value(&f.report, Exit::Failed);
+    let good = sarif_value(&f.report, Verdict::Fail);
     let broken = |pointer: &str, value: Value| {
         let mut v = good.clone();
         if let Some(slot) = v.pointer_mut(pointer) {
@@ -310,7 +307,7 @@ fn the_schema_check_catches_bad_sarif() {
 #[test]
 fn sarif_maps_rules_results_and_locations() {
     let f = fixture();
-    let log = sarif_value(&f.report, Exit::Failed);
+    let log = sarif_value(&f.report, Verdict::Fail);
     let run = &log["runs"][0];
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(run["tool"]["driver"]["name"], "vrisk");
@@ -401,7 +398,7 @@ fn sarif_fingerprints_survive_unrelated_edits() {
         }
     }
     let fingerprints = |r: &Report| {
-        sarif_value(r, Exit::Failed)["runs"][0]["results"]
+        sarif_value(r, Verdict::Fail)["runs"][0]["results"]
             .as_array()
             .map(|rs| {
                 rs.iter()
@@ -415,10 +412,10 @@ fn sarif_fingerprints_survive_unrelated_edits() {
 
 /// The fixture as `render` shows it of a failed run, once a second rendering has given the same
 /// text: a snapshot is only worth keeping of output that does not change from run to run.
-fn rendered_twice(render: fn(&Report, Exit) -> String) -> String {
+fn rendered_twice(render: fn(&Report, Verdict) -> String) -> String {
     let f = fixture();
-    let text = render(&f.report, Exit::Failed);
-    assert_eq!(text, render(&f.report, Exit::Failed), "deterministic");
+    let text = render(&f.report, Verdict::Fail);
+    assert_eq!(text, render(&f.report, Verdict::Fail), "deterministic");
     text
 }
 
@@ -593,7 +590,7 @@ fn markdown_snapshot() {
 #[test]
 fn markdown_escapes_names_in_the_diagram() {
     let f = fixture();
-    let text = markdown::render(&f.report, Exit::Failed);
+    let text = markdown::render(&f.report, Verdict::Fail);
     assert!(text.contains("```mermaid\nflowchart LR\n"));
     assert!(text.contains("  n1[\"Meta #quot;Holdings#quot; #35;2 #124; #lt;LLC#gt; #amp; Co\"]"));
     assert!(text.contains("  n0 -->|\"100%\"| n1\n  n1 -->|\"49%\"| n2\n"));
@@ -649,7 +646,7 @@ fn every_format_shows_the_baseline_state() {
         color: false,
         width: 100,
     };
-    let out = |format| render(format, &report, &f.sources, &style, Exit::Failed);
+    let out = |format| render(format, &report, &f.sources, &style, Verdict::Fail);
 
     let human = out(FormatName::Human);
     assert!(
@@ -696,16 +693,20 @@ fn every_format_shows_the_baseline_state() {
 fn new_only_counts_only_new_findings_for_the_exit_code() {
     let mut report = with_baseline();
     assert_eq!(
-        gate::exit_code(&report),
-        Exit::Failed,
+        gate::verdict(&report),
+        Verdict::Fail,
         "the critical failure"
     );
     report.gate = Gate::from_flags(None, false, true);
-    assert_eq!(gate::exit_code(&report), Exit::Ok, "it is in the baseline");
+    assert_eq!(
+        gate::verdict(&report),
+        Verdict::Pass,
+        "it is in the baseline"
+    );
     report.gate = Gate::from_flags(None, true, true);
     assert_eq!(
-        gate::exit_code(&report),
-        Exit::Failed,
+        gate::verdict(&report),
+        Verdict::Fail,
         "the indeterminate finding is new and now counts"
     );
     let blocking: Vec<&str> = gate::blocking(&report).map(|f| f.policy.as_str()).collect();
@@ -721,7 +722,7 @@ fn render_dispatches_every_format() {
         color: false,
         width: 100,
     };
-    let out = |format| render(format, &f.report, &f.sources, &style, Exit::Failed);
+    let out = |format| render(format, &f.report, &f.sources, &style, Verdict::Fail);
     assert!(out(FormatName::Human).contains("vrisk: alphabet (Alphabet) as of 2025-06-20"));
     assert_eq!(
         serde_json::from_str::<Value>(&out(FormatName::Json))
@@ -731,7 +732,7 @@ fn render_dispatches_every_format() {
     );
     assert_eq!(
         out(FormatName::Sarif),
-        sarif::render(&f.report, Exit::Failed)
+        sarif::render(&f.report, Verdict::Fail)
     );
     assert_eq!(out(FormatName::Junit), junit::render(&f.report));
     assert_eq!(out(FormatName::Github), github::render(&f.report));

@@ -11,16 +11,17 @@
 
 use std::collections::BTreeMap;
 
-use vrisk::cli::FormatName;
-use vrisk::date::Date;
-use vrisk::diagnostic::{Problem, problems_to_json};
+use vrisk::report::FormatName;
+use vrisk::value::date::Date;
+use vrisk::input::diagnostic::{Problem, problems_to_json};
 use vrisk::engine::{self, Evaluation, World};
-use vrisk::limits::Limits;
+use vrisk::input::limits::Limits;
 use vrisk::ownership::Method;
 use vrisk::policy::{self, Policy};
 use vrisk::registry::{self, Registry};
-use vrisk::report::{self, Report};
-use vrisk::source::{SourceFile, SourceMap, decode_utf8};
+use vrisk::engine::Report;
+use vrisk::report;
+use vrisk::input::source::{SourceFile, SourceMap, decode_utf8};
 
 /// The random-world generator shared with tests/properties.rs.
 #[path = "../../tests/support/worlds.rs"]
@@ -65,7 +66,7 @@ fn one_file(data: &[u8], name: &str, write_back: WriteBack) {
         return;
     };
     registry_with(Vec::new(), name, &text, write_back);
-    registry_with(vrisk::embedded::registry_files(), name, &text, write_back);
+    registry_with(vrisk::input::embedded::registry_files(), name, &text, write_back);
 }
 
 /// Whether a loaded registry must survive `registry::to_yaml` and loading again.
@@ -113,7 +114,7 @@ pub fn policy(data: &[u8]) {
         &limits(),
     )
     .unwrap_or_else(|p| panic!("the base registry loads: {p:#?}"));
-    let seeded = registry::load_files(vrisk::embedded::registry_files(), &mut sources, &limits())
+    let seeded = registry::load_files(vrisk::input::embedded::registry_files(), &mut sources, &limits())
         .unwrap_or_else(|p| panic!("the seeded registry loads: {p:#?}"));
     let id = sources.add(SourceFile::new("fuzz.yaml", None, text));
     match policy::load_policy(id, sources.get(id), &BTreeMap::new(), &limits()) {
@@ -170,7 +171,7 @@ impl worlds::Choices for Choices<'_, '_> {
 }
 
 fn shipped_policies(sources: &mut SourceMap) -> Vec<Policy> {
-    vrisk::embedded::policy_files()
+    vrisk::input::embedded::policy_files()
         .into_iter()
         .map(|file| {
             let id = sources.add(file);
@@ -219,7 +220,7 @@ fn render_all(report: &Report, sources: &SourceMap) -> Vec<String> {
         color: false,
         width: 80,
     };
-    let exit = report::gate::exit_code(report);
+    let exit = vrisk::engine::gate::verdict(report);
     [
         FormatName::Human,
         FormatName::Json,

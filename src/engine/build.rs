@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use crate::date::Date;
-use crate::facts::{Fact, FactObject, FactValue, Origin};
-use crate::interval::Interval;
-use crate::money::Money;
+use crate::input::source::Loc;
 use crate::ownership::{Method, NodeId};
+use crate::policy::facts::{Fact, FactObject, FactValue, Origin};
 use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
-use crate::source::Loc;
-use crate::truth::Truth;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::money::Money;
+use crate::value::truth::Truth;
 
 use super::world::{World, spend_in};
 

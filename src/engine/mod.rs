@@ -1,25 +1,35 @@
 //! Evaluation: every policy against every vendor relationship of the evaluating organisation,
-//! producing one [`Report`] whose findings carry their evidence and positions.
+//! producing one [`Report`] whose findings carry their evidence and positions; then the steps on
+//! findings: waivers, the baseline comparison, and the gate that turns them into a verdict.
 
+pub mod baseline;
 pub mod build;
+pub mod finding;
+pub mod gate;
+pub mod waivers;
 pub mod world;
+
+#[cfg(test)]
+pub(crate) mod sample;
 
 use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
-use crate::date::Date;
-use crate::diagnostic::{Problem, did_you_mean};
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::SourceMap;
 use crate::ownership::Method;
 use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
 use crate::registry::Registry;
-use crate::report::{
+use crate::value::date::Date;
+use crate::value::truth::Truth;
+
+pub use baseline::{Baseline, BaselineState, GoneFinding};
+pub use finding::{
     Binding, Evidence, Finding, Location, Outcome, PathEvidence, PolicyInfo, Position, Report,
     SourceRef, Summary,
 };
-use crate::source::SourceMap;
-use crate::truth::Truth;
-
+pub use gate::{FailOn, Gate, Verdict};
 pub use world::World;
 
 /// What to evaluate and from where.
@@ -161,7 +171,7 @@ pub fn evaluate(input: &Evaluation) -> Report {
         summary,
         warnings,
         gone: Vec::new(),
-        gate: crate::report::gate::Gate::default(),
+        gate: crate::engine::gate::Gate::default(),
     };
     report.recount();
     report

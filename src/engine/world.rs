@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
-use crate::interval::Interval;
+use crate::input::diagnostic::Problem;
 use crate::ownership::{Edge, Graph, Method, NodeId, Share};
 use crate::registry::{Registry, Tier};
-use crate::truth::Truth;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::truth::Truth;
 
 /// Control threshold used to form groups (a company and what it controls), in percent.
 pub const GROUP_CONTROL_THRESHOLD: f64 = 50.0;

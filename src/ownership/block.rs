@@ -372,8 +372,8 @@ fn propagate_open(graph: &Graph, block: &mut BlockScratch, bound: usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::interval::Interval;
     use crate::ownership::{Edge, Graph, Method};
+    use crate::value::interval::Interval;
 
     /// Node 0 holds 50% of node 1; nodes 1..=size form a ring with `link` percent per stake.
     fn ring(size: usize, link: f64) -> Graph {

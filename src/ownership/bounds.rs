@@ -6,7 +6,7 @@
 //! its maximum. Open bounds are tracked as one bit per bound.
 
 use super::Share;
-use crate::interval::Interval;
+use crate::value::interval::Interval;
 
 pub(crate) const ECON_MIN: usize = 0;
 pub(crate) const ECON_MAX: usize = 1;

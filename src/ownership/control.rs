@@ -152,9 +152,9 @@ pub(crate) fn owners_of(
 
 #[cfg(test)]
 mod tests {
-    use crate::interval::Interval;
     use crate::ownership::{Edge, Graph, Method};
-    use crate::truth::Truth;
+    use crate::value::interval::Interval;
+    use crate::value::truth::Truth;
 
     fn stake(owner: usize, owned: usize, share: Interval) -> Edge {
         Edge {

@@ -16,7 +16,7 @@ use super::paths::Local;
 use super::scratch::Scratch;
 use super::{Explained, MAX_LISTED_PATHS, NodeId, OwnershipPath, Share};
 use super::{control, integrated};
-use crate::interval::Interval;
+use crate::value::interval::Interval;
 
 const NEGLIGIBLE: f64 = 1e-9;
 

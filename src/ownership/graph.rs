@@ -8,7 +8,7 @@ use super::scc::{Successors, strongly_connected};
 use super::scratch::{Scratch, ScratchPool};
 use super::{Edge, Explained, Method, NodeId, Share};
 use super::{control, explain, integrated};
-use crate::truth::Truth;
+use crate::value::truth::Truth;
 
 /// Node ids are stored in 32 bits; larger graphs are cut to this many nodes.
 pub const MAX_NODES: usize = u32::MAX as usize - 1;

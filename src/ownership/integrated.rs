@@ -192,8 +192,8 @@ fn carry(graph: &Graph, scratch: &mut Scratch, node: u32, reach: &Reach, interna
 
 #[cfg(test)]
 mod tests {
-    use crate::interval::Interval;
     use crate::ownership::{Edge, Graph, Method};
+    use crate::value::interval::Interval;
 
     fn stake(owner: usize, owned: usize, percent: f64) -> Edge {
         Edge {

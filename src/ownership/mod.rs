@@ -28,7 +28,7 @@ mod scratch;
 
 pub use graph::Graph;
 
-use crate::interval::Interval;
+use crate::value::interval::Interval;
 
 /// An organisation, numbered densely from 0 by the caller.
 pub type NodeId = usize;

@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use super::bounds::{ECON_MAX, VOTE_MAX};
 use super::graph::Graph;
 use super::{NodeId, OwnershipPath};
-use crate::interval::Interval;
+use crate::value::interval::Interval;
 
 /// Longest path listed, in stakes.
 pub const MAX_DEPTH: usize = 32;

@@ -2,8 +2,8 @@
 //! types are checked. Operands stay YAML nodes here, because how to read `20` or `2025-06-12`
 //! depends on the type of the fact it is compared with, which only the typechecker knows.
 
-use crate::source::Loc;
-use crate::yaml::Node;
+use crate::input::source::Loc;
+use crate::input::yaml::Node;
 
 use super::model::{CmpOp, OnIndeterminate, Op, Severity, ValueType};
 

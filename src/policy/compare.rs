@@ -7,10 +7,10 @@
 
 use std::cmp::Ordering;
 
-use crate::date::Date;
-use crate::facts::FactValue;
-use crate::interval::Interval;
-use crate::truth::Truth;
+use crate::policy::facts::FactValue;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::truth::Truth;
 
 use super::model::{CmpOp, Op, Value};
 
@@ -116,8 +116,8 @@ pub fn count(min: usize, max: Option<usize>, op: CmpOp, n: f64) -> Truth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Duration;
-    use crate::money::Money;
+    use crate::value::date::Duration;
+    use crate::value::money::Money;
     use Truth::*;
 
     fn date(s: &str) -> Date {

@@ -5,9 +5,9 @@
 //! element each quantifier node was bound to. The evidence and the witnesses a message reads are
 //! then picked from that tree by following the decisive branches (see [`Explainer`]).
 
-use crate::date::Date;
-use crate::facts::{Fact, FactValue, Origin};
-use crate::truth::Truth;
+use crate::policy::facts::{Fact, FactValue, Origin};
+use crate::value::date::Date;
+use crate::value::truth::Truth;
 
 use super::compare;
 use super::fact_model;
@@ -47,7 +47,7 @@ struct Bound<'f> {
 pub(super) struct Evaluated<'f> {
     result: Truth,
     label: String,
-    loc: crate::source::Loc,
+    loc: crate::input::source::Loc,
     facts: Vec<(String, String, Origin)>,
     children: Vec<Evaluated<'f>>,
     role: Role<'f>,

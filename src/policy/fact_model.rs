@@ -16,7 +16,7 @@ pub enum FactType {
     Bool,
     Number,
     Date,
-    /// A share in percent, possibly a range ([`crate::interval::Interval`]).
+    /// A share in percent, possibly a range ([`crate::value::interval::Interval`]).
     Percent,
     Money,
     /// An object of the named kind.

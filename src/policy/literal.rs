@@ -5,9 +5,9 @@
 //! declared type), never from the literal's shape: `20` against a percent is an error that says
 //! "write 20%", not a silent fraction.
 
-use crate::date::{Date, Duration};
-use crate::money::Money;
-use crate::yaml::{Node, Value as Yaml};
+use crate::input::yaml::{Node, Value as Yaml};
+use crate::value::date::{Date, Duration};
+use crate::value::money::Money;
 
 use super::model::{Value, ValueType, format_number};
 
@@ -235,7 +235,7 @@ pub fn describe(node: &Node) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Loc;
+    use crate::input::source::Loc;
 
     fn node(value: Yaml) -> Node {
         Node {

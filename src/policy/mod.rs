@@ -1,7 +1,7 @@
 //! Policies: declarative YAML rules over the fact model, checked before they run and evaluated
 //! in three-valued logic.
 //!
-//! Loading goes one way: YAML text -> node tree ([`crate::yaml`]) -> structural parse
+//! Loading goes one way: YAML text -> node tree ([`crate::input::yaml`]) -> structural parse
 //! ([`parse`]) -> parameters with their overrides ([`params`]) -> typecheck against the fact
 //! model ([`typecheck`], [`fact_model`]) -> message template check ([`template`]). Every stage
 //! collects its problems, so one load reports everything wrong with a file. Evaluation
@@ -12,21 +12,23 @@ pub mod ast;
 pub mod compare;
 pub mod eval;
 pub mod fact_model;
+pub mod facts;
 pub mod literal;
 pub mod model;
 pub mod params;
 pub mod parse;
+pub mod set;
 pub mod template;
 pub mod trace;
 pub mod typecheck;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Problem;
-use crate::limits::Limits;
-use crate::source::{FileId, Loc, SourceFile, Span};
-use crate::truth::Truth;
-use crate::yaml::{self, Node};
+use crate::input::diagnostic::Problem;
+use crate::input::limits::Limits;
+use crate::input::source::{FileId, Loc, SourceFile, Span};
+use crate::input::yaml::{self, Node};
+use crate::value::truth::Truth;
 
 pub use eval::Scope;
 pub use fact_model::{FactPathInfo, FactType, fact_model_markdown, fact_model_paths};

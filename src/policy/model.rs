@@ -3,35 +3,17 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::date::{Date, Duration};
-use crate::interval::format_percent;
-use crate::money::Money;
-use crate::source::{FileId, Loc};
+use crate::input::source::{FileId, Loc};
+use crate::value::date::{Date, Duration};
+use crate::value::interval::format_percent;
+use crate::value::money::Money;
 
 use super::fact_model::FactType;
 use super::template::Template;
 
-pub use crate::severity::Severity;
+pub use crate::value::severity::Severity;
 
-/// The error of parsing a name that is not one of a closed set; says which names are valid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownName {
-    pub given: String,
-    pub expected: &'static [&'static str],
-}
-
-impl fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` is not one of {}",
-            self.given,
-            self.expected.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownName {}
+pub use crate::value::UnknownName;
 
 /// What an indeterminate result (the facts do not decide the condition) counts as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

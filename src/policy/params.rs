@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Problem, did_you_mean};
-use crate::source::Loc;
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::Loc;
 
 use super::ast::RawParam;
 use super::literal::{self, LiteralError};

@@ -2,9 +2,9 @@
 //! the shape of the document (unknown or missing keys, wrong kinds of value, malformed
 //! conditions) rather than stopping at the first.
 
-use crate::diagnostic::{Problem, did_you_mean};
-use crate::source::{Loc, SourceFile, Span};
-use crate::yaml::{Key, Node, Value as Yaml};
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::{Loc, SourceFile, Span};
+use crate::input::yaml::{Key, Node, Value as Yaml};
 
 use super::ast::{
     Cond, CondKind, Located, RawLeaf, RawOwnership, RawParam, RawPolicy, RawQuantified,

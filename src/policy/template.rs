@@ -2,8 +2,8 @@
 //! (`{{` and `}}` for literal braces), checked at load time and rendered with the witnesses of
 //! an evaluation.
 
-use crate::diagnostic::{Problem, did_you_mean};
-use crate::source::{Loc, SourceFile, Span};
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::{Loc, SourceFile, Span};
 
 use super::ast::Located;
 use super::fact_model;
@@ -252,7 +252,7 @@ fn check_fact(path: &[String], loc: Loc, witnesses: &[Binding]) -> Option<Proble
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileId;
+    use crate::input::source::FileId;
 
     fn parse_text(text: &str) -> (Template, Vec<Problem>) {
         let yaml = format!("message: \"{text}\"\n");

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::facts::Origin;
-use crate::source::Loc;
-use crate::truth::Truth;
+use crate::input::source::Loc;
+use crate::policy::facts::Origin;
+use crate::value::truth::Truth;
 
 /// The outcome of evaluating a policy's `fails_when` for one relationship.
 #[derive(Clone, Debug, PartialEq)]

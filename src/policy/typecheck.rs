@@ -2,9 +2,9 @@
 //! the fact model, every operator against the type of its fact, and every operand against the
 //! type the operator expects. All problems are collected; a condition that has one is dropped.
 
-use crate::diagnostic::{Problem, did_you_mean};
-use crate::source::Loc;
-use crate::yaml::{Node, Value as Yaml};
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::Loc;
+use crate::input::yaml::{Node, Value as Yaml};
 
 use super::ast::{Cond, CondKind, Located, RawLeaf, RawQuantified, RawQuantifier};
 use super::fact_model::{self, FactType};
@@ -622,8 +622,8 @@ fn collections_in_scope(scope: &[Binding]) -> Vec<String> {
 mod tests {
     use std::collections::BTreeMap;
 
-    use crate::limits::Limits;
-    use crate::source::{FileId, SourceFile};
+    use crate::input::limits::Limits;
+    use crate::input::source::{FileId, SourceFile};
 
     /// The codes and `line:col`s of the problems of a policy whose `fails_when` is `condition`.
     fn problems(condition: &str) -> Vec<(&'static str, String)> {

@@ -7,9 +7,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rayon::prelude::*;
 
-use crate::date::Date;
-use crate::diagnostic::{Problem, did_you_mean};
+use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::registry::model::*;
+use crate::value::date::Date;
 
 /// Runs every check; the checks are independent and run in parallel, their problems joined in
 /// a fixed order (callers sort them by position).
@@ -480,8 +480,8 @@ fn possibly_on_cycle<'a>(next: &BTreeMap<&'a str, Vec<&'a Stake>>) -> HashSet<&'
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interval::Interval;
-    use crate::source::Loc;
+    use crate::input::source::Loc;
+    use crate::value::interval::Interval;
 
     fn stake(owner: &str, owned: &str) -> Stake {
         let at = |id: &str| Ref {

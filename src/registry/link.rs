@@ -6,7 +6,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::diagnostic::Problem;
+use crate::input::diagnostic::Problem;
 use crate::registry::bods::RECORD_ID_SCHEME;
 use crate::registry::model::{Identifier, Organisation, Registry};
 
@@ -139,8 +139,8 @@ fn conflicts(bods: &Organisation, native: &Organisation) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::source::Loc;
     use crate::registry::model::{At, OrgKind, Ref, ShareField, Stake};
-    use crate::source::Loc;
 
     fn org(id: &str, name: &str, identifiers: &[(&str, &str)]) -> Organisation {
         Organisation {
@@ -192,7 +192,7 @@ mod tests {
             owner: reference("rec-3"),
             owned: reference("rec-1"),
             economic: ShareField {
-                interval: crate::interval::Interval::exact(10.0),
+                interval: crate::value::interval::Interval::exact(10.0),
                 loc: Loc::default(),
             },
             voting: None,

@@ -3,6 +3,7 @@
 
 pub mod bods;
 mod check;
+pub mod import;
 mod link;
 mod model;
 mod order;
@@ -15,13 +16,13 @@ pub use serialize::{to_value, to_yaml};
 
 use std::path::PathBuf;
 
-use crate::diagnostic::Problem;
-use crate::limits::{Limit, Limits};
-use crate::schema::{self, SchemaKind};
+use crate::input::diagnostic::Problem;
+use crate::input::limits::{Limit, Limits};
+use crate::input::schema::{self, SchemaKind};
 use rayon::prelude::*;
 
-use crate::source::{FileId, SourceFile, SourceMap, read_file_into};
-use crate::yaml::{self, Node};
+use crate::input::source::{FileId, SourceFile, SourceMap, read_file_into};
+use crate::input::yaml::{self, Node};
 
 /// Extensions of YAML documents (registry files and policies).
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -38,7 +39,8 @@ pub fn load(
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Registry, Vec<Problem>> {
-    let files = crate::inputs::expand(paths, INPUT_EXTENSIONS, "registry").map_err(|p| vec![p])?;
+    let files =
+        crate::input::files::expand(paths, INPUT_EXTENSIONS, "registry").map_err(|p| vec![p])?;
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     for path in files {
@@ -73,7 +75,7 @@ fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
     let (document, sink) = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
         let reader = std::thread::Builder::new()
-            .stack_size(crate::internal::STACK_BYTES)
+            .stack_size(crate::input::limits::STACK_BYTES)
             .spawn_scoped(scope, move || {
                 let mut reader = ItemReader::default();
                 for batch in receiver {
@@ -317,14 +319,17 @@ pub fn load_node(document: &Node) -> Result<Registry, Vec<Problem>> {
 /// interest started, so the stated shares of a company's owners may add up to over 100% for a
 /// while. Where BODS data is involved that is the register's statement, not a typing error the
 /// user can correct: it is reported as a warning and the data used as stated.
-fn tolerate_register_overlaps(problems: &mut [Problem], bods_files: &[crate::source::FileId]) {
+fn tolerate_register_overlaps(
+    problems: &mut [Problem],
+    bods_files: &[crate::input::source::FileId],
+) {
     for problem in problems {
         let from_bods = problem
             .labels
             .iter()
             .any(|(loc, _)| bods_files.contains(&loc.file));
         if problem.code == "registry::owners-over-100" && from_bods {
-            problem.level = crate::diagnostic::Level::Warning;
+            problem.level = crate::input::diagnostic::Level::Warning;
             problem.help = Some(
                 "the BODS data states interests whose periods overlap (registers often record \
                  the end of an interest late); vrisk uses the shares as stated"

@@ -3,11 +3,11 @@
 
 use foldhash::HashMap;
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
-use crate::interval::Interval;
-use crate::money::Money;
-use crate::source::Loc;
+use crate::input::diagnostic::Problem;
+use crate::input::source::Loc;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::money::Money;
 
 /// A reference to another item by id, with the position of the reference.
 #[derive(Clone, Debug, PartialEq)]

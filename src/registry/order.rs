@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
-use crate::interval::Interval;
+use crate::value::interval::Interval;
 
 use super::model::*;
 
@@ -138,8 +138,8 @@ fn interval_order(a: &Interval, b: &Interval) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits::Limits;
-    use crate::source::{SourceFile, SourceMap};
+    use crate::input::limits::Limits;
+    use crate::input::source::{SourceFile, SourceMap};
     use proptest::prelude::*;
 
     /// Organisations whose ids sort differently from the order they are declared in, and

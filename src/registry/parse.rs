@@ -5,12 +5,12 @@
 //! empty. Each problem is reported at the value's own position and parsing goes on, so that one
 //! run lists every problem.
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
-use crate::interval::Interval;
-use crate::money::Money;
+use crate::input::diagnostic::Problem;
+use crate::input::yaml::{Node, Value};
 use crate::registry::model::*;
-use crate::yaml::{Node, Value};
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::money::Money;
 
 /// The top-level lists of a registry document.
 pub const LISTS: &[&str] = &[
@@ -246,7 +246,7 @@ impl Parser<'_> {
         }
     }
 
-    fn out_of_range(&mut self, value: f64, loc: crate::source::Loc) {
+    fn out_of_range(&mut self, value: f64, loc: crate::input::source::Loc) {
         self.problems.push(
             Problem::new(
                 "registry::share-out-of-range",

@@ -8,8 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::interval::Interval;
-use crate::money::Money;
+use crate::value::interval::Interval;
+use crate::value::money::Money;
 
 use super::model::*;
 
@@ -269,16 +269,20 @@ fn movement(m: &Move) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use crate::limits::Limits;
+    use crate::input::limits::Limits;
+    use crate::input::source::{SourceFile, SourceMap};
     use crate::registry::{load_files, to_value, to_yaml};
-    use crate::source::{SourceFile, SourceMap};
 
     #[test]
     fn the_seeded_registry_reads_back_the_same() {
         let limits = Limits::default();
         let mut sources = SourceMap::new();
-        let seeded = load_files(crate::embedded::registry_files(), &mut sources, &limits)
-            .expect("the seeded registry loads");
+        let seeded = load_files(
+            crate::input::embedded::registry_files(),
+            &mut sources,
+            &limits,
+        )
+        .expect("the seeded registry loads");
         let text = to_yaml(&seeded);
         let again = load_files(
             vec![SourceFile::new("again.yaml", None, text.as_str())],

@@ -8,9 +8,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::severity::Severity;
+use crate::value::severity::Severity;
 
-use super::{BaselineState, Finding, Outcome, Report, detail_lines};
+use super::detail_lines;
+use crate::engine::{BaselineState, Finding, Outcome, Report};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -115,7 +116,7 @@ pub fn append_to(path: &Path, markdown: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::sample;
+    use crate::engine::sample;
 
     #[test]
     fn data_escapes_percent_cr_and_lf_only() {

@@ -5,10 +5,11 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Level, Problem, render_diagnostic};
-use crate::source::SourceMap;
+use crate::input::diagnostic::{Level, Problem, render_diagnostic};
+use crate::input::source::SourceMap;
 
-use super::{BaselineState, Finding, Outcome, Report, path_route};
+use super::path_route;
+use crate::engine::{BaselineState, Finding, Outcome, Report};
 
 pub struct Style {
     pub color: bool,

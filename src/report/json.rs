@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Outcome, Report};
+use crate::engine::{Outcome, Report};
 
 pub fn render(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();

@@ -15,7 +15,8 @@
 
 use std::fmt::Write;
 
-use super::{BaselineState, Finding, Outcome, Report, detail_lines};
+use super::detail_lines;
+use crate::engine::{BaselineState, Finding, Outcome, Report};
 
 pub fn render(report: &Report) -> String {
     let suites: Vec<Suite> = report

@@ -7,13 +7,13 @@
 
 use std::fmt::Write;
 
-use crate::exit::Exit;
+use crate::engine::Verdict;
 
-use super::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
+use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
 
-pub fn render(report: &Report, exit: Exit) -> String {
+pub fn render(report: &Report, verdict: Verdict) -> String {
     let mut out = String::new();
-    title(&mut out, report, exit);
+    title(&mut out, report, verdict);
     summary_table(&mut out, report);
     // Failures first, most severe first: the reader of a summary wants what blocks the merge.
     // The sort is stable, so ties keep the report's (policy, vendor) order.
@@ -37,12 +37,10 @@ pub fn render(report: &Report, exit: Exit) -> String {
     out
 }
 
-fn title(out: &mut String, report: &Report, exit: Exit) {
-    let verdict = match exit {
-        Exit::Ok => "✅ passed",
-        Exit::Failed => "❌ failed",
-        Exit::Invalid => "⛔ invalid input",
-        Exit::Internal => "⛔ internal error",
+fn title(out: &mut String, report: &Report, verdict: Verdict) {
+    let verdict = match verdict {
+        Verdict::Pass => "✅ passed",
+        Verdict::Fail => "❌ failed",
     };
     let _ = writeln!(
         out,

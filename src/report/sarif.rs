@@ -17,12 +17,11 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
-use crate::exit::Exit;
-use crate::severity::Severity;
+use crate::engine::Verdict;
+use crate::value::severity::Severity;
 
-use super::{
-    BaselineState, Finding, Location, Outcome, PolicyInfo, Position, Report, detail_lines,
-};
+use super::detail_lines;
+use crate::engine::{BaselineState, Finding, Location, Outcome, PolicyInfo, Position, Report};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -30,13 +29,13 @@ const SCHEMA_URI: &str =
 /// The key of the stable fingerprint; bump the version if what is hashed ever changes.
 pub const FINGERPRINT_KEY: &str = "vriskFinding/v1";
 
-pub fn render(report: &Report, exit: Exit) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report, exit)).unwrap_or_default();
+pub fn render(report: &Report, verdict: Verdict) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(report, verdict)).unwrap_or_default();
     text.push('\n');
     text
 }
 
-pub fn to_value(report: &Report, exit: Exit) -> Value {
+pub fn to_value(report: &Report, verdict: Verdict) -> Value {
     let rule_ids = report.policy_ids();
     let rules: Vec<Value> = rule_ids
         .iter()
@@ -71,8 +70,8 @@ pub fn to_value(report: &Report, exit: Exit) -> Value {
             "tool": {"driver": driver},
             "invocations": [{
                 // Failing findings are a successful run; only invalid input or a bug is not.
-                "executionSuccessful": matches!(exit, Exit::Ok | Exit::Failed),
-                "exitCode": exit as u8,
+                "executionSuccessful": true,
+                "exitCode": verdict.exit_code(),
             }],
             "results": results,
             "properties": {
@@ -330,7 +329,7 @@ pub fn stable_hash(policy: &str, fingerprint: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::sample;
+    use crate::engine::sample;
 
     #[test]
     fn fnv_matches_the_published_test_vectors() {

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{self, World, build};
+use crate::input::source::Loc;
 use crate::policy::{self, Condition, ConditionKind, OperandKind, Policy, Scope, TraceNode};
-use crate::source::Loc;
-use crate::truth::Truth;
+use crate::value::truth::Truth;
 
 /// One comparison of a policy and the results the cases gave it.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::Problem;
+use crate::input::diagnostic::Problem;
 use crate::policy::is_test_file;
 
 /// What the paths hold, each list in a stable order with no path twice.
@@ -23,7 +23,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Found, Vec<Problem>> {
     for path in paths {
         let path = normalize(path);
         if path.is_dir() {
-            let files = match crate::inputs::expand(
+            let files = match crate::input::files::expand(
                 std::slice::from_ref(&path),
                 crate::registry::EXTENSIONS,
                 "policy",

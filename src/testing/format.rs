@@ -7,13 +7,13 @@
 
 use std::fmt;
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
+use crate::engine::Outcome;
+use crate::input::diagnostic::Problem;
+use crate::input::schema::{self, SchemaKind};
+use crate::input::source::Loc;
+use crate::input::yaml::{Node, Value};
 use crate::registry::At;
-use crate::report::Outcome;
-use crate::schema::{self, SchemaKind};
-use crate::source::Loc;
-use crate::yaml::{Node, Value};
+use crate::value::date::Date;
 
 /// One test file, as written.
 #[derive(Debug, Clone)]

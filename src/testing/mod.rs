@@ -5,12 +5,9 @@
 //! through the real engine, compared with its expectations, with condition coverage
 //! ([`run`], [`coverage`]) -> text ([`render`]). The format is documented in docs/testing.md.
 
-mod command;
 pub mod coverage;
 pub mod discover;
 pub mod format;
 pub mod prepare;
 pub mod render;
 pub mod run;
-
-pub use command::{TestArgs, run as run_command};

@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::date::Date;
-use crate::diagnostic::{Problem, did_you_mean};
-use crate::limits::Limits;
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::limits::Limits;
+use crate::input::source::{FileId, Loc, SourceMap, read_file};
+use crate::input::yaml::{self, Node, Value};
 use crate::policy::{self, Policy, literal, params};
 use crate::registry::{self, At, Registry};
-use crate::source::{FileId, Loc, SourceMap, read_file};
-use crate::yaml::{self, Node, Value};
+use crate::value::date::Date;
 
 use super::discover::{Found, normalize, policy_beside, relative_to};
 use super::format::{self, CaseSpec, Expectation, RegistrySpec, TestFile};

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::source::SourceMap;
+use crate::input::source::SourceMap;
 
 use super::format::actual_name;
 use super::run::{GroupResult, Mismatch, MismatchKind};

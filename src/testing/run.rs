@@ -3,8 +3,8 @@
 //! coverage of the policy's comparisons.
 
 use crate::engine;
-use crate::report::{Finding, Outcome, Report};
-use crate::source::{Loc, SourceMap};
+use crate::engine::{Finding, Outcome, Report};
+use crate::input::source::{Loc, SourceMap};
 
 use super::coverage::{self, Leaf};
 use super::format::{Expectation, Expected};

@@ -10,10 +10,10 @@ use foldhash::HashMap;
 
 use rayon::prelude::*;
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
+use crate::input::diagnostic::Problem;
+use crate::input::source::Loc;
 use crate::registry::model::*;
-use crate::source::Loc;
+use crate::value::date::Date;
 
 use super::history::Pool;
 use super::ids::{Ids, is_valid_id};

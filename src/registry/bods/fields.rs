@@ -1,10 +1,10 @@
 //! Reading the fields of a statement's JSON value. A field that vrisk needs and that is missing,
 //! or that has the wrong JSON type, is a located problem; reading goes on with what is there.
 
-use crate::date::Date;
-use crate::diagnostic::Problem;
-use crate::json::{Json, Kind};
+use crate::input::diagnostic::Problem;
+use crate::input::json::{Json, Kind};
 use crate::registry::model::{At, Identifier};
+use crate::value::date::Date;
 
 use super::statement::StatementDate;
 

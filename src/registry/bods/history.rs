@@ -150,10 +150,10 @@ impl Hasher for Prehashed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
+    use crate::input::source::Loc;
     use crate::registry::bods::statement::{Header, StatementDate};
     use crate::registry::model::{At, OrgKind};
-    use crate::source::Loc;
+    use crate::value::date::Date;
 
     fn party(pool: &mut Pool, key: &str, date: Option<&str>, name: &str) {
         pool.add(Parsed::Party(header(key, date).with(body(name))));

@@ -2,11 +2,11 @@
 //! declared indirect. The same in BODS 0.3 and 0.4 but for one thing: the default openness of a
 //! share's bounds.
 
-use crate::diagnostic::Problem;
-use crate::interval::Interval;
-use crate::json::{Json, Kind};
+use crate::input::diagnostic::Problem;
+use crate::input::json::{Json, Kind};
+use crate::input::source::Loc;
 use crate::registry::model::ShareField;
-use crate::source::Loc;
+use crate::value::interval::Interval;
 
 use super::fields;
 use super::statement::{Interest, InterestKind};
@@ -166,8 +166,8 @@ fn share(node: Json, rules: ShareRules, problems: &mut Vec<Problem>) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{Reader, Tape};
-    use crate::source::{FileId, SourceFile};
+    use crate::input::json::{Reader, Tape};
+    use crate::input::source::{FileId, SourceFile};
 
     fn read(text: &str, rules: ShareRules) -> (Option<Interval>, Vec<&'static str>) {
         let source = SourceFile::new("t.json", None, text);

@@ -1,8 +1,8 @@
 //! Entities and persons: the same fields in BODS 0.3 statements and 0.4 record details, but for
 //! the form of the entity type, which the version readers pass in.
 
-use crate::diagnostic::Problem;
-use crate::json::Json;
+use crate::input::diagnostic::Problem;
+use crate::input::json::Json;
 use crate::registry::model::OrgKind;
 
 use super::fields;

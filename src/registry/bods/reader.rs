@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Mutex, PoisonError};
 
-use crate::diagnostic::Problem;
-use crate::json::{Json, Reader, Tape};
-use crate::limits::Limits;
-use crate::source::{FileId, Loc, SourceFile, Span};
+use crate::input::diagnostic::Problem;
+use crate::input::json::{Json, Reader, Tape};
+use crate::input::limits::Limits;
+use crate::input::source::{FileId, Loc, SourceFile, Span};
 
 use super::history::Pool;
 use super::{Parsed, v03, v04};
@@ -57,7 +57,7 @@ pub enum Read {
     /// BODS statements, now in the pool.
     Statements,
     /// A registry document written as JSON, to be read as such.
-    Registry(crate::yaml::Node),
+    Registry(crate::input::yaml::Node),
     /// Nothing usable; the problems say why.
     Failed,
 }

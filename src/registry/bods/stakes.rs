@@ -16,10 +16,10 @@
 //! periods carry 0% of that kind: the relationship says what it holds, and a board seat held
 //! for a different period than a shareholding must not add an unknown share on top of it.
 
-use crate::date::Date;
-use crate::interval::Interval;
+use crate::input::source::Loc;
 use crate::registry::model::{At, ShareField};
-use crate::source::Loc;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
 
 use super::statement::{Interest, InterestKind};
 

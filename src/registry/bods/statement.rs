@@ -2,9 +2,9 @@
 //! or a person) or a relationship, with the positions diagnostics need. Only this is kept of a
 //! statement's JSON value, so a large file is never held twice.
 
-use crate::date::Date;
+use crate::input::source::Loc;
 use crate::registry::model::{At, Identifier, OrgKind, Ref, ShareField};
-use crate::source::Loc;
+use crate::value::date::Date;
 
 /// One statement about a record, with what is needed to pick the latest statement of it.
 #[derive(Clone, Debug)]

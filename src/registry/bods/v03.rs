@@ -1,8 +1,8 @@
 //! BODS 0.3 statements: entity, person and ownership-or-control statements, each its own record
 //! (`statementID`); a statement may replace earlier ones (`replacesStatements`).
 
-use crate::diagnostic::Problem;
-use crate::json::{Json, Kind};
+use crate::input::diagnostic::Problem;
+use crate::input::json::{Json, Kind};
 use crate::registry::model::{At, Ref};
 
 use super::Parsed;

@@ -1,8 +1,8 @@
 //! BODS 0.4 statements: records (`recordId`) of type entity, person or relationship, whose
 //! details are in `recordDetails`; `recordStatus: closed` ends a record.
 
-use crate::diagnostic::Problem;
-use crate::json::{Json, Kind};
+use crate::input::diagnostic::Problem;
+use crate::input::json::{Json, Kind};
 use crate::registry::model::{At, Ref};
 
 use super::Parsed;

@@ -1,0 +1,345 @@
+//! Command-line interface: one subcommand per user task.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::FailOn;
+use crate::report::FormatName;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vrisk",
+    version,
+    about = "Vendor-risk policy checker: declarative YAML policies over a vendor and ownership registry",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate the policies against the vendor relationships of one organisation.
+    Check(CheckArgs),
+    /// Check registry files (and policies) for errors without evaluating anything.
+    Validate(ValidateArgs),
+    /// List the effective owners of an organisation, with the paths behind each share.
+    Ownership(OwnershipArgs),
+    /// Show why a policy fails, passes or is indeterminate for one vendor: the evaluation tree,
+    /// the facts it read, the ownership paths, and what would change the outcome.
+    Explain(ExplainArgs),
+    /// Draw the ownership graph around an organisation (Mermaid or Graphviz DOT).
+    Graph(GraphArgs),
+    /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
+    Init(InitArgs),
+    /// Print the JSON Schema of a file kind.
+    Schema(SchemaArgs),
+    /// Run the policy tests (NAME.test.yaml beside each policy) and report condition coverage.
+    Test(crate::cli::test::TestArgs),
+    /// Create a file from a template: `vrisk new policy ID` writes a policy and its tests.
+    New(crate::cli::new::NewArgs),
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(crate::cli::generate::CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man(crate::cli::generate::ManArgs),
+    /// Turn other data into registry files.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's, else ./registry, else the
+    /// embedded seeded registry.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// Policy file or directory (repeatable). Default: vrisk.yaml's, else ./policies, else the
+    /// embedded shipped policies.
+    #[arg(long = "policies", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct LimitArgs {
+    /// Largest input file, in bytes.
+    #[arg(long, value_name = "BYTES", global = true)]
+    pub max_file_bytes: Option<u64>,
+    /// Deepest YAML or JSON nesting accepted (at most 1000).
+    #[arg(long, value_name = "N", global = true)]
+    pub max_depth: Option<usize>,
+    /// Most YAML nodes (values and collections) in one file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_nodes: Option<usize>,
+    /// Most alias (`*name`) uses in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_aliases: Option<usize>,
+    /// Most nodes that aliases may expand to in one YAML file.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_alias_expansion: Option<usize>,
+    /// Longest string (a value or a key), in bytes.
+    #[arg(long, value_name = "BYTES", global = true)]
+    pub max_string_bytes: Option<usize>,
+    /// Most organisations in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_organisations: Option<usize>,
+    /// Most stakes in the registry.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_stakes: Option<usize>,
+    /// Most policy files.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_policies: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Registry files or directories to validate (same as --registry).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// How to print problems: human (miette diagnostics on stderr) or json (on stdout).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProblemFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum)]
+    pub kind: SchemaName,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaName {
+    Registry,
+    Policy,
+    Waivers,
+    Config,
+    Test,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The organisation whose vendors are checked. Default: vrisk.yaml's `org`, else the
+    /// registry's `default_org`.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::value::date::Date>,
+    /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown.
+    /// Without a path the report goes to standard output.
+    #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
+    pub formats: Vec<ReportTarget>,
+    /// Lowest severity whose failures make the run exit 1, or `never`.
+    #[arg(long, value_name = "SEVERITY", value_parser = fail_on_parser())]
+    pub fail_on: Option<FailOn>,
+    /// Count indeterminate findings (at or above --fail-on) as failures for the exit code.
+    #[arg(long)]
+    pub fail_on_indeterminate: bool,
+    /// Configuration file. Default: ./vrisk.yaml when present.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// A previous JSON report: mark each finding new or existing and list the ones gone.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Waivers file. Default: vrisk.yaml's `waivers`, else ./waivers.yaml when present.
+    #[arg(long, value_name = "PATH")]
+    pub waivers: Option<PathBuf>,
+    /// Warn about waivers that expire within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub waiver_warning_days: Option<i64>,
+    /// With --baseline: only new findings decide the exit code.
+    #[arg(long, requires = "baseline")]
+    pub new_only: bool,
+    /// Accept a run that checks nothing: no policy, or no vendor relationship for the
+    /// organisation (otherwise an error, so that a misconfigured run never passes silently).
+    #[arg(long)]
+    pub allow_empty: bool,
+}
+
+/// `--fail-on`: one of the gate's levels, offered to clap as its possible values (so that help,
+/// errors and completions list them) and mapped to the engine's type.
+fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = FailOn::ALL.iter().map(|f| f.name()).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .try_map(|name: String| FailOn::parse(&name).ok_or("not a level"))
+}
+
+/// A report to write: its format, and a file (None: standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    pub format: FormatName,
+    pub path: Option<PathBuf>,
+}
+
+pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
+    let (name, path) = match text.split_once('=') {
+        Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+        Some((_, _)) => return Err(format!("`{text}`: the path after `=` is empty")),
+        None => (text, None),
+    };
+    let format = FormatName::parse(name).ok_or_else(|| {
+        format!(
+            "unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown"
+        )
+    })?;
+    Ok(ReportTarget { format, path })
+}
+
+pub fn parse_date(text: &str) -> Result<crate::value::date::Date, String> {
+    crate::value::date::Date::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
+}
+
+#[derive(Debug, Args)]
+pub struct OwnershipArgs {
+    /// The organisation whose owners to list.
+    #[arg(value_name = "ENTITY")]
+    pub entity: String,
+    /// Only this owner.
+    #[arg(long, value_name = "OWNER")]
+    pub by: Option<String>,
+    /// How shares combine along chains.
+    #[arg(long, value_enum, default_value = "integrated")]
+    pub method: MethodName,
+    /// Control threshold of the control-chain method, in percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 50.0)]
+    pub control_threshold: f64,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::value::date::Date>,
+    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodName {
+    Integrated,
+    ControlChain,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy id.
+    #[arg(value_name = "POLICY")]
+    pub policy: String,
+    /// The vendor's organisation id.
+    #[arg(value_name = "VENDOR")]
+    pub vendor: String,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The point of view. Default: the registry's `default_org`.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Evaluate as of this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::value::date::Date>,
+    /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The organisation at the centre.
+    #[arg(value_name = "ENTITY")]
+    pub entity: String,
+    /// How many links out to follow, up (owners) and down (holdings).
+    #[arg(long, default_value_t = 3)]
+    pub depth: usize,
+    /// Stakes active on this date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::value::date::Date>,
+    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// Diagram language.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write (the project's root).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// A procurement export (CSV with a header row) -> a registry `vendors:` fragment. Default
+    /// columns: customer, vendor, services (`;`-separated), data_shared (`;`-separated),
+    /// spend_year, spend_amount, currency, spend_kind, status, status_date, last_review.
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// The CSV file (UTF-8).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// The customer of every row that names none (or of all rows, without a customer column).
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+    /// Write the fragment to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The cell separator: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: String,
+    /// The schema the output's editor modeline points at.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "../schemas/registry.schema.json"
+    )]
+    pub schema: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}

@@ -1,0 +1,243 @@
+//! `vrisk ownership ENTITY`: the effective owners of an organisation, largest first, with the
+//! paths behind each share.
+
+use std::fmt::Write;
+
+use serde_json::{Value, json};
+
+use crate::cli::args::{MethodName, OwnershipArgs, ProblemFormat};
+use crate::cli::exit::Exit;
+use crate::cli::inputs::{limits_from, load_registry};
+use crate::cli::terminal::{Terminal, print_stdout};
+use crate::engine::World;
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::SourceMap;
+use crate::ownership::{Explained, Method, NodeId};
+use crate::registry::Registry;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+
+pub fn run(args: OwnershipArgs) -> Exit {
+    let terminal = Terminal::detect();
+    let limits = limits_from(&args.limits);
+    let mut sources = SourceMap::new();
+    let registry = match load_registry(&args.registry, &mut sources, &limits) {
+        Ok(r) => r,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    let entity = match find(&registry, &args.entity, "ENTITY") {
+        Ok(n) => n,
+        Err(p) => {
+            terminal.report_problems(&[p], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let by = match args.by.as_deref().map(|id| find(&registry, id, "--by")) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(p)) => {
+            terminal.report_problems(&[p], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let method = match args.method {
+        MethodName::Integrated => Method::Integrated,
+        MethodName::ControlChain => Method::ControlChain {
+            threshold: args.control_threshold,
+        },
+    };
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let world = World::new(&registry, entity, as_of);
+    let owners: Vec<Explained> = world
+        .graph
+        .owners_of(entity, method)
+        .into_iter()
+        .filter(|(owner, _)| by.is_none_or(|b| b == *owner))
+        .map(|(owner, _)| world.graph.explain(owner, entity, method))
+        .collect();
+    let text = match args.format {
+        ProblemFormat::Json => {
+            format!("{:#}\n", to_json(&world, entity, method, &owners))
+        }
+        ProblemFormat::Human => human(&world, entity, method, &owners),
+    };
+    print_stdout(&text);
+    Exit::Ok
+}
+
+fn find(registry: &Registry, id: &str, what: &str) -> Result<NodeId, Problem> {
+    registry.org_index(id).ok_or_else(|| {
+        let problem = Problem::new(
+            "ownership::unknown-organisation",
+            format!("{what} `{id}` is no organisation of the registry"),
+        );
+        let ids = registry.organisations.iter().map(|o| o.id.value.as_str());
+        match did_you_mean(id, ids) {
+            Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+            None => problem.with_help("give the id of an organisation in the registry"),
+        }
+    })
+}
+
+pub fn method_label(method: Method) -> String {
+    match method {
+        Method::Integrated => "integrated".to_string(),
+        Method::ControlChain { .. } => "control-chain".to_string(),
+    }
+}
+
+/// A percentage as JSON: a number of percent, rounded to 1e-9 so that 200/3 prints stably.
+fn pct(value: f64) -> Value {
+    json!((value * 1e9).round() / 1e9)
+}
+
+fn interval_json(interval: &Interval) -> Value {
+    let mut v = json!({"min": pct(interval.min), "max": pct(interval.max)});
+    if interval.min_exclusive {
+        v["min_exclusive"] = true.into();
+    }
+    if interval.max_exclusive {
+        v["max_exclusive"] = true.into();
+    }
+    v
+}
+
+fn to_json(world: &World, entity: NodeId, method: Method, owners: &[Explained]) -> Value {
+    let registry = world.registry;
+    let owners: Vec<Value> = owners
+        .iter()
+        .map(|e| {
+            let paths: Vec<Value> = e
+                .paths
+                .iter()
+                .map(|p| {
+                    json!({
+                        "via": p.nodes.iter().map(|&n| world.id(n)).collect::<Vec<_>>(),
+                        "economic": interval_json(&p.economic),
+                        "voting": interval_json(&p.voting),
+                        "stakes": p.stakes.iter().map(|&s| {
+                            let stake = &registry.stakes[s];
+                            json!({
+                                "owner": stake.owner.id,
+                                "owned": stake.owned.id,
+                                "economic": interval_json(&stake.economic.interval),
+                                "voting": interval_json(&stake.voting_interval()),
+                                "source": stake.source.as_ref().map(|r| r.id.clone()),
+                            })
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let mut owner = json!({
+                "owner": world.id(e.owner),
+                "name": registry.organisations[e.owner].name,
+                "economic": interval_json(&e.share.economic),
+                "voting": interval_json(&e.share.voting),
+                "paths": paths,
+            });
+            if let Some(rest) = &e.cycle_remainder {
+                owner["cycles"] = json!({
+                    "economic": interval_json(&rest.economic),
+                    "voting": interval_json(&rest.voting),
+                });
+            }
+            if let Some(rest) = &e.unlisted {
+                owner["unlisted"] = json!({
+                    "economic": interval_json(&rest.economic),
+                    "voting": interval_json(&rest.voting),
+                });
+            }
+            owner
+        })
+        .collect();
+    let mut out = json!({
+        "entity": world.id(entity),
+        "name": registry.organisations[entity].name,
+        "as_of": world.as_of.to_string(),
+        "method": method_label(method),
+        "owners": owners,
+    });
+    if let Method::ControlChain { threshold } = method {
+        out["control_threshold"] = pct(threshold);
+    }
+    out
+}
+
+fn human(world: &World, entity: NodeId, method: Method, owners: &[Explained]) -> String {
+    let registry = world.registry;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Effective owners of {} ({}) as of {}, {} method",
+        registry.organisations[entity].name,
+        world.id(entity),
+        world.as_of,
+        method_label(method)
+    );
+    if owners.is_empty() {
+        out.push_str("  no owner with a share above 0% is recorded\n");
+        return out;
+    }
+    let width = owners
+        .iter()
+        .map(|e| world.id(e.owner).chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        out,
+        "\n  {:<width$}  {:>18}  {:>18}",
+        "owner", "economic", "voting"
+    );
+    for e in owners {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>18}  {:>18}",
+            world.id(e.owner),
+            e.share.economic.to_string(),
+            e.share.voting.to_string()
+        );
+    }
+    out.push('\n');
+    for e in owners {
+        let _ = writeln!(
+            out,
+            "{} ({}): {} economic, {} voting",
+            registry.organisations[e.owner].name,
+            world.id(e.owner),
+            e.share.economic,
+            e.share.voting
+        );
+        let count = e.paths.len();
+        for (i, path) in e.paths.iter().enumerate() {
+            let branch = if i + 1 == count && e.cycle_remainder.is_none() && e.unlisted.is_none() {
+                "└─"
+            } else {
+                "├─"
+            };
+            let mut route = String::new();
+            for (j, &node) in path.nodes.iter().enumerate() {
+                if j > 0 {
+                    let stake = &registry.stakes[path.stakes[j - 1]];
+                    let _ = write!(route, " ─{}→ ", stake.economic.interval);
+                }
+                route.push_str(world.id(node));
+            }
+            let _ = writeln!(out, "  {branch} {route}  = {}", path.economic);
+        }
+        if let Some(rest) = &e.unlisted {
+            let _ = writeln!(out, "  ├─ (further paths)  = {}", rest.economic);
+        }
+        if let Some(rest) = &e.cycle_remainder {
+            let _ = writeln!(
+                out,
+                "  └─ (round cross-holding cycles)  = {}",
+                rest.economic
+            );
+        }
+    }
+    out
+}

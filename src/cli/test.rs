@@ -1,0 +1,99 @@
+//! The `vrisk test` command: which paths to test, then load, run, print, and the exit code
+//! (0 all cases pass, 1 some case fails, 2 the input is invalid).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::cli::args::LimitArgs;
+use crate::cli::config;
+use crate::cli::exit::Exit;
+use crate::cli::inputs::limits_from;
+use crate::cli::terminal::{Terminal, print_stdout};
+use crate::input::diagnostic::Problem;
+use crate::input::source::SourceMap;
+
+use crate::testing::render::{self, Style, Totals};
+use crate::testing::{discover, prepare, run};
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files (NAME.test.yaml), policy files (their NAME.test.yaml) or directories of them.
+    /// Default: vrisk.yaml's `policies`, else ./policies.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Run only the cases whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Configuration file, for its `policies` paths. Default: ./vrisk.yaml when present.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+pub fn run(args: TestArgs) -> Exit {
+    let terminal = Terminal::detect();
+    let limits = limits_from(&args.limits);
+    let mut sources = SourceMap::new();
+    let paths = match default_paths(&args, &mut sources, &limits) {
+        Ok(paths) => paths,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    let suite = discover::discover(&paths)
+        .and_then(|found| prepare::prepare(&found, args.filter.as_deref(), &mut sources, &limits));
+    let suite = match suite {
+        Ok(suite) => suite,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    let results = run::run(&suite, &sources);
+    let style = Style {
+        color: terminal.stdout_color,
+    };
+    print_stdout(&render::render(&results, &suite.untested, &sources, style));
+    if Totals::of(&results).failed == 0 {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    }
+}
+
+/// PATHS, else the `policies` of vrisk.yaml, else ./policies.
+fn default_paths(
+    args: &TestArgs,
+    sources: &mut SourceMap,
+    limits: &crate::input::limits::Limits,
+) -> Result<Vec<PathBuf>, Vec<Problem>> {
+    if !args.paths.is_empty() {
+        return Ok(args.paths.clone());
+    }
+    let config = match &args.config {
+        Some(path) => Some(config::load(path, sources, limits)?),
+        None => config::discover(Path::new("."), sources, limits)?,
+    };
+    if let Some(config) = config
+        && !config.policies.is_empty()
+    {
+        return Ok(config.policies);
+    }
+    let local = PathBuf::from("policies");
+    if local.is_dir() {
+        return Ok(vec![local]);
+    }
+    Err(vec![
+        Problem::new(
+            "test::no-paths",
+            "nothing to test: no PATHS and no ./policies",
+        )
+        .with_help(
+            "give test files, policy files or directories, set `policies` in vrisk.yaml, \
+                 or start with `vrisk new policy ID`",
+        ),
+    ])
+}

@@ -1,0 +1,208 @@
+//! Waivers: accepted exceptions that expire. A waived finding is reported as `waived` with its
+//! reason; an expired waiver stops applying and says so; a waiver about to expire, or one that
+//! matches nothing, is a warning; one naming an unknown policy or vendor is an error.
+
+use std::path::Path;
+
+use crate::engine::{Outcome, Report};
+use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::limits::Limits;
+use crate::input::schema::{self, SchemaKind};
+use crate::input::source::{Loc, SourceMap, read_file_into};
+use crate::input::yaml::{self, Node};
+use crate::policy::Policy;
+use crate::registry::Registry;
+use crate::value::date::Date;
+
+pub const FILE_NAME: &str = "waivers.yaml";
+
+/// Warn about waivers that expire within this many days, unless configured otherwise.
+pub const DEFAULT_WARNING_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub policy: String,
+    pub vendor: String,
+    pub org: Option<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: Date,
+    pub ticket: Option<String>,
+    pub loc: Loc,
+    pub policy_loc: Loc,
+    pub vendor_loc: Loc,
+    pub expires_loc: Loc,
+}
+
+/// Reads a waivers file and checks it against the loaded policies and registry.
+pub fn load(
+    path: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+    policies: &[Policy],
+    registry: &Registry,
+) -> Result<Vec<Waiver>, Vec<Problem>> {
+    let file =
+        read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
+    let id = sources.add(file);
+    let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
+    let problems = schema::validate(SchemaKind::Waivers, &document);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut waivers = Vec::new();
+    let mut problems = Vec::new();
+    let items = document
+        .get("waivers")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    for item in items {
+        match parse(item) {
+            Ok(w) => waivers.push(w),
+            Err(p) => problems.push(p),
+        }
+    }
+    let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
+    let org_ids: Vec<&str> = registry
+        .organisations
+        .iter()
+        .map(|o| o.id.value.as_str())
+        .collect();
+    for w in &waivers {
+        if !policy_ids.contains(&w.policy.as_str()) {
+            problems.push(unknown("policy", &w.policy, w.policy_loc, &policy_ids));
+        }
+        if registry.org(&w.vendor).is_none() {
+            problems.push(unknown("vendor", &w.vendor, w.vendor_loc, &org_ids));
+        }
+    }
+    if problems.is_empty() {
+        Ok(waivers)
+    } else {
+        Err(problems)
+    }
+}
+
+fn unknown(what: &str, id: &str, loc: Loc, candidates: &[&str]) -> Problem {
+    let problem = Problem::new(
+        "waiver::unknown-reference",
+        format!("the waiver names {what} `{id}`, which is not loaded"),
+    )
+    .at(loc, format!("unknown {what}"));
+    match did_you_mean(id, candidates.iter().copied()) {
+        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+        None => problem.with_help(format!("a waiver must name a loaded {what}")),
+    }
+}
+
+fn parse(item: &Node) -> Result<Waiver, Problem> {
+    let text = |key: &str| item.get(key).and_then(|n| n.as_str()).map(str::to_string);
+    let loc_of = |key: &str| item.get(key).map_or(item.loc, |n| n.loc);
+    let expires_text = text("expires").unwrap_or_default();
+    let expires = Date::parse(&expires_text).ok_or_else(|| {
+        Problem::new(
+            "waiver::invalid-date",
+            format!("`{expires_text}` is not a calendar date"),
+        )
+        .at(loc_of("expires"), "expected YYYY-MM-DD, a real date")
+        .with_help("every waiver needs a real expiry date")
+    })?;
+    Ok(Waiver {
+        policy: text("policy").unwrap_or_default(),
+        vendor: text("vendor").unwrap_or_default(),
+        org: text("org"),
+        reason: text("reason").unwrap_or_default(),
+        approved_by: text("approved_by").unwrap_or_default(),
+        expires,
+        ticket: text("ticket"),
+        loc: item.loc,
+        policy_loc: loc_of("policy"),
+        vendor_loc: loc_of("vendor"),
+        expires_loc: loc_of("expires"),
+    })
+}
+
+/// Applies the waivers to a report; returns the warnings about them (expired, expiring, stale).
+pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let as_of = report.as_of;
+    for waiver in waivers {
+        if waiver.org.as_deref().is_some_and(|o| o != report.org) {
+            continue;
+        }
+        let mut matched = false;
+        for finding in report.findings.iter_mut().filter(|f| {
+            f.policy == waiver.policy && f.vendor == waiver.vendor && f.outcome != Outcome::Pass
+        }) {
+            matched = true;
+            if waiver.expires < as_of {
+                finding.note = Some(format!(
+                    "the waiver approved by {} expired on {}",
+                    waiver.approved_by, waiver.expires
+                ));
+                continue;
+            }
+            finding.outcome = Outcome::Waived;
+            let mut note = format!(
+                "waived until {} by {}: {}",
+                waiver.expires, waiver.approved_by, waiver.reason
+            );
+            if let Some(ticket) = &waiver.ticket {
+                note.push_str(&format!(" ({ticket})"));
+            }
+            finding.note = Some(note);
+        }
+        let left = i64::from(waiver.expires.days_since(as_of));
+        if waiver.expires < as_of {
+            if matched {
+                problems.push(
+                    Problem::warning(
+                        "waiver::expired",
+                        format!(
+                            "the waiver of `{}` for `{}` expired on {}; the finding counts again",
+                            waiver.policy, waiver.vendor, waiver.expires
+                        ),
+                    )
+                    .at(waiver.expires_loc, "expired")
+                    .with_help("renew the waiver with a new approval and date, or fix the finding"),
+                );
+            }
+        } else if left <= warning_days && matched {
+            problems.push(
+                Problem::warning(
+                    "waiver::expiring",
+                    format!(
+                        "the waiver of `{}` for `{}` expires on {} ({left} day{} left)",
+                        waiver.policy,
+                        waiver.vendor,
+                        waiver.expires,
+                        if left == 1 { "" } else { "s" }
+                    ),
+                )
+                .at(waiver.expires_loc, "expires soon")
+                .with_help("renew it before it lapses, or plan for the finding to fail again"),
+            );
+        }
+        if !matched {
+            problems.push(
+                Problem::warning(
+                    "waiver::stale",
+                    format!(
+                        "the waiver of `{}` for `{}` matches no finding{}",
+                        waiver.policy,
+                        waiver.vendor,
+                        waiver
+                            .org
+                            .as_deref()
+                            .map(|o| format!(" from `{o}`'s point of view"))
+                            .unwrap_or_default()
+                    ),
+                )
+                .at(waiver.loc, "matches nothing")
+                .with_help("remove the waiver if the risk is gone"),
+            );
+        }
+    }
+    report.recount();
+    problems
+}

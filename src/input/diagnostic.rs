@@ -1,0 +1,427 @@
+//! Problems found in the input, with stable codes and located labels, rendered through miette.
+//!
+//! Every stage reports a [`Problem`]: a stable code (`registry::unknown-organisation`), a message,
+//! labelled positions in any of the loaded files, and a help line. A problem does not hold file
+//! text; [`Problem::render`] looks the text up in the run's [`SourceMap`] so that labels in
+//! different files (a registry fact and a policy condition) each get their own snippet.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableReportHandler,
+    SourceCode,
+};
+
+use crate::input::source::{Loc, SnippetSource, SourceMap};
+
+/// Labels of one file more than this many lines apart are shown in separate snippets.
+pub const MAX_SNIPPET_GAP: usize = 40;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Error,
+    Warning,
+    Advice,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Stable code, `stage::name`; documented in docs/diagnostics.md.
+    pub code: &'static str,
+    pub level: Level,
+    pub message: String,
+    pub labels: Vec<(Loc, String)>,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            level: Level::Warning,
+            ..Problem::new(code, message)
+        }
+    }
+
+    pub fn io(display: &str, err: &std::io::Error) -> Self {
+        let (code, help) = match err.kind() {
+            std::io::ErrorKind::NotFound => ("input::not-found", "check the path and its spelling"),
+            std::io::ErrorKind::PermissionDenied => {
+                ("input::permission-denied", "check the file's permissions")
+            }
+            _ => (
+                "input::unreadable",
+                "check that the path is a readable file",
+            ),
+        };
+        Problem::new(code, format!("cannot read {display}: {err}")).with_help(help)
+    }
+
+    pub fn at(mut self, loc: Loc, label: impl Into<String>) -> Self {
+        self.labels.push((loc, label.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    /// The first labelled position, which is where the problem is reported.
+    pub fn primary(&self) -> Option<Loc> {
+        self.labels.first().map(|(loc, _)| *loc)
+    }
+
+    /// `file:line:col` of the primary position, if any.
+    pub fn location(&self, sources: &SourceMap) -> Option<String> {
+        self.primary().map(|loc| sources.describe(loc))
+    }
+
+    /// A miette diagnostic that borrows the file texts from `sources`.
+    pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
+        // One snippet per file; labels of one file far apart get snippets of their own, since a
+        // snippet shows every line between its labels (in a registry of a million lines, the
+        // facts behind one finding can be hundreds of thousands of lines apart).
+        let line = |loc: &Loc| sources.line_col(*loc).line;
+        let mut groups: Vec<(crate::input::source::FileId, Vec<(Loc, String)>)> = Vec::new();
+        for (loc, label) in &self.labels {
+            let near = groups.iter_mut().find(|(f, labels)| {
+                *f == loc.file
+                    && labels
+                        .iter()
+                        .any(|(other, _)| line(other).abs_diff(line(loc)) <= MAX_SNIPPET_GAP)
+            });
+            match near {
+                Some((_, labels)) => labels.push((*loc, label.clone())),
+                None => groups.push((loc.file, vec![(*loc, label.clone())])),
+            }
+        }
+        let mut snippets = groups.into_iter().map(|(file, labels)| {
+            let source = sources.get(file);
+            Snippet {
+                source: source.snippet_source(),
+                labels: labels
+                    .into_iter()
+                    .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
+                    .collect(),
+            }
+        });
+        let first = snippets.next();
+        RenderedProblem {
+            problem: self.clone(),
+            primary: first,
+            related: snippets
+                .map(|s| RelatedSnippet {
+                    snippet: s,
+                    level: self.level,
+                })
+                .collect(),
+        }
+    }
+
+    /// Renders with miette's graphical handler, without colour, at the given width.
+    pub fn render(&self, sources: &SourceMap, width: usize) -> String {
+        render_diagnostic(&self.to_diagnostic(sources), width, false)
+    }
+}
+
+/// Renders any diagnostic as text: graphical (unicode, no colour unless asked) or narrated.
+pub fn render_diagnostic(diagnostic: &dyn Diagnostic, width: usize, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diagnostic).is_err() {
+        // Rendering into a String cannot fail on I/O; fall back to the narrated form.
+        out.clear();
+        let _ = NarratableReportHandler::new().render_report(&mut out, diagnostic);
+        return out;
+    }
+    // miette writes a severity line ("Advice: ") above each related diagnostic, and miette 7 has
+    // no setting to leave it out. Ours are only
+    // the snippets of the same problem in its other files, which their "☞ also in FILE" header
+    // introduces; a severity there would read as a second, different problem.
+    out.replace(RELATED_SEVERITY_LINE, "\n")
+}
+
+/// The line miette writes above a related diagnostic of advice severity, with its line breaks.
+const RELATED_SEVERITY_LINE: &str = "\nAdvice: \n";
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+#[derive(Debug)]
+struct Snippet {
+    source: SnippetSource,
+    labels: Vec<LabeledSpan>,
+}
+
+/// A [`Problem`] paired with the text of the files it points into.
+#[derive(Debug)]
+pub struct RenderedProblem {
+    problem: Problem,
+    primary: Option<Snippet>,
+    related: Vec<RelatedSnippet>,
+}
+
+impl fmt::Display for RenderedProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem.message)
+    }
+}
+
+impl std::error::Error for RenderedProblem {}
+
+fn severity(level: Level) -> miette::Severity {
+    match level {
+        Level::Error => miette::Severity::Error,
+        Level::Warning => miette::Severity::Warning,
+        Level::Advice => miette::Severity::Advice,
+    }
+}
+
+impl Diagnostic for RenderedProblem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.problem.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(severity(self.problem.level))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.primary.as_ref().map(|s| &s.source as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.primary
+            .as_ref()
+            .map(|s| Box::new(s.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+/// The labels of a problem that fall in a second (third, ...) file.
+#[derive(Debug)]
+struct RelatedSnippet {
+    snippet: Snippet,
+    level: Level,
+}
+
+impl fmt::Display for RelatedSnippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "also in {}", self.snippet.source.name())
+    }
+}
+
+impl std::error::Error for RelatedSnippet {}
+
+impl Diagnostic for RelatedSnippet {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error | Level::Warning | Level::Advice => miette::Severity::Advice,
+        })
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.snippet.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.snippet.labels.iter().cloned()))
+    }
+}
+
+/// Names longer than this get no "did you mean": a suggestion for a paragraph-long id helps
+/// nobody, and the edit distance costs the product of the two lengths.
+const SUGGEST_MAX_CHARS: usize = 128;
+
+/// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let name_len = name.chars().count();
+    if name_len > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let candidate_len = candidate.chars().count();
+        let limit = (name_len.max(candidate_len) / 3).max(1);
+        // The distance is at least the difference in length: skip what cannot be close.
+        if name_len.abs_diff(candidate_len) > limit {
+            continue;
+        }
+        let distance = edit_distance(name, candidate);
+        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Edit distance over characters, counting a swap of two neighbours as one edit (so that
+/// `meat` is one edit from `meta`): the optimal string alignment distance.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
+
+/// Problems as JSON, for editors and scripts: one object per problem with its primary position.
+pub fn problems_to_json(problems: &[Problem], sources: &SourceMap) -> serde_json::Value {
+    let items = problems
+        .iter()
+        .map(|p| {
+            let mut item = serde_json::json!({
+                "code": p.code,
+                "severity": match p.level {
+                    Level::Error => "error",
+                    Level::Warning => "warning",
+                    Level::Advice => "advice",
+                },
+                "message": p.message,
+            });
+            if let Some(loc) = p.primary() {
+                let lc = sources.line_col(loc);
+                item["file"] = sources.get(loc.file).name.clone().into();
+                item["line"] = lc.line.into();
+                item["column"] = lc.column.into();
+            }
+            item["labels"] = p
+                .labels
+                .iter()
+                .map(|(loc, label)| {
+                    let lc = sources.line_col(*loc);
+                    serde_json::json!({
+                        "file": sources.get(loc.file).name,
+                        "line": lc.line,
+                        "column": lc.column,
+                        "label": label,
+                    })
+                })
+                .collect();
+            if let Some(help) = &p.help {
+                item["help"] = help.clone().into();
+            }
+            item
+        })
+        .collect();
+    serde_json::Value::Array(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_far_apart_in_one_file_get_snippets_of_their_own() {
+        let text: String = (1..=200).map(|i| format!("k{i}: v\n")).collect();
+        let mut sources = SourceMap::new();
+        let file = sources.add(crate::input::source::SourceFile::new("f.yaml", None, text));
+        let at = |line: usize| Loc {
+            file,
+            span: crate::input::source::Span::new(text_offset(line), 2),
+        };
+        fn text_offset(line: usize) -> usize {
+            (1..line).map(|i| format!("k{i}: v\n").len()).sum()
+        }
+        let problem = Problem::new("registry::schema", "m")
+            .at(at(10), "first")
+            .at(at(12), "near")
+            .at(at(150), "far");
+        let rendered = problem.render(&sources, 80);
+        assert!(rendered.contains("k12"), "{rendered}");
+        assert!(!rendered.contains("k80"), "{rendered}");
+        assert!(rendered.contains("k150"), "{rendered}");
+        assert_eq!(problem.to_diagnostic(&sources).related.len(), 1);
+    }
+
+    #[test]
+    fn labels_in_another_file_follow_under_its_name() {
+        let mut sources = SourceMap::new();
+        let a = sources.add(crate::input::source::SourceFile::new(
+            "a.yaml",
+            None,
+            "- id: acme\n",
+        ));
+        let b = sources.add(crate::input::source::SourceFile::new(
+            "b.yaml",
+            None,
+            "- id: acme\n",
+        ));
+        let at = |file| Loc {
+            file,
+            span: crate::input::source::Span::new(6, 4),
+        };
+        let problem = Problem::new("registry::duplicate-id", "`acme` is declared twice")
+            .at(at(b), "declared again here")
+            .at(at(a), "first declared here");
+        let expected = "\
+registry::duplicate-id
+
+  × `acme` is declared twice
+   ╭─[b.yaml:1:7]
+ 1 │ - id: acme
+   ·       ──┬─
+   ·         ╰── declared again here
+   ╰────
+
+  ☞ also in a.yaml
+   ╭─[a.yaml:1:7]
+ 1 │ - id: acme
+   ·       ──┬─
+   ·         ╰── first declared here
+   ╰────
+";
+        assert_eq!(problem.render(&sources, 80), expected);
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("scale-a", ["scale-ai", "meta"]),
+            Some("scale-ai")
+        );
+        assert_eq!(did_you_mean("zzz", ["scale-ai", "meta"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("meat", "meta"), 1);
+        assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+    }
+
+    #[test]
+    fn long_names_get_no_suggestion_and_cost_nothing() {
+        let long = "a".repeat(100_000);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+    }
+}

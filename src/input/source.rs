@@ -1,0 +1,533 @@
+//! Loaded documents and the positions inside them.
+//!
+//! Every input file is read once into a [`SourceFile`] and parsed into a [`Node`] tree that keeps
+//! the byte span of every key and value. Later stages refer to positions with a [`Loc`] (file id +
+//! span) and never touch the file system again; line and column are computed on demand.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
+
+use crate::input::diagnostic::Problem;
+use crate::input::limits::{Limit, Limits};
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range inside one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> Self {
+        SourceSpan::new(span.offset.into(), span.len)
+    }
+}
+
+/// A position in a loaded file: what a finding or a diagnostic points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// One loaded file: its display name (as the user gave it) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    /// The text, shared with every snippet source. An `Arc<String>` rather than an `Arc<str>`:
+    /// the text read from a file moves in without a copy, so a large file is never held twice.
+    pub text: Arc<String>,
+    /// Byte offsets at which each line starts, for line/column look-ups.
+    line_starts: Arc<[usize]>,
+    /// Whether the text has a carriage return that does not end a CRLF pair (miette counts it as
+    /// a line break, the line index does not).
+    lone_cr: bool,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values (characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<String>) -> Self {
+        let text = Arc::new(text.into());
+        // YAML ends a line at LF, CRLF or a lone CR; so do positions. Most files have no CR
+        // at all, and a search for LF alone is much faster on large files.
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        let lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
+        if lone_cr {
+            line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }));
+        } else {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        SourceFile {
+            name: name.into(),
+            path,
+            text,
+            line_starts: line_starts.into(),
+            lone_cr,
+        }
+    }
+
+    /// Line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let prefix = self.text.get(start..offset).unwrap_or("");
+        LineCol {
+            line: line + 1,
+            column: prefix.chars().count() + 1,
+        }
+    }
+
+    /// The column of a byte offset in UTF-16 code units (SARIF's default unit), 1-based.
+    pub fn utf16_column(&self, offset: usize) -> usize {
+        let lc = self.line_col(offset);
+        let start = self.line_starts[lc.line - 1];
+        let prefix = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .unwrap_or("");
+        prefix.encode_utf16().count() + 1
+    }
+
+    /// Byte offset of a 1-based line and character column (clamped to the text).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let in_line = rest[..line_end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_end, |(i, _)| i);
+        start + in_line
+    }
+
+    /// The text of one 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let rest = &self.text[start..];
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    pub fn named_source(&self) -> NamedSource<Arc<String>> {
+        NamedSource::new(self.name.clone(), self.text.clone())
+            .with_language(language_of(&self.name))
+    }
+
+    /// The file as miette's source of snippets; cheap to clone (the text and the line index are
+    /// shared).
+    pub fn snippet_source(&self) -> SnippetSource {
+        SnippetSource {
+            name: self.name.clone(),
+            text: self.text.clone(),
+            line_starts: self.line_starts.clone(),
+            lone_cr: self.lone_cr,
+        }
+    }
+}
+
+/// A file's text as a miette [`SourceCode`] that finds a snippet through the line index.
+///
+/// miette reads a snippet by scanning the text from its first byte, which costs the size of the
+/// file for every diagnostic: thousands of findings in a registry of hundreds of megabytes would
+/// take minutes. Here miette's own reader runs on the text from a few lines before the span on,
+/// and its line numbers are shifted by the lines skipped, so that snippets are exactly the
+/// ones miette would produce from the whole text.
+#[derive(Debug, Clone)]
+pub struct SnippetSource {
+    name: String,
+    text: Arc<String>,
+    line_starts: Arc<[usize]>,
+    lone_cr: bool,
+}
+
+impl SnippetSource {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl SourceCode for SnippetSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // Start one line earlier than the context needs, at a line start: miette's reader then
+        // sees the same lines before the span as it would from the start of the text. With lone
+        // carriage returns its line count differs from the index: read from the start.
+        let window_line = if self.lone_cr {
+            0
+        } else {
+            let line = match self.line_starts.binary_search(&span.offset()) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            line.saturating_sub(context_lines_before + 1)
+        };
+        let window = self.line_starts.get(window_line).copied().unwrap_or(0);
+        let bytes = &self.text.as_bytes()[window.min(self.text.len())..];
+        let shifted = SourceSpan::new(span.offset().saturating_sub(window).into(), span.len());
+        if span.offset() < window {
+            return Err(MietteError::OutOfBounds);
+        }
+        let inner = bytes.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
+            inner.line() + window_line,
+            inner.column(),
+            inner.line_count() + window_line,
+        )
+        .with_language(language_of(&self.name));
+        Ok(Box::new(contents))
+    }
+}
+
+/// The language of a file for miette's snippets, from its extension.
+fn language_of(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+        "json"
+    } else if lower.ends_with(".csv") {
+        "csv"
+    } else {
+        "yaml"
+    }
+}
+
+/// Every file loaded in one run, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn line_col(&self, loc: Loc) -> LineCol {
+        self.get(loc.file).line_col(loc.span.offset)
+    }
+
+    /// `file:line:col`, as printed in reports.
+    pub fn describe(&self, loc: Loc) -> String {
+        format!("{}:{}", self.get(loc.file).name, self.line_col(loc))
+    }
+}
+
+/// Reads a file as UTF-8 text, turning every failure into a diagnostic. Prefer
+/// [`read_file_into`], which can also say where in the file the failure is.
+pub fn read_file(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, Problem> {
+    read(path, display, limits).map_err(|failure| failure.problem(display, limits, None))
+}
+
+/// [`read_file`], with the failures that have a place in the file located there: a byte that is
+/// not UTF-8 at its line and column (the file is added to `sources` with the bad bytes replaced,
+/// for the snippet), a file over the size limit at its start (added empty: it is not read).
+pub fn read_file_into(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> Result<SourceFile, Problem> {
+    read(path, display, limits).map_err(|failure| failure.problem(display, limits, Some(sources)))
+}
+
+/// Why a file could not be read.
+enum ReadFailure {
+    Io(Problem),
+    TooLarge { path: PathBuf, bytes: u64 },
+    NotUtf8(BadUtf8),
+}
+
+impl ReadFailure {
+    fn problem(self, display: &str, limits: &Limits, sources: Option<&mut SourceMap>) -> Problem {
+        match self {
+            ReadFailure::Io(problem) => problem,
+            ReadFailure::TooLarge { path, bytes } => {
+                let what = format!("{display} is {bytes} bytes");
+                let Some(sources) = sources else {
+                    return Limit::FileBytes.problem(limits, what);
+                };
+                let file = sources.add(SourceFile::new(display, Some(path), ""));
+                Limit::FileBytes.exceeded(
+                    limits,
+                    what,
+                    Loc {
+                        file,
+                        span: Span::new(0, 0),
+                    },
+                )
+            }
+            ReadFailure::NotUtf8(bad) => {
+                let problem = bad.problem(display);
+                match sources {
+                    None => problem,
+                    Some(sources) => {
+                        let offset = bad.offset;
+                        let file = sources.add(SourceFile::new(display, None, bad.lossy));
+                        problem.at(
+                            Loc {
+                                file,
+                                span: Span::new(offset, 0),
+                            },
+                            "not UTF-8",
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadFailure> {
+    let io = |e: std::io::Error| ReadFailure::Io(Problem::io(display, &e));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadFailure::Io(
+            Problem::new("input::is-directory", format!("{display} is a directory"))
+                .with_help("give a file, or a directory to a flag that takes directories"),
+        ));
+    }
+    // The size is checked before reading, so that a huge file costs nothing; the read itself is
+    // capped too, in case the file grew in between or is not a regular file.
+    if meta.len() > limits.max_file_bytes {
+        return Err(ReadFailure::TooLarge {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+        });
+    }
+    // Sized from the metadata: growing by doubling would copy a large file several times over
+    // and fault in pages that are thrown away.
+    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
+    let file = std::fs::File::open(path).map_err(io)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, limits.max_file_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadFailure::TooLarge {
+            path: path.to_path_buf(),
+            bytes: bytes.len() as u64,
+        });
+    }
+    let text = decode(bytes).map_err(ReadFailure::NotUtf8)?;
+    Ok(SourceFile::new(display, Some(path.to_path_buf()), text))
+}
+
+/// A file that is not UTF-8: where its first bad byte is.
+struct BadUtf8 {
+    /// The text with each bad sequence replaced by U+FFFD (and no BOM), for the snippet.
+    lossy: String,
+    /// Byte offset of the first bad byte in `lossy`.
+    offset: usize,
+    byte: u8,
+}
+
+impl BadUtf8 {
+    fn problem(&self, display: &str) -> Problem {
+        let lc = SourceFile::new("", None, self.lossy.as_str()).line_col(self.offset);
+        Problem::new(
+            "input::not-utf8",
+            format!("{display}:{lc}: invalid UTF-8 byte 0x{:02x}", self.byte),
+        )
+        .with_help("save the file as UTF-8")
+    }
+}
+
+const BOM: char = '\u{feff}';
+
+/// Decodes UTF-8, dropping a leading byte-order mark. A BOM is legal at the start of a YAML
+/// stream; it is removed (not blanked) so that the first line parses and its columns count from
+/// the first visible character, as editors show them.
+fn decode(bytes: Vec<u8>) -> Result<String, BadUtf8> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with(BOM) {
+                text.drain(..BOM.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let byte = bytes.get(valid).copied().unwrap_or(0);
+            let mut lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let mut offset = valid;
+            if lossy.starts_with(BOM) {
+                lossy.drain(..BOM.len_utf8());
+                offset = offset.saturating_sub(BOM.len_utf8());
+            }
+            Err(BadUtf8 {
+                lossy,
+                offset,
+                byte,
+            })
+        }
+    }
+}
+
+/// Decodes UTF-8, dropping a leading byte-order mark, or says where the first bad byte is.
+pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
+    decode(bytes).map_err(|bad| bad.problem(display))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_read_from_a_file_is_kept_without_a_copy() {
+        let text = String::from("organisations:\n  - id: acme\n");
+        let buffer = text.as_ptr();
+        let file = SourceFile::new("registry.yaml", None, text);
+        assert_eq!(file.text.as_ptr(), buffer, "the text was copied");
+        assert_eq!(file.named_source().inner().as_ptr(), buffer);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new("f", None, "ab\ncé: x\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // "é" is two bytes but one column.
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x), LineCol { line: 2, column: 5 });
+        assert_eq!(f.offset_of(2, 5), x);
+        assert_eq!(f.line_text(2), "cé: x");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_ends_one() {
+        let f = SourceFile::new("f", None, "a\rb\r\nc\nd");
+        let at = |c: char| f.line_col(f.text.find(c).unwrap());
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(f.line_text(2), "b");
+        assert_eq!(f.offset_of(3, 1), f.text.find('c').unwrap());
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let f = SourceFile::new("f", None, "a: \u{1F600}x");
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x).column, 5);
+        assert_eq!(f.utf16_column(x), 6);
+    }
+
+    /// Snippets found through the line index are exactly the ones miette finds from the start.
+    #[test]
+    fn snippets_match_a_scan_from_the_start() {
+        let texts = [
+            "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n".to_string(),
+            "a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n".to_string(),
+            "a: 1\rb: 2\rc: 3\nd: 4\n".to_string(),
+            "x: é\n".repeat(40),
+        ];
+        for text in texts {
+            let file = SourceFile::new("f.yaml", None, text.as_str());
+            let indexed = file.snippet_source();
+            let plain = file.named_source();
+            for offset in 0..=text.len() {
+                if !text.is_char_boundary(offset) {
+                    continue;
+                }
+                for len in [0, 1, 3] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let span = SourceSpan::new(offset.into(), len.min(text.len() - offset));
+                        let ours = indexed.read_span(&span, before, after);
+                        let theirs = plain.read_span(&span, before, after);
+                        match (ours, theirs) {
+                            (Ok(a), Ok(b)) => {
+                                assert_eq!(a.data(), b.data(), "{offset} {len} {before}");
+                                assert_eq!(a.span(), b.span());
+                                assert_eq!(a.line(), b.line(), "{offset} {len} {before}");
+                                assert_eq!(a.column(), b.column());
+                                assert_eq!(a.line_count(), b.line_count());
+                                assert_eq!(a.name(), b.name());
+                            }
+                            (Err(_), Err(_)) => {}
+                            (a, b) => panic!("{offset} {len}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = decode_utf8(b"a: 1\nb: \xff\n".to_vec(), "r.yaml").unwrap_err();
+        assert!(err.message.contains("r.yaml:2:4"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bom_is_dropped_not_blanked() {
+        let text = decode_utf8(b"\xef\xbb\xbfa: 1\n".to_vec(), "r.yaml").unwrap();
+        assert_eq!(text, "a: 1\n");
+        let err = decode_utf8(b"\xef\xbb\xbfa: \xff\n".to_vec(), "r.yaml").unwrap_err();
+        assert!(err.message.contains("r.yaml:1:4"), "{}", err.message);
+    }
+}

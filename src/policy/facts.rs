@@ -1,0 +1,133 @@
+//! The facts a policy reads, as a tree of typed values that remember where they came from.
+//!
+//! The engine builds one tree per (evaluating organisation, vendor relationship) from the
+//! registry and the ownership engine; the policy evaluator only reads it. The shape of the tree is
+//! the documented fact model (docs/policies.md): `org`, `relationship`, `vendor`, and the objects
+//! inside their collections (`owner`, `path`, `person`, `move`, `attestation`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::input::source::Loc;
+use crate::value::date::Date;
+use crate::value::interval::Interval;
+use crate::value::money::Money;
+
+/// Where a fact comes from: its position in a registry file and the source it cites.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origin {
+    pub loc: Option<Loc>,
+    /// Ids of the registry sources that back the fact.
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactValue {
+    /// The registry does not say.
+    Unknown,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Date(Date),
+    Percent(Interval),
+    Money(Money),
+    /// An unordered set of slugs (services, data categories, markets, aliases).
+    TextSet(Vec<String>),
+    Object(Arc<FactObject>),
+    List(Vec<Fact>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    pub value: FactValue,
+    pub origin: Origin,
+}
+
+impl Fact {
+    pub fn new(value: FactValue, origin: Origin) -> Self {
+        Fact { value, origin }
+    }
+
+    pub fn unknown() -> Self {
+        Fact::plain(FactValue::Unknown)
+    }
+
+    /// A fact derived by vrisk itself, with no single registry position.
+    pub fn plain(value: FactValue) -> Self {
+        Fact {
+            value,
+            origin: Origin::default(),
+        }
+    }
+
+    pub fn object(&self) -> Option<&FactObject> {
+        match &self.value {
+            FactValue::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self) -> Option<&[Fact]> {
+        match &self.value {
+            FactValue::List(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+/// An object of the fact model: `kind` names its type (`owner`, `person`, ...).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FactObject {
+    pub kind: &'static str,
+    pub fields: BTreeMap<&'static str, Fact>,
+    /// Where the object as a whole is declared (e.g. the vendor relationship entry).
+    pub origin: Origin,
+}
+
+impl FactObject {
+    pub fn new(kind: &'static str, origin: Origin) -> Self {
+        FactObject {
+            kind,
+            fields: BTreeMap::new(),
+            origin,
+        }
+    }
+
+    pub fn set(&mut self, name: &'static str, fact: Fact) -> &mut Self {
+        self.fields.insert(name, fact);
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Fact> {
+        self.fields.get(name)
+    }
+}
+
+impl fmt::Display for FactValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FactValue::Unknown => f.write_str("unknown"),
+            FactValue::Bool(b) => write!(f, "{b}"),
+            FactValue::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    write!(f, "{}", *n as i64)
+                } else {
+                    write!(f, "{n}")
+                }
+            }
+            FactValue::Text(t) => f.write_str(t),
+            FactValue::Date(d) => write!(f, "{d}"),
+            FactValue::Percent(p) => write!(f, "{p}"),
+            FactValue::Money(m) => write!(f, "{m}"),
+            FactValue::TextSet(items) => write!(f, "[{}]", items.join(", ")),
+            FactValue::Object(o) => write!(f, "<{}>", o.kind),
+            FactValue::List(items) => write!(
+                f,
+                "<{} item{}>",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}

@@ -738,7 +738,13 @@ mod install {
 
         // A version with no release: the download fails and so does the step.
         let (code, output) = install(&release, "Linux", "X64", "0.2.0");
-        assert_ne!(code, 0, "{output}");
+        assert_eq!(code, 1, "{output}");
+        assert!(
+            output.contains(&format!(
+                "/releases/download/v0.2.0/vrisk-0.2.0-{TARGET}.tar.gz: is 0.2.0 a vrisk release?"
+            )),
+            "{output}"
+        );
         assert!(!release.dir.path().join("github-path").exists());
     }
 }

@@ -360,7 +360,7 @@ fn compile_time_files() -> BTreeSet<String> {
             }
         }
     }
-    let (registry, policies) = vrisk::embedded::embedded_names();
+    let (registry, policies) = vrisk::input::embedded::embedded_names();
     files.extend(registry.iter().map(|n| format!("registry/{n}")));
     files.extend(policies.iter().map(|n| format!("policies/{n}")));
     files

@@ -112,6 +112,7 @@ fn fixture() -> Fixture {
                 .to_string(),
             remediation: "Plan an exit from the vendor or get a waiver.".to_string(),
             references: vec!["https://example.org/policy-notes".to_string()],
+            help_url: None,
             location: Position::resolve(
                 &sources,
                 Loc {
@@ -324,7 +325,8 @@ fn sarif_maps_rules_results_and_locations() {
     assert_eq!(critical["properties"]["security-severity"], "9.5");
     assert_eq!(
         critical["properties"]["tags"],
-        serde_json::json!(["vendor-risk", "critical"])
+        serde_json::json!(["security", "vendor-risk", "critical"]),
+        "GitHub ranks by security-severity only the rules tagged security"
     );
     assert!(
         critical["help"]["markdown"]
@@ -345,12 +347,14 @@ fn sarif_maps_rules_results_and_locations() {
     );
     let physical = &fail["locations"][0]["physicalLocation"];
     assert_eq!(
-        physical["artifactLocation"]["uri"],
-        "registry/ownership.yaml"
+        physical["artifactLocation"],
+        serde_json::json!({"uri": "registry/ownership.yaml", "uriBaseId": "%SRCROOT%"})
     );
-    assert_eq!(physical["region"]["startLine"], 2);
-    assert_eq!(physical["region"]["startColumn"], 23, "UTF-16 column");
-    assert!(physical["region"].get("columnKind").is_none());
+    assert_eq!(
+        physical["region"],
+        serde_json::json!({"startLine": 2, "startColumn": 23, "endLine": 2, "endColumn": 43}),
+        "UTF-16 columns; the end is just past `owner: meta-holdings`"
+    );
     let related = &fail["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
@@ -358,20 +362,35 @@ fn sarif_maps_rules_results_and_locations() {
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 4);
     assert_eq!(related["message"]["text"], "the 20% threshold");
+    assert_eq!(related["id"], 1);
     let message = fail["message"]["text"].as_str().expect("message");
     assert!(message.starts_with("Meta (a competitor) holds 49% of Scale AI"));
-    assert!(message.contains("evidence: owner.economic >= 20%: 49% (true)"));
-    assert!(message.contains("path: Meta Platforms ─100%→"));
-    let fingerprint = &fail["partialFingerprints"][sarif::FINGERPRINT_KEY];
-    assert_eq!(
-        fingerprint.as_str(),
-        Some(
-            sarif::stable_hash(
-                "no-competitor-owned-data-vendor",
-                "no-competitor-owned-data-vendor:alphabet:scale-ai"
-            )
-            .as_str()
+    assert!(
+        message.contains(
+            "evidence: owner.economic >= 20%: 49% (true) \\[source: reuters-2025-06-13\\]"
         )
+    );
+    assert!(message.contains("path: Meta Platforms ─100%→"));
+    assert!(
+        message.ends_with("\npolicy: [the 20% threshold](1)"),
+        "the related location is linked from the message: {message}"
+    );
+    let hash = sarif::stable_hash(
+        "no-competitor-owned-data-vendor",
+        "no-competitor-owned-data-vendor:alphabet:scale-ai",
+    );
+    assert_eq!(
+        fail["partialFingerprints"],
+        serde_json::json!({"primaryLocationLineHash": hash, "vriskFinding/v1": hash}),
+        "GitHub tracks alerts by primaryLocationLineHash"
+    );
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"],
+        "The directory vrisk ran in: run it from the repository root."
+    );
+    assert!(
+        run["originalUriBaseIds"].get("VRISK_BUILTIN").is_none(),
+        "no file of this run is built in"
     );
 
     assert_eq!(indeterminate["kind"], "review");
@@ -386,6 +405,30 @@ fn sarif_maps_rules_results_and_locations() {
         waived["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "policies/no-competitor-owned-data-vendor.yaml"
     );
+}
+
+#[test]
+fn sarif_links_each_rule_to_its_documentation() {
+    let mut f = fixture();
+    f.report.policies[0].help_url = Some("https://wiki.example.com/vrisk/review".to_string());
+    let log = sarif_value(&f.report, Verdict::Fail);
+    let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+    assert_eq!(rules[0]["helpUri"], "https://wiki.example.com/vrisk/review");
+    // A policy of the user's with no `help_url` has no page in vrisk's documentation either.
+    assert!(rules[1].get("helpUri").is_none());
+}
+
+#[test]
+fn sarif_message_brackets_do_not_read_as_links() {
+    assert_eq!(sarif::escape_message("a [b](1) c"), "a \\[b\\](1) c");
+    assert_eq!(sarif::escape_message("C:\\dir\\[x]"), "C:\\dir\\\\\\[x\\]");
+    let mut f = fixture();
+    f.report.findings[3].message = "see [here](1)".to_string();
+    let log = sarif_value(&f.report, Verdict::Fail);
+    let text = log["runs"][0]["results"][1]["message"]["text"]
+        .as_str()
+        .unwrap_or("");
+    assert!(text.starts_with("see \\[here\\](1)\n"), "{text}");
 }
 
 #[test]
@@ -740,4 +783,62 @@ fn render_dispatches_every_format() {
         out(FormatName::Markdown)
             .starts_with("# vrisk: Alphabet (`alphabet`) as of 2025-06-20: ❌ failed")
     );
+}
+
+// ---------------------------------------------------------------- The built-in example
+
+/// `vrisk check` in a directory with no registry of its own reads the copies compiled into
+/// vrisk: its SARIF must not point at files of the repository it runs in.
+#[test]
+fn sarif_of_the_builtin_example_points_at_no_file_of_the_repository() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = assert_cmd::cargo::cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--as-of", "2025-06-20", "--format", "sarif"])
+        .output()
+        .expect("run vrisk");
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["originalUriBaseIds"]["VRISK_BUILTIN"]["uri"],
+        "vrisk-builtin:/"
+    );
+    let mut artifacts = Vec::new();
+    for result in run["results"].as_array().expect("results") {
+        for key in ["locations", "relatedLocations"] {
+            for location in result[key].as_array().into_iter().flatten() {
+                artifacts.push(location["physicalLocation"]["artifactLocation"].clone());
+            }
+        }
+    }
+    assert!(artifacts.len() >= 8, "{artifacts:?}");
+    for artifact in &artifacts {
+        assert_eq!(artifact["uriBaseId"], "VRISK_BUILTIN", "{artifact}");
+    }
+    assert!(artifacts.contains(
+        &serde_json::json!({"uri": "registry/ownership.yaml", "uriBaseId": "VRISK_BUILTIN"})
+    ));
+
+    // A shipped policy's rule links to its section of docs/policies.md, when the build knows
+    // the repository it comes from.
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "competitor-ownership")
+        .expect("the rule");
+    match vrisk::report::repository() {
+        Some(repository) => assert_eq!(
+            rule["helpUri"],
+            format!("{repository}/blob/main/docs/policies.md#competitor-ownership")
+        ),
+        None => assert!(rule.get("helpUri").is_none()),
+    }
 }

@@ -11,7 +11,8 @@ pub mod sarif;
 
 use std::fmt;
 
-use crate::engine::{Finding, PathEvidence, Report, Verdict};
+use crate::engine::{Finding, PathEvidence, PolicyInfo, Report, Verdict};
+use crate::input::embedded::embedded_names;
 use crate::input::source::SourceMap;
 
 /// The output formats.
@@ -76,6 +77,31 @@ pub fn render(
         FormatName::Junit => junit::render(report),
         FormatName::Github => github::render(report),
         FormatName::Markdown => markdown::render(report, verdict),
+    }
+}
+
+/// The repository vrisk is published from (Cargo.toml's `repository`), when the build names
+/// one.
+pub fn repository() -> Option<&'static str> {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repository.is_empty()).then_some(repository)
+}
+
+/// Where a reader learns about a policy: its own `help_url`; else, for a policy that ships with
+/// vrisk, its section of docs/policies.md in vrisk's repository. None for a policy of the
+/// user's that names no page: a link to vrisk's documentation would not describe it.
+pub fn policy_help_url(policy: &PolicyInfo) -> Option<String> {
+    if let Some(url) = &policy.help_url {
+        return Some(url.clone());
+    }
+    let file = format!("{}.yaml", policy.id);
+    let shipped = policy.location.builtin || embedded_names().1.contains(&file.as_str());
+    match repository() {
+        Some(repository) if shipped => Some(format!(
+            "{repository}/blob/main/docs/policies.md#{}",
+            policy.id
+        )),
+        _ => None,
     }
 }
 

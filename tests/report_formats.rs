@@ -184,7 +184,9 @@ fn fixture() -> Fixture {
 
     let mut waived = scale_ai("attested-security-review", Severity::Low, Outcome::Waived);
     waived.message = "the last security review is older than a year".to_string();
-    waived.note = Some("waiver W-7: review booked for Q3, approved by the CISO".to_string());
+    // As waivers::apply writes it.
+    waived.note =
+        Some("waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)".to_string());
 
     let findings = vec![
         labelbox_pass("attested-security-review", Severity::Low),
@@ -398,7 +400,7 @@ fn sarif_maps_rules_results_and_locations() {
     assert_eq!(waived["suppressions"][0]["kind"], "external");
     assert_eq!(
         waived["suppressions"][0]["justification"],
-        "waiver W-7: review booked for Q3, approved by the CISO"
+        "waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"
     );
     // The waived finding has no location of its own: it points at its policy.
     assert_eq!(
@@ -538,7 +540,8 @@ fn junit_parses_and_counts() {
         .expect("skipped element");
     assert_eq!(
         skipped.attribute("message"),
-        Some("waived: waiver W-7: review booked for Q3, approved by the CISO")
+        Some("waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"),
+        "the note says it is waived once"
     );
 
     let unknown = case(suites[2], "scale-ai");
@@ -549,6 +552,30 @@ fn junit_parses_and_counts() {
         .and_then(|n| n.text())
         .unwrap_or("");
     assert!(out.starts_with("indeterminate (not counted as a failure): where Scale AI"));
+}
+
+#[test]
+fn junit_has_the_time_and_timestamp_strict_schemas_require() {
+    let mut f = fixture();
+    let xml = junit::render(&f.report);
+    let doc = Document::parse(&xml).expect("well-formed");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("time"), Some("0"));
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 3);
+    for suite in &suites {
+        assert_eq!(suite.attribute("time"), Some("0"));
+        assert_eq!(suite.attribute("timestamp"), Some("2025-06-20T00:00:00"));
+        for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+            assert_eq!(case.attribute("time"), Some("0"));
+        }
+    }
+    // The timestamp is the evaluation date, not the clock: another --as-of, another timestamp.
+    f.report.as_of = Date::parse("2024-02-29").expect("a date");
+    assert!(junit::render(&f.report).contains("timestamp=\"2024-02-29T00:00:00\""));
 }
 
 #[test]
@@ -603,12 +630,6 @@ fn github_commands_one_per_non_pass_finding() {
     assert_eq!(lines.len(), 3);
     assert_eq!(
         lines[0],
-        "::notice title=vrisk waived [low] attested-security-review%3A Scale AI::\
-         the last security review is older than a year%0A\
-         note: waiver W-7: review booked for Q3, approved by the CISO"
-    );
-    assert_eq!(
-        lines[1],
         "::error file=registry/ownership.yaml,line=2,col=22,\
          title=vrisk fail [critical] no-competitor-owned-data-vendor%3A Scale AI::\
          Meta (a competitor) holds 49%25 of Scale AI, over the 20%25 limit%0A\
@@ -616,10 +637,156 @@ fn github_commands_one_per_non_pass_finding() {
          path: Meta Platforms ─100%25→ Meta \"Holdings\" #2 | <LLC> & Co ─49%25→ Scale AI \
          = 49%25 economic, 0%25 voting"
     );
-    assert!(lines[2].starts_with(
+    assert!(lines[1].starts_with(
         "::warning file=registry/ownership.yaml,line=2,col=22,\
          title=vrisk indeterminate [medium] vendor-data-residency%3A Scale AI::"
     ));
+    assert_eq!(
+        lines[2],
+        "::notice title=vrisk waived [low] attested-security-review%3A Scale AI::\
+         the last security review is older than a year%0A\
+         note: waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"
+    );
+}
+
+/// The fixture with `extra` more failures of `severity` (one per made-up vendor) for the
+/// policy of that severity.
+fn with_failures(mut report: Report, severity: Severity, extra: usize) -> Report {
+    let template = failing(&report).clone();
+    for i in 0..extra {
+        let mut f = template.clone();
+        f.severity = severity;
+        f.vendor = format!("vendor-{severity}-{i:02}");
+        f.vendor_name = format!("Vendor {severity} {i:02}");
+        f.fingerprint = format!("{}:{}", f.policy, f.vendor);
+        report.findings.push(f);
+    }
+    report
+}
+
+#[test]
+fn github_annotations_stay_within_ten_of_each_kind() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 14);
+    let report = with_failures(report, Severity::Low, 11);
+    let text = github::render(&report);
+    let lines: Vec<&str> = text.lines().collect();
+    let kind = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    // 15 critical failures (errors); 11 low failures and an indeterminate (warnings); a waiver.
+    assert_eq!(kind("::error "), 10);
+    assert_eq!(kind("::warning "), 10);
+    assert_eq!(kind("::notice "), 2);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "::notice title=vrisk::7 more findings not annotated (GitHub shows at most 10 \
+             errors, 10 warnings and 10 notices per step): see the report"
+        )
+    );
+    // Most severe first: every error before any warning, failures before the indeterminate.
+    assert!(lines[0].starts_with("::error file=registry/ownership.yaml"));
+    assert!(lines[10].starts_with("::warning ") && lines[10].contains("[low]"));
+    assert!(
+        !text.contains("indeterminate [medium]"),
+        "the 12th warning is left out"
+    );
+}
+
+#[test]
+fn github_annotations_all_fit_without_a_closing_notice() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 9);
+    let text = github::render(&report);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("::error ")).count(),
+        10
+    );
+    assert!(!text.contains("more finding"), "{text}");
+}
+
+#[test]
+fn job_summary_stops_at_a_whole_finding_and_says_what_is_left_out() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 40);
+    let whole = markdown::render(&report, Verdict::Fail);
+    let budget = whole.len() / 3;
+    let cut = markdown::render_within(&report, Verdict::Fail, budget);
+    assert!(cut.len() <= budget, "{} > {budget}", cut.len());
+    let shown = cut.matches("\n### ").count();
+    assert!(shown > 0 && shown < 43, "{shown}");
+    assert!(
+        cut.ends_with(&format!(
+            "**This summary stops here: {} of 43 findings (and the sections after them) are left \
+             out to stay within GitHub's 1 MiB limit for a job summary.** The full report: \
+             `vrisk check --format html=report.html` or `--format markdown=report.md`.\n",
+            43 - shown
+        )),
+        "{cut}"
+    );
+    // What is shown is the start of the whole report, cut between two findings.
+    let before_note = cut.split("\n---\n").next().unwrap_or("");
+    assert!(whole.starts_with(before_note));
+    assert!(whole[before_note.len()..].starts_with("\n### "));
+    // A report that fits is the whole report.
+    assert_eq!(
+        markdown::render_within(&report, Verdict::Fail, whole.len()),
+        whole
+    );
+}
+
+// ---------------------------------------------------------------- GitLab
+
+fn gitlab_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/gitlab-code-quality.schema.json"))
+            .expect("schema");
+    jsonschema::draft7::new(&schema).expect("the Code Quality schema compiles")
+}
+
+#[test]
+fn gitlab_code_quality_has_the_documented_shape() {
+    let f = fixture();
+    let issues: Value = serde_json::from_str(&render(
+        FormatName::Gitlab,
+        &f.report,
+        &f.sources,
+        &Style {
+            color: false,
+            width: 100,
+        },
+        Verdict::Fail,
+    ))
+    .expect("JSON");
+    let errors: Vec<String> = gitlab_validator()
+        .iter_errors(&issues)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!gitlab_validator().is_valid(&serde_json::json!([{"description": "x"}])));
+
+    let fail = &issues[0];
+    assert_eq!(
+        fail,
+        &serde_json::json!({
+            "description": "no-competitor-owned-data-vendor: Meta (a competitor) holds 49% of \
+                            Scale AI, over the 20% limit",
+            "check_name": "no-competitor-owned-data-vendor",
+            "fingerprint": vrisk::report::gitlab::fingerprint(failing(&f.report)),
+            "severity": "blocker",
+            "location": {"path": "registry/ownership.yaml", "lines": {"begin": 2}},
+        })
+    );
+    assert_eq!(issues[1]["severity"], "major");
+    assert_eq!(
+        issues[1]["description"],
+        "vendor-data-residency (indeterminate): where Scale AI keeps labelled data is not known"
+    );
+    assert_eq!(
+        issues.as_array().map(Vec::len),
+        Some(2),
+        "the waived finding and the passes are left out"
+    );
+    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"]);
 }
 
 // ---------------------------------------------------------------- Markdown

@@ -142,7 +142,8 @@ pub struct CheckArgs {
     /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
     #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
     pub params: Vec<String>,
-    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown.
+    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown,
+    /// gitlab.
     /// Without a path the report goes to standard output.
     #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
     pub formats: Vec<ReportTarget>,
@@ -197,7 +198,8 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
     };
     let format = FormatName::parse(name).ok_or_else(|| {
         format!(
-            "unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown"
+            "unknown format `{name}`; expected one of {}",
+            FormatName::list()
         )
     })?;
     Ok(ReportTarget { format, path })

@@ -12,29 +12,93 @@ use crate::engine::Verdict;
 use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
-    let mut out = String::new();
-    title(&mut out, report, verdict);
-    summary_table(&mut out, report);
+    render_within(report, verdict, usize::MAX)
+}
+
+/// The report in at most `max_bytes` bytes (GitHub keeps 1 MiB of a step's job summary): the
+/// title and the table always, then whole findings, most severe first, for as long as they fit,
+/// then a line saying how many were left out and where the full report is.
+pub fn render_within(report: &Report, verdict: Verdict, max_bytes: usize) -> String {
+    let mut head = String::new();
+    title(&mut head, report, verdict);
+    summary_table(&mut head, report);
     // Failures first, most severe first: the reader of a summary wants what blocks the merge.
     // The sort is stable, so ties keep the report's (policy, vendor) order.
     let mut findings: Vec<&Finding> = report.non_passing().collect();
     findings.sort_by_key(|f| (f.outcome, std::cmp::Reverse(f.severity)));
-    if !findings.is_empty() {
-        out.push_str("\n## Findings\n");
-        for finding in findings {
-            finding_section(&mut out, report, finding);
-        }
-    }
+    let sections: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let mut section = String::new();
+            finding_section(&mut section, report, f);
+            section
+        })
+        .collect();
+    let findings_heading = if findings.is_empty() {
+        ""
+    } else {
+        "\n## Findings\n"
+    };
+    let mut tail = String::new();
     if report.has_baseline() {
-        resolved(&mut out, report);
+        resolved(&mut tail, report);
     }
     if !report.warnings.is_empty() {
-        out.push_str("\n## Warnings\n\n");
+        tail.push_str("\n## Warnings\n\n");
         for w in &report.warnings {
-            let _ = writeln!(out, "- {}", escape(w));
+            let _ = writeln!(tail, "- {}", escape(w));
+        }
+    }
+
+    let whole = head.len()
+        + findings_heading.len()
+        + sections.iter().map(String::len).sum::<usize>()
+        + tail.len();
+    let mut out = head;
+    if whole <= max_bytes {
+        out.push_str(findings_heading);
+        sections.iter().for_each(|s| out.push_str(s));
+        out.push_str(&tail);
+        return out;
+    }
+    // The closing note is written last, but its room is kept from the start.
+    let note = |shown: usize| cut_note(sections.len() - shown, sections.len(), !tail.is_empty());
+    let reserve = note(0).len();
+    out.push_str(findings_heading);
+    let mut shown = 0;
+    for section in &sections {
+        if out.len() + section.len() + reserve > max_bytes {
+            break;
+        }
+        out.push_str(section);
+        shown += 1;
+    }
+    out.push_str(&note(shown));
+    if out.len() > max_bytes {
+        // Not even the title and the table fit: the note alone, or nothing.
+        out = note(0);
+        if out.len() > max_bytes {
+            out.clear();
         }
     }
     out
+}
+
+/// The line that ends a summary cut short.
+fn cut_note(left_out: usize, total: usize, more: bool) -> String {
+    format!(
+        "\n---\n\n**This summary stops here: {left_out} of {total} finding{}{} left out to stay \
+         within GitHub's 1 MiB limit for a job summary.** The full report: `vrisk check --format \
+         html=report.html` or `--format markdown=report.md`.\n",
+        if total == 1 { "" } else { "s" },
+        if more {
+            " (and the sections after them) are"
+        } else if left_out == 1 {
+            " is"
+        } else {
+            " are"
+        },
+    )
 }
 
 fn title(out: &mut String, report: &Report, verdict: Verdict) {

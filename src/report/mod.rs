@@ -3,6 +3,7 @@
 //! and it knows nothing of the command line.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -24,16 +25,18 @@ pub enum FormatName {
     Junit,
     Github,
     Markdown,
+    Gitlab,
 }
 
 impl FormatName {
-    pub const ALL: [FormatName; 6] = [
+    pub const ALL: [FormatName; 7] = [
         FormatName::Human,
         FormatName::Json,
         FormatName::Sarif,
         FormatName::Junit,
         FormatName::Github,
         FormatName::Markdown,
+        FormatName::Gitlab,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,7 +47,14 @@ impl FormatName {
             FormatName::Junit => "junit",
             FormatName::Github => "github",
             FormatName::Markdown => "markdown",
+            FormatName::Gitlab => "gitlab",
         }
+    }
+
+    /// The names of every format, for help and error messages: `human, json, ...`.
+    pub fn list() -> String {
+        let names: Vec<&str> = FormatName::ALL.iter().map(|f| f.name()).collect();
+        names.join(", ")
     }
 
     /// The format of this name, ignoring ASCII case.
@@ -77,6 +87,7 @@ pub fn render(
         FormatName::Junit => junit::render(report),
         FormatName::Github => github::render(report),
         FormatName::Markdown => markdown::render(report, verdict),
+        FormatName::Gitlab => gitlab::render(report),
     }
 }
 

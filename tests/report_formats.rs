@@ -808,6 +808,36 @@ fn markdown_escapes_names_in_the_diagram() {
     assert!(text.contains("Meta \"Holdings\" \\#2 \\| \\<LLC> \\& Co ─49%→ Scale AI"));
 }
 
+#[test]
+fn markdown_diagrams_are_capped_with_a_note() {
+    let f = fixture();
+    let mut paths = Vec::new();
+    for i in 0..130 {
+        paths.push(PathEvidence {
+            owner: format!("o{i}"),
+            owner_name: format!("Owner {i}"),
+            via: vec![format!("o{i}"), "scale-ai".to_string()],
+            names: vec![format!("Owner {i}"), "Scale AI".to_string()],
+            links: vec!["0.1%".to_string()],
+            economic: "0.1%".to_string(),
+            voting: "0.1%".to_string(),
+            sources: Vec::new(),
+        });
+    }
+    let text = markdown::mermaid(&paths);
+    assert_eq!(text.matches(" -->|").count(), 100);
+    assert!(
+        text.ends_with("```\n\n*30 more links not drawn: a diagram shows at most 100.*\n"),
+        "{text}"
+    );
+    assert_eq!(
+        markdown::mermaid(&failing(&f.report).paths)
+            .matches("not drawn")
+            .count(),
+        0
+    );
+}
+
 // ---------------------------------------------------------------- Baseline
 
 /// The fixture compared with a baseline that had the failure, not the indeterminate one, and a

@@ -31,7 +31,7 @@ pub enum Command {
     /// Show why a policy fails, passes or is indeterminate for one vendor: the evaluation tree,
     /// the facts it read, the ownership paths, and what would change the outcome.
     Explain(ExplainArgs),
-    /// Draw the ownership graph around an organisation (Mermaid or Graphviz DOT).
+    /// Draw the ownership graph around an organisation (Mermaid, Graphviz DOT or SVG).
     Graph(GraphArgs),
     /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
     Init(InitArgs),
@@ -281,9 +281,13 @@ pub struct GraphArgs {
     /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
-    /// Diagram language.
+    /// Diagram language: Mermaid, Graphviz DOT, or SVG (laid out by vrisk, as in the HTML
+    /// report).
     #[arg(long, value_enum, default_value = "mermaid")]
     pub format: GraphFormat,
+    /// Write the diagram to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -292,6 +296,7 @@ pub struct GraphArgs {
 pub enum GraphFormat {
     Mermaid,
     Dot,
+    Svg,
 }
 
 #[derive(Debug, Args)]

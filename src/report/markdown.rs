@@ -11,6 +11,9 @@ use crate::engine::Verdict;
 
 use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
 
+use super::diagram::mermaid::flowchart;
+use super::diagram::{Diagram, MAX_EDGES};
+
 pub fn render(report: &Report, verdict: Verdict) -> String {
     render_within(report, verdict, usize::MAX)
 }
@@ -276,60 +279,13 @@ fn resolved(out: &mut String, report: &Report) {
     }
 }
 
-/// A flowchart of the paths: one node per organisation (shared between paths), one edge per
-/// link labelled with its share. Node ids are generated (`n0`, `n1`, ...) in order of first
-/// appearance, so organisation ids never need to be valid Mermaid ids.
+/// A Mermaid flowchart of the paths (see [`Diagram::from_paths`]), at most
+/// [`MAX_EDGES`] links, with a line under it when some were left out.
 pub fn mermaid(paths: &[PathEvidence]) -> String {
-    let mut nodes: Vec<(&str, &str)> = Vec::new();
-    let mut edges: Vec<(usize, usize, &str)> = Vec::new();
-    for path in paths {
-        let mut previous = None;
-        for (i, id) in path.via.iter().enumerate() {
-            let name = path.names.get(i).map(String::as_str).unwrap_or(id);
-            let current = match nodes.iter().position(|(known, _)| *known == id) {
-                Some(n) => n,
-                None => {
-                    nodes.push((id, name));
-                    nodes.len() - 1
-                }
-            };
-            if let Some(from) = previous {
-                let label = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
-                if !edges.contains(&(from, current, label)) {
-                    edges.push((from, current, label));
-                }
-            }
-            previous = Some(current);
-        }
-    }
-    let mut out = String::from("```mermaid\nflowchart LR\n");
-    for (i, (_, name)) in nodes.iter().enumerate() {
-        let _ = writeln!(out, "  n{i}[\"{}\"]", mermaid_text(name));
-    }
-    for (from, to, label) in edges {
-        let _ = writeln!(out, "  n{from} -->|\"{}\"| n{to}", mermaid_text(label));
-    }
-    out.push_str("```\n");
-    out
-}
-
-/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the
-/// characters that would end the label (`"`, `|`), start an entity (`#`), or be taken as HTML or
-/// a Markdown string (`<`, `>`, `&`, a backtick) are written as entity codes.
-pub fn mermaid_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '|' => out.push_str("#124;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '&' => out.push_str("#amp;"),
-            '`' => out.push_str("#96;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
+    let diagram = Diagram::from_paths(paths).capped(MAX_EDGES);
+    let mut out = format!("```mermaid\n{}```\n", flowchart(&diagram));
+    if let Some(note) = diagram.note() {
+        let _ = writeln!(out, "\n*{}.*", escape(&note));
     }
     out
 }
@@ -385,13 +341,5 @@ mod tests {
         assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
-    }
-
-    #[test]
-    fn mermaid_labels_use_entity_codes() {
-        assert_eq!(
-            mermaid_text("A \"B\" | #1 <C> & `D`"),
-            "A #quot;B#quot; #124; #35;1 #lt;C#gt; #amp; #96;D#96;"
-        );
     }
 }

@@ -2,12 +2,14 @@
 //! report (and, for the human format, the source map, to print snippets): it never evaluates,
 //! and it knows nothing of the command line.
 
+pub mod diagram;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod markup;
 pub mod sarif;
 
 use std::fmt;

@@ -143,7 +143,7 @@ pub struct CheckArgs {
     #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown,
-    /// gitlab.
+    /// gitlab, html.
     /// Without a path the report goes to standard output.
     #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
     pub formats: Vec<ReportTarget>,

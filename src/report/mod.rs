@@ -5,6 +5,7 @@
 pub mod diagram;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -28,10 +29,11 @@ pub enum FormatName {
     Github,
     Markdown,
     Gitlab,
+    Html,
 }
 
 impl FormatName {
-    pub const ALL: [FormatName; 7] = [
+    pub const ALL: [FormatName; 8] = [
         FormatName::Human,
         FormatName::Json,
         FormatName::Sarif,
@@ -39,6 +41,7 @@ impl FormatName {
         FormatName::Github,
         FormatName::Markdown,
         FormatName::Gitlab,
+        FormatName::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +53,7 @@ impl FormatName {
             FormatName::Github => "github",
             FormatName::Markdown => "markdown",
             FormatName::Gitlab => "gitlab",
+            FormatName::Html => "html",
         }
     }
 
@@ -74,7 +78,7 @@ impl fmt::Display for FormatName {
 }
 
 /// Renders the report in one format. `verdict` is what the gate made of the findings: SARIF
-/// records it as the exit code and the Markdown title states it.
+/// records it as the exit code, the Markdown title and the HTML page state it.
 pub fn render(
     format: FormatName,
     report: &Report,
@@ -90,6 +94,7 @@ pub fn render(
         FormatName::Github => github::render(report),
         FormatName::Markdown => markdown::render(report, verdict),
         FormatName::Gitlab => gitlab::render(report),
+        FormatName::Html => html::render(report, verdict),
     }
 }
 

@@ -58,8 +58,14 @@ fn gitlab_job_reports_junit_code_quality_and_the_page() {
         "gl-code-quality.json"
     );
     let script = ci["vrisk"]["script"].to_string();
-    assert!(script.contains("--format gitlab=gl-code-quality.json"), "{script}");
-    assert!(script.contains("--format html=vrisk-report.html"), "{script}");
+    assert!(
+        script.contains("--format gitlab=gl-code-quality.json"),
+        "{script}"
+    );
+    assert!(
+        script.contains("--format html=vrisk-report.html"),
+        "{script}"
+    );
     let paths = ci["vrisk"]["artifacts"]["paths"].to_string();
     assert!(paths.contains("vrisk-report.html"), "{paths}");
     assert_eq!(ci["vrisk"]["artifacts"]["when"], "always");

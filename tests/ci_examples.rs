@@ -26,6 +26,7 @@ fn github_workflow_runs_every_format_and_uploads_sarif() {
         "--format junit=junit.xml",
         "--format markdown=summary.md",
         "--format github",
+        "--format html=vrisk-report.html",
     ] {
         assert!(run.contains(format), "missing `{format}` in {run}");
     }
@@ -35,12 +36,38 @@ fn github_workflow_runs_every_format_and_uploads_sarif() {
             .any(|u| u.starts_with("github/codeql-action/upload-sarif@"))
     );
     assert_eq!(workflow["permissions"]["security-events"], "write");
+    // The HTML page is kept as an artifact a risk owner can download and open.
+    let kept = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .and_then(|s| s["with"]["path"].as_str())
+        .unwrap_or("");
+    assert!(kept.contains("vrisk-report.html"), "{kept}");
 }
 
 #[test]
-fn gitlab_job_reports_junit() {
+fn gitlab_job_reports_junit_code_quality_and_the_page() {
     let ci = load("docs/examples/gitlab-ci.yml");
     assert_eq!(ci["vrisk"]["artifacts"]["reports"]["junit"], "junit.xml");
+    assert_eq!(
+        ci["vrisk"]["artifacts"]["reports"]["codequality"],
+        "gl-code-quality.json"
+    );
+    let script = ci["vrisk"]["script"].to_string();
+    assert!(
+        script.contains("--format gitlab=gl-code-quality.json"),
+        "{script}"
+    );
+    assert!(
+        script.contains("--format html=vrisk-report.html"),
+        "{script}"
+    );
+    let paths = ci["vrisk"]["artifacts"]["paths"].to_string();
+    assert!(paths.contains("vrisk-report.html"), "{paths}");
     assert_eq!(ci["vrisk"]["artifacts"]["when"], "always");
 }
 

@@ -112,6 +112,7 @@ fn fixture() -> Fixture {
                 .to_string(),
             remediation: "Plan an exit from the vendor or get a waiver.".to_string(),
             references: vec!["https://example.org/policy-notes".to_string()],
+            help_url: None,
             location: Position::resolve(
                 &sources,
                 Loc {
@@ -183,7 +184,9 @@ fn fixture() -> Fixture {
 
     let mut waived = scale_ai("attested-security-review", Severity::Low, Outcome::Waived);
     waived.message = "the last security review is older than a year".to_string();
-    waived.note = Some("waiver W-7: review booked for Q3, approved by the CISO".to_string());
+    // As waivers::apply writes it.
+    waived.note =
+        Some("waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)".to_string());
 
     let findings = vec![
         labelbox_pass("attested-security-review", Severity::Low),
@@ -324,7 +327,8 @@ fn sarif_maps_rules_results_and_locations() {
     assert_eq!(critical["properties"]["security-severity"], "9.5");
     assert_eq!(
         critical["properties"]["tags"],
-        serde_json::json!(["vendor-risk", "critical"])
+        serde_json::json!(["security", "vendor-risk", "critical"]),
+        "GitHub ranks by security-severity only the rules tagged security"
     );
     assert!(
         critical["help"]["markdown"]
@@ -345,12 +349,14 @@ fn sarif_maps_rules_results_and_locations() {
     );
     let physical = &fail["locations"][0]["physicalLocation"];
     assert_eq!(
-        physical["artifactLocation"]["uri"],
-        "registry/ownership.yaml"
+        physical["artifactLocation"],
+        serde_json::json!({"uri": "registry/ownership.yaml", "uriBaseId": "%SRCROOT%"})
     );
-    assert_eq!(physical["region"]["startLine"], 2);
-    assert_eq!(physical["region"]["startColumn"], 23, "UTF-16 column");
-    assert!(physical["region"].get("columnKind").is_none());
+    assert_eq!(
+        physical["region"],
+        serde_json::json!({"startLine": 2, "startColumn": 23, "endLine": 2, "endColumn": 43}),
+        "UTF-16 columns; the end is just past `owner: meta-holdings`"
+    );
     let related = &fail["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
@@ -358,20 +364,35 @@ fn sarif_maps_rules_results_and_locations() {
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 4);
     assert_eq!(related["message"]["text"], "the 20% threshold");
+    assert_eq!(related["id"], 1);
     let message = fail["message"]["text"].as_str().expect("message");
     assert!(message.starts_with("Meta (a competitor) holds 49% of Scale AI"));
-    assert!(message.contains("evidence: owner.economic >= 20%: 49% (true)"));
-    assert!(message.contains("path: Meta Platforms ─100%→"));
-    let fingerprint = &fail["partialFingerprints"][sarif::FINGERPRINT_KEY];
-    assert_eq!(
-        fingerprint.as_str(),
-        Some(
-            sarif::stable_hash(
-                "no-competitor-owned-data-vendor",
-                "no-competitor-owned-data-vendor:alphabet:scale-ai"
-            )
-            .as_str()
+    assert!(
+        message.contains(
+            "evidence: owner.economic >= 20%: 49% (true) \\[source: reuters-2025-06-13\\]"
         )
+    );
+    assert!(message.contains("path: Meta Platforms ─100%→"));
+    assert!(
+        message.ends_with("\npolicy: [the 20% threshold](1)"),
+        "the related location is linked from the message: {message}"
+    );
+    let hash = sarif::stable_hash(
+        "no-competitor-owned-data-vendor",
+        "no-competitor-owned-data-vendor:alphabet:scale-ai",
+    );
+    assert_eq!(
+        fail["partialFingerprints"],
+        serde_json::json!({"primaryLocationLineHash": hash, "vriskFinding/v1": hash}),
+        "GitHub tracks alerts by primaryLocationLineHash"
+    );
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"],
+        "The directory vrisk ran in: run it from the repository root."
+    );
+    assert!(
+        run["originalUriBaseIds"].get("VRISK_BUILTIN").is_none(),
+        "no file of this run is built in"
     );
 
     assert_eq!(indeterminate["kind"], "review");
@@ -379,13 +400,37 @@ fn sarif_maps_rules_results_and_locations() {
     assert_eq!(waived["suppressions"][0]["kind"], "external");
     assert_eq!(
         waived["suppressions"][0]["justification"],
-        "waiver W-7: review booked for Q3, approved by the CISO"
+        "waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"
     );
     // The waived finding has no location of its own: it points at its policy.
     assert_eq!(
         waived["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "policies/no-competitor-owned-data-vendor.yaml"
     );
+}
+
+#[test]
+fn sarif_links_each_rule_to_its_documentation() {
+    let mut f = fixture();
+    f.report.policies[0].help_url = Some("https://wiki.example.com/vrisk/review".to_string());
+    let log = sarif_value(&f.report, Verdict::Fail);
+    let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+    assert_eq!(rules[0]["helpUri"], "https://wiki.example.com/vrisk/review");
+    // A policy of the user's with no `help_url` has no page in vrisk's documentation either.
+    assert!(rules[1].get("helpUri").is_none());
+}
+
+#[test]
+fn sarif_message_brackets_do_not_read_as_links() {
+    assert_eq!(sarif::escape_message("a [b](1) c"), "a \\[b\\](1) c");
+    assert_eq!(sarif::escape_message("C:\\dir\\[x]"), "C:\\dir\\\\\\[x\\]");
+    let mut f = fixture();
+    f.report.findings[3].message = "see [here](1)".to_string();
+    let log = sarif_value(&f.report, Verdict::Fail);
+    let text = log["runs"][0]["results"][1]["message"]["text"]
+        .as_str()
+        .unwrap_or("");
+    assert!(text.starts_with("see \\[here\\](1)\n"), "{text}");
 }
 
 #[test]
@@ -495,7 +540,8 @@ fn junit_parses_and_counts() {
         .expect("skipped element");
     assert_eq!(
         skipped.attribute("message"),
-        Some("waived: waiver W-7: review booked for Q3, approved by the CISO")
+        Some("waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"),
+        "the note says it is waived once"
     );
 
     let unknown = case(suites[2], "scale-ai");
@@ -506,6 +552,30 @@ fn junit_parses_and_counts() {
         .and_then(|n| n.text())
         .unwrap_or("");
     assert!(out.starts_with("indeterminate (not counted as a failure): where Scale AI"));
+}
+
+#[test]
+fn junit_has_the_time_and_timestamp_strict_schemas_require() {
+    let mut f = fixture();
+    let xml = junit::render(&f.report);
+    let doc = Document::parse(&xml).expect("well-formed");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("time"), Some("0"));
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 3);
+    for suite in &suites {
+        assert_eq!(suite.attribute("time"), Some("0"));
+        assert_eq!(suite.attribute("timestamp"), Some("2025-06-20T00:00:00"));
+        for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+            assert_eq!(case.attribute("time"), Some("0"));
+        }
+    }
+    // The timestamp is the evaluation date, not the clock: another --as-of, another timestamp.
+    f.report.as_of = Date::parse("2024-02-29").expect("a date");
+    assert!(junit::render(&f.report).contains("timestamp=\"2024-02-29T00:00:00\""));
 }
 
 #[test]
@@ -560,12 +630,6 @@ fn github_commands_one_per_non_pass_finding() {
     assert_eq!(lines.len(), 3);
     assert_eq!(
         lines[0],
-        "::notice title=vrisk waived [low] attested-security-review%3A Scale AI::\
-         the last security review is older than a year%0A\
-         note: waiver W-7: review booked for Q3, approved by the CISO"
-    );
-    assert_eq!(
-        lines[1],
         "::error file=registry/ownership.yaml,line=2,col=22,\
          title=vrisk fail [critical] no-competitor-owned-data-vendor%3A Scale AI::\
          Meta (a competitor) holds 49%25 of Scale AI, over the 20%25 limit%0A\
@@ -573,10 +637,156 @@ fn github_commands_one_per_non_pass_finding() {
          path: Meta Platforms ─100%25→ Meta \"Holdings\" #2 | <LLC> & Co ─49%25→ Scale AI \
          = 49%25 economic, 0%25 voting"
     );
-    assert!(lines[2].starts_with(
+    assert!(lines[1].starts_with(
         "::warning file=registry/ownership.yaml,line=2,col=22,\
          title=vrisk indeterminate [medium] vendor-data-residency%3A Scale AI::"
     ));
+    assert_eq!(
+        lines[2],
+        "::notice title=vrisk waived [low] attested-security-review%3A Scale AI::\
+         the last security review is older than a year%0A\
+         note: waived until 2025-09-30 by the CISO: review booked for Q3 (W-7)"
+    );
+}
+
+/// The fixture with `extra` more failures of `severity` (one per made-up vendor) for the
+/// policy of that severity.
+fn with_failures(mut report: Report, severity: Severity, extra: usize) -> Report {
+    let template = failing(&report).clone();
+    for i in 0..extra {
+        let mut f = template.clone();
+        f.severity = severity;
+        f.vendor = format!("vendor-{severity}-{i:02}");
+        f.vendor_name = format!("Vendor {severity} {i:02}");
+        f.fingerprint = format!("{}:{}", f.policy, f.vendor);
+        report.findings.push(f);
+    }
+    report
+}
+
+#[test]
+fn github_annotations_stay_within_ten_of_each_kind() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 14);
+    let report = with_failures(report, Severity::Low, 11);
+    let text = github::render(&report);
+    let lines: Vec<&str> = text.lines().collect();
+    let kind = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    // 15 critical failures (errors); 11 low failures and an indeterminate (warnings); a waiver.
+    assert_eq!(kind("::error "), 10);
+    assert_eq!(kind("::warning "), 10);
+    assert_eq!(kind("::notice "), 2);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "::notice title=vrisk::7 more findings not annotated (GitHub shows at most 10 \
+             errors, 10 warnings and 10 notices per step): see the report"
+        )
+    );
+    // Most severe first: every error before any warning, failures before the indeterminate.
+    assert!(lines[0].starts_with("::error file=registry/ownership.yaml"));
+    assert!(lines[10].starts_with("::warning ") && lines[10].contains("[low]"));
+    assert!(
+        !text.contains("indeterminate [medium]"),
+        "the 12th warning is left out"
+    );
+}
+
+#[test]
+fn github_annotations_all_fit_without_a_closing_notice() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 9);
+    let text = github::render(&report);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("::error ")).count(),
+        10
+    );
+    assert!(!text.contains("more finding"), "{text}");
+}
+
+#[test]
+fn job_summary_stops_at_a_whole_finding_and_says_what_is_left_out() {
+    let f = fixture();
+    let report = with_failures(f.report, Severity::Critical, 40);
+    let whole = markdown::render(&report, Verdict::Fail);
+    let budget = whole.len() / 3;
+    let cut = markdown::render_within(&report, Verdict::Fail, budget);
+    assert!(cut.len() <= budget, "{} > {budget}", cut.len());
+    let shown = cut.matches("\n### ").count();
+    assert!(shown > 0 && shown < 43, "{shown}");
+    assert!(
+        cut.ends_with(&format!(
+            "**This summary stops here: {} of 43 findings (and the sections after them) are left \
+             out to stay within GitHub's 1 MiB limit for a job summary.** The full report: \
+             `vrisk check --format html=report.html` or `--format markdown=report.md`.\n",
+            43 - shown
+        )),
+        "{cut}"
+    );
+    // What is shown is the start of the whole report, cut between two findings.
+    let before_note = cut.split("\n---\n").next().unwrap_or("");
+    assert!(whole.starts_with(before_note));
+    assert!(whole[before_note.len()..].starts_with("\n### "));
+    // A report that fits is the whole report.
+    assert_eq!(
+        markdown::render_within(&report, Verdict::Fail, whole.len()),
+        whole
+    );
+}
+
+// ---------------------------------------------------------------- GitLab
+
+fn gitlab_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/gitlab-code-quality.schema.json"))
+            .expect("schema");
+    jsonschema::draft7::new(&schema).expect("the Code Quality schema compiles")
+}
+
+#[test]
+fn gitlab_code_quality_has_the_documented_shape() {
+    let f = fixture();
+    let issues: Value = serde_json::from_str(&render(
+        FormatName::Gitlab,
+        &f.report,
+        &f.sources,
+        &Style {
+            color: false,
+            width: 100,
+        },
+        Verdict::Fail,
+    ))
+    .expect("JSON");
+    let errors: Vec<String> = gitlab_validator()
+        .iter_errors(&issues)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!gitlab_validator().is_valid(&serde_json::json!([{"description": "x"}])));
+
+    let fail = &issues[0];
+    assert_eq!(
+        fail,
+        &serde_json::json!({
+            "description": "no-competitor-owned-data-vendor: Meta (a competitor) holds 49% of \
+                            Scale AI, over the 20% limit",
+            "check_name": "no-competitor-owned-data-vendor",
+            "fingerprint": vrisk::report::gitlab::fingerprint(failing(&f.report)),
+            "severity": "blocker",
+            "location": {"path": "registry/ownership.yaml", "lines": {"begin": 2}},
+        })
+    );
+    assert_eq!(issues[1]["severity"], "major");
+    assert_eq!(
+        issues[1]["description"],
+        "vendor-data-residency (indeterminate): where Scale AI keeps labelled data is not known"
+    );
+    assert_eq!(
+        issues.as_array().map(Vec::len),
+        Some(2),
+        "the waived finding and the passes are left out"
+    );
+    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"]);
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -596,6 +806,36 @@ fn markdown_escapes_names_in_the_diagram() {
     assert!(text.contains("  n0 -->|\"100%\"| n1\n  n1 -->|\"49%\"| n2\n"));
     // In prose the same name is backslash-escaped instead.
     assert!(text.contains("Meta \"Holdings\" \\#2 \\| \\<LLC> \\& Co ─49%→ Scale AI"));
+}
+
+#[test]
+fn markdown_diagrams_are_capped_with_a_note() {
+    let f = fixture();
+    let mut paths = Vec::new();
+    for i in 0..130 {
+        paths.push(PathEvidence {
+            owner: format!("o{i}"),
+            owner_name: format!("Owner {i}"),
+            via: vec![format!("o{i}"), "scale-ai".to_string()],
+            names: vec![format!("Owner {i}"), "Scale AI".to_string()],
+            links: vec!["0.1%".to_string()],
+            economic: "0.1%".to_string(),
+            voting: "0.1%".to_string(),
+            sources: Vec::new(),
+        });
+    }
+    let text = markdown::mermaid(&paths);
+    assert_eq!(text.matches(" -->|").count(), 100);
+    assert!(
+        text.ends_with("```\n\n*30 more links not drawn: a diagram shows at most 100.*\n"),
+        "{text}"
+    );
+    assert_eq!(
+        markdown::mermaid(&failing(&f.report).paths)
+            .matches("not drawn")
+            .count(),
+        0
+    );
 }
 
 // ---------------------------------------------------------------- Baseline
@@ -740,4 +980,62 @@ fn render_dispatches_every_format() {
         out(FormatName::Markdown)
             .starts_with("# vrisk: Alphabet (`alphabet`) as of 2025-06-20: ❌ failed")
     );
+}
+
+// ---------------------------------------------------------------- The built-in example
+
+/// `vrisk check` in a directory with no registry of its own reads the copies compiled into
+/// vrisk: its SARIF must not point at files of the repository it runs in.
+#[test]
+fn sarif_of_the_builtin_example_points_at_no_file_of_the_repository() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = assert_cmd::cargo::cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--as-of", "2025-06-20", "--format", "sarif"])
+        .output()
+        .expect("run vrisk");
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["originalUriBaseIds"]["VRISK_BUILTIN"]["uri"],
+        "vrisk-builtin:/"
+    );
+    let mut artifacts = Vec::new();
+    for result in run["results"].as_array().expect("results") {
+        for key in ["locations", "relatedLocations"] {
+            for location in result[key].as_array().into_iter().flatten() {
+                artifacts.push(location["physicalLocation"]["artifactLocation"].clone());
+            }
+        }
+    }
+    assert!(artifacts.len() >= 8, "{artifacts:?}");
+    for artifact in &artifacts {
+        assert_eq!(artifact["uriBaseId"], "VRISK_BUILTIN", "{artifact}");
+    }
+    assert!(artifacts.contains(
+        &serde_json::json!({"uri": "registry/ownership.yaml", "uriBaseId": "VRISK_BUILTIN"})
+    ));
+
+    // A shipped policy's rule links to its section of docs/policies.md, when the build knows
+    // the repository it comes from.
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "competitor-ownership")
+        .expect("the rule");
+    match vrisk::report::repository() {
+        Some(repository) => assert_eq!(
+            rule["helpUri"],
+            format!("{repository}/blob/main/docs/policies.md#competitor-ownership")
+        ),
+        None => assert!(rule.get("helpUri").is_none()),
+    }
 }

@@ -31,7 +31,7 @@ pub enum Command {
     /// Show why a policy fails, passes or is indeterminate for one vendor: the evaluation tree,
     /// the facts it read, the ownership paths, and what would change the outcome.
     Explain(ExplainArgs),
-    /// Draw the ownership graph around an organisation (Mermaid or Graphviz DOT).
+    /// Draw the ownership graph around an organisation (Mermaid, Graphviz DOT or SVG).
     Graph(GraphArgs),
     /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
     Init(InitArgs),
@@ -142,7 +142,8 @@ pub struct CheckArgs {
     /// Override a policy parameter: POLICY.NAME=VALUE (repeatable).
     #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
     pub params: Vec<String>,
-    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown.
+    /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown,
+    /// gitlab, html.
     /// Without a path the report goes to standard output.
     #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
     pub formats: Vec<ReportTarget>,
@@ -197,7 +198,8 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
     };
     let format = FormatName::parse(name).ok_or_else(|| {
         format!(
-            "unknown format `{name}`; expected one of human, json, sarif, junit, github, markdown"
+            "unknown format `{name}`; expected one of {}",
+            FormatName::list()
         )
     })?;
     Ok(ReportTarget { format, path })
@@ -279,9 +281,13 @@ pub struct GraphArgs {
     /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
-    /// Diagram language.
+    /// Diagram language: Mermaid, Graphviz DOT, or SVG (laid out by vrisk, as in the HTML
+    /// report).
     #[arg(long, value_enum, default_value = "mermaid")]
     pub format: GraphFormat,
+    /// Write the diagram to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -290,6 +296,7 @@ pub struct GraphArgs {
 pub enum GraphFormat {
     Mermaid,
     Dot,
+    Svg,
 }
 
 #[derive(Debug, Args)]

@@ -163,8 +163,7 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     // In GitHub Actions, the annotations come with a summary on the run's page.
     if targets.iter().any(|t| t.format == FormatName::Github)
-        && let Err(e) =
-            report::github::append_step_summary(&report::markdown::render(&report, verdict))
+        && let Err(e) = report::github::append_step_summary(&report, verdict)
     {
         let problem = Problem::new(
             "output::step-summary",

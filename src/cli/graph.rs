@@ -1,17 +1,25 @@
 //! `vrisk graph ENTITY`: the ownership graph around an organisation — who owns it and what it
-//! owns, a few links out — as Mermaid (renders on GitHub) or Graphviz DOT.
+//! owns, a few links out — as Mermaid (renders on GitHub), Graphviz DOT, or SVG drawn by the
+//! same renderer as the HTML report; to standard output or to `--output PATH`.
+//!
+//! The neighbourhood is found breadth-first over adjacency lists (the stakes each organisation
+//! owns and is owned by), so a run costs the size of the neighbourhood, not the registry's
+//! stakes times the nodes visited. Mermaid and SVG draw at most
+//! [`MAX_EDGES`](crate::report::diagram::MAX_EDGES) links, the nearest first, and say how many
+//! they left out; DOT, for Graphviz, has every link.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
 
 use crate::cli::args::{GraphArgs, GraphFormat};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::{limits_from, load_registry};
+use crate::cli::output::write_atomically;
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
 use crate::registry::{Registry, Stake};
-use crate::report::markdown::mermaid_text;
+use crate::report::diagram::{self, Diagram, Emphasis, MAX_EDGES};
 use crate::value::date::Date;
 
 pub fn run(args: GraphArgs) -> Exit {
@@ -40,49 +48,132 @@ pub fn run(args: GraphArgs) -> Exit {
     }
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let stakes = neighbourhood(&registry, &args.entity, as_of, args.depth);
+    let whole = diagram_of(&registry, &args.entity, &stakes);
+    let drawn = whole.capped(MAX_EDGES);
     let text = match args.format {
-        GraphFormat::Mermaid => mermaid(&registry, &args.entity, &stakes),
-        GraphFormat::Dot => dot(&registry, &args.entity, &stakes),
+        GraphFormat::Mermaid => diagram::mermaid::flowchart(&drawn),
+        GraphFormat::Dot => dot(&whole),
+        GraphFormat::Svg => diagram::svg::render(
+            &drawn,
+            &format!(
+                "Ownership around {} ({}) as of {as_of}",
+                registry.name_of(&args.entity),
+                args.entity
+            ),
+        ),
     };
-    print_stdout(&text);
+    if args.format != GraphFormat::Dot
+        && let Some(note) = drawn.note()
+    {
+        eprintln!(
+            "vrisk graph: {note}; the nearest are drawn. Lower --depth, or use --format dot \
+             for Graphviz, which draws them all."
+        );
+    }
+    match &args.output {
+        None => print_stdout(&text),
+        Some(path) => {
+            if let Err(problem) = write_atomically(path, &text) {
+                terminal.report_problems(&[problem], &sources);
+                return Exit::Invalid;
+            }
+        }
+    }
     Exit::Ok
 }
 
-/// The stakes active on `as_of` within `depth` links of `entity`, up and down, in registry order.
+/// The stakes active on `as_of` within `depth` links of `entity`, up and down, nearest first
+/// (breadth-first; at one distance, in registry order).
 fn neighbourhood<'r>(
     registry: &'r Registry,
     entity: &str,
     as_of: Date,
     depth: usize,
 ) -> Vec<&'r Stake> {
-    let active: Vec<(usize, &Stake)> = registry
-        .stakes
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.active_on(as_of))
-        .collect();
-    let mut seen: BTreeSet<&str> = BTreeSet::from([entity]);
-    let mut chosen: BTreeSet<usize> = BTreeSet::new();
+    // Each organisation's active stakes, as owner and as owned: one pass over the registry.
+    let mut adjacent: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, stake) in registry.stakes.iter().enumerate() {
+        if stake.active_on(as_of) {
+            adjacent
+                .entry(stake.owner.id.as_str())
+                .or_default()
+                .push(index);
+            if stake.owned.id != stake.owner.id {
+                adjacent
+                    .entry(stake.owned.id.as_str())
+                    .or_default()
+                    .push(index);
+            }
+        }
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::from([(entity, ())]);
+    let mut chosen = vec![false; registry.stakes.len()];
+    let mut order: Vec<usize> = Vec::new();
     let mut queue: VecDeque<(&str, usize)> = VecDeque::from([(entity, 0)]);
     while let Some((id, distance)) = queue.pop_front() {
         if distance >= depth {
             continue;
         }
-        for (index, stake) in &active {
+        let mut around: Vec<usize> = adjacent.get(id).cloned().unwrap_or_default();
+        around.sort_unstable();
+        for index in around {
+            let stake = &registry.stakes[index];
             let other = if stake.owned.id == id {
                 stake.owner.id.as_str()
-            } else if stake.owner.id == id {
-                stake.owned.id.as_str()
             } else {
-                continue;
+                stake.owned.id.as_str()
             };
-            chosen.insert(*index);
-            if seen.insert(other) {
+            if !chosen[index] {
+                chosen[index] = true;
+                order.push(index);
+            }
+            if seen.insert(other, ()).is_none() {
                 queue.push_back((other, distance + 1));
             }
         }
     }
-    chosen.into_iter().map(|i| &registry.stakes[i]).collect()
+    order.into_iter().map(|i| &registry.stakes[i]).collect()
+}
+
+/// The organisations and stakes as a diagram: the centre first, then each organisation in the
+/// order the stakes reach it, one line with its name and one with its id.
+fn diagram_of<'a>(registry: &'a Registry, entity: &'a str, stakes: &[&'a Stake]) -> Diagram {
+    let mut diagram = Diagram::default();
+    let mut index: HashMap<&'a str, usize> = HashMap::new();
+    let centre = node_of(&mut diagram, &mut index, registry, entity);
+    diagram.nodes[centre].emphasis = Emphasis::Focus;
+    for s in stakes {
+        let from = node_of(&mut diagram, &mut index, registry, &s.owner.id);
+        let to = node_of(&mut diagram, &mut index, registry, &s.owned.id);
+        // Two stakes with the same ends and figures are one link of the picture.
+        let edge = diagram::Edge {
+            from,
+            to,
+            label: label(s),
+        };
+        if !diagram.edges.contains(&edge) {
+            diagram.edges.push(edge);
+        }
+    }
+    diagram
+}
+
+/// The node of organisation `id`, added if it is new.
+fn node_of<'a>(
+    diagram: &mut Diagram,
+    index: &mut HashMap<&'a str, usize>,
+    registry: &Registry,
+    id: &'a str,
+) -> usize {
+    *index.entry(id).or_insert_with(|| {
+        diagram.nodes.push(diagram::Node {
+            id: id.to_string(),
+            name: registry.name_of(id).to_string(),
+            detail: Some(id.to_string()),
+            emphasis: Emphasis::Plain,
+        });
+        diagram.nodes.len() - 1
+    })
 }
 
 fn label(stake: &Stake) -> String {
@@ -101,74 +192,32 @@ fn label(stake: &Stake) -> String {
     text
 }
 
-/// Node ids for the diagram languages: `n0`, `n1`, ... in order of first appearance.
-fn node_ids<'a>(entity: &'a str, stakes: &[&'a Stake]) -> BTreeMap<&'a str, String> {
-    let mut order: Vec<&str> = vec![entity];
-    for s in stakes {
-        for id in [s.owner.id.as_str(), s.owned.id.as_str()] {
-            if !order.contains(&id) {
-                order.push(id);
-            }
-        }
-    }
-    order
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| (id, format!("n{i}")))
-        .collect()
-}
-
-fn mermaid(registry: &Registry, entity: &str, stakes: &[&Stake]) -> String {
-    let ids = node_ids(entity, stakes);
-    let mut out = String::from("flowchart LR\n");
-    let mut nodes: Vec<(&&str, &String)> = ids.iter().collect();
-    nodes.sort_by_key(|(_, n)| n[1..].parse::<usize>().unwrap_or(0));
-    for (id, node) in nodes {
-        let _ = writeln!(
-            out,
-            "  {node}[\"{}<br/>{}\"]",
-            mermaid_text(registry.name_of(id)),
-            mermaid_text(id)
-        );
-    }
-    for s in stakes {
-        let _ = writeln!(
-            out,
-            "  {} -->|\"{}\"| {}",
-            ids[s.owner.id.as_str()],
-            mermaid_text(&label(s)),
-            ids[s.owned.id.as_str()]
-        );
-    }
-    let _ = writeln!(out, "  style {} stroke-width:3px", ids[entity]);
-    out
-}
-
 fn dot_text(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn dot(registry: &Registry, entity: &str, stakes: &[&Stake]) -> String {
-    let ids = node_ids(entity, stakes);
+fn dot(diagram: &Diagram) -> String {
     let mut out = String::from("digraph ownership {\n  rankdir=LR;\n  node [shape=box];\n");
-    let mut nodes: Vec<(&&str, &String)> = ids.iter().collect();
-    nodes.sort_by_key(|(_, n)| n[1..].parse::<usize>().unwrap_or(0));
-    for (id, node) in nodes {
-        let bold = if *id == entity { ", penwidth=3" } else { "" };
+    for (i, node) in diagram.nodes.iter().enumerate() {
+        let bold = if node.emphasis == Emphasis::Focus {
+            ", penwidth=3"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "  {node} [label=\"{}\\n{}\"{bold}];",
-            dot_text(registry.name_of(id)),
-            dot_text(id)
+            "  n{i} [label=\"{}\\n{}\"{bold}];",
+            dot_text(&node.name),
+            dot_text(&node.id)
         );
     }
-    for s in stakes {
+    for e in &diagram.edges {
         let _ = writeln!(
             out,
-            "  {} -> {} [label=\"{}\"];",
-            ids[s.owner.id.as_str()],
-            ids[s.owned.id.as_str()],
-            dot_text(&label(s))
+            "  n{} -> n{} [label=\"{}\"];",
+            e.from,
+            e.to,
+            dot_text(&e.label)
         );
     }
     out.push_str("}\n");

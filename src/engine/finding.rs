@@ -52,6 +52,15 @@ pub struct Position {
     /// 1-based, in UTF-16 code units (SARIF's default column unit).
     #[serde(skip)]
     pub utf16_column: usize,
+    /// Where the span ends: the line of the offset just past it, and that offset's column in
+    /// UTF-16 code units (an exclusive end, as SARIF's `endColumn`). The start, for an empty span.
+    #[serde(skip)]
+    pub end_line: usize,
+    #[serde(skip)]
+    pub end_utf16_column: usize,
+    /// The file is a copy compiled into vrisk, not a file of the user's repository.
+    #[serde(skip)]
+    pub builtin: bool,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -60,11 +69,24 @@ impl Position {
     pub fn resolve(sources: &SourceMap, loc: Loc) -> Position {
         let file = sources.get(loc.file);
         let lc = file.line_col(loc.span.offset);
+        // A block value's span may take in the line break that ends it; the region ends
+        // before it, on the value's last line.
+        let start = loc.span.offset.min(file.text.len());
+        let end = loc
+            .span
+            .offset
+            .saturating_add(loc.span.len)
+            .min(file.text.len());
+        let spanned = file.text.get(start..end).unwrap_or("");
+        let end = start + spanned.trim_end_matches(['\n', '\r']).len();
         Position {
             file: file.name.clone(),
             line: lc.line,
             column: lc.column,
             utf16_column: file.utf16_column(loc.span.offset),
+            end_line: file.line_col(end).line,
+            end_utf16_column: file.utf16_column(end),
+            builtin: file.builtin,
             loc,
         }
     }
@@ -168,6 +190,9 @@ pub struct PolicyInfo {
     pub rationale: String,
     pub remediation: String,
     pub references: Vec<String>,
+    /// The policy's own documentation (`help_url`), an http(s) URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<String>,
     pub location: Position,
     /// How many relationships it applied to.
     pub evaluated: usize,

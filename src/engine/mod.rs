@@ -150,6 +150,7 @@ pub fn evaluate(input: &Evaluation) -> Report {
             rationale: policy.rationale.clone(),
             remediation: policy.remediation.clone(),
             references: policy.references.clone(),
+            help_url: policy.help_url.clone(),
             location: Position::resolve(input.sources, policy.id_loc),
             evaluated: count,
         });

@@ -14,6 +14,9 @@ pub fn position(file: &str, line: usize, column: usize) -> Position {
         line,
         column,
         utf16_column: column,
+        end_line: line,
+        end_utf16_column: column + 1,
+        builtin: false,
         loc: Loc::default(),
     }
 }
@@ -74,6 +77,7 @@ pub fn policy(id: &str, severity: Severity) -> PolicyInfo {
         rationale: "Why it matters.".to_string(),
         remediation: "What to do.".to_string(),
         references: Vec::new(),
+        help_url: None,
         location: position("policies/p.yaml", 1, 1),
         evaluated: 1,
     }

@@ -49,6 +49,6 @@ pub fn registry_files() -> Vec<SourceFile> {
 
 fn files(dir: &str, list: &[(&str, &str)]) -> Vec<SourceFile> {
     list.iter()
-        .map(|(name, text)| SourceFile::new(format!("{dir}/{name}"), None, *text))
+        .map(|(name, text)| SourceFile::new(format!("{dir}/{name}"), None, *text).into_builtin())
         .collect()
 }

@@ -56,6 +56,10 @@ pub struct SourceFile {
     /// Whether the text has a carriage return that does not end a CRLF pair (miette counts it as
     /// a line break, the line index does not).
     lone_cr: bool,
+    /// Whether this is one of the copies compiled into vrisk (the seeded registry, the shipped
+    /// policies) rather than a file of the user's: reports for code hosts must not point at a
+    /// path the user's repository may not have.
+    pub builtin: bool,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values (characters).
@@ -95,7 +99,14 @@ impl SourceFile {
             text,
             line_starts: line_starts.into(),
             lone_cr,
+            builtin: false,
         }
+    }
+
+    /// The same file, marked as a copy compiled into vrisk.
+    pub fn into_builtin(mut self) -> Self {
+        self.builtin = true;
+        self
     }
 
     /// Line and column of a byte offset (clamped to the text).

@@ -23,6 +23,8 @@ pub struct RawPolicy {
     pub rationale: String,
     pub references: Vec<String>,
     pub remediation: String,
+    /// Where the policy is documented for the reader of a report: an http(s) URL.
+    pub help_url: Option<String>,
     pub on_indeterminate: Option<OnIndeterminate>,
     pub ownership: RawOwnership,
     /// The `params` key, where problems about overrides are reported.

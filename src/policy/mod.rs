@@ -158,6 +158,7 @@ pub fn load_policy(
         rationale: raw.rationale,
         references: raw.references,
         remediation: raw.remediation,
+        help_url: raw.help_url,
         on_indeterminate,
         ownership,
         file,

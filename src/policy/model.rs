@@ -238,6 +238,8 @@ pub struct Policy {
     pub rationale: String,
     pub references: Vec<String>,
     pub remediation: String,
+    /// The policy's documentation (`help_url`), an http(s) URL.
+    pub help_url: Option<String>,
     pub on_indeterminate: OnIndeterminate,
     pub ownership: OwnershipMethod,
     pub file: FileId,

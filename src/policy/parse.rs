@@ -27,6 +27,7 @@ const TOP_KEYS: &[&str] = &[
     "on_indeterminate",
     "message",
     "remediation",
+    "help_url",
 ];
 const REQUIRED_KEYS: &[&str] = &[
     "id",
@@ -104,6 +105,7 @@ impl Parser<'_> {
                         .and_then(|t| self.choice(value, &t, "on_indeterminate"))
                 }
                 "references" => policy.references = self.references(value),
+                "help_url" => policy.help_url = self.help_url(key, value),
                 "params" => {
                     policy.params_loc = Some(key.loc);
                     policy.params = self.params(value);
@@ -190,6 +192,29 @@ impl Parser<'_> {
                 None
             }
         }
+    }
+
+    /// `help_url`: reports link the policy's rule to it, so only a web address is accepted (a
+    /// `javascript:` or `file:` link would run or open something on the reader's machine).
+    fn help_url(&mut self, key: &Key, value: &Node) -> Option<String> {
+        let text = self.text(key, value)?;
+        let web = ["https://", "http://"].iter().any(|scheme| {
+            text.get(..scheme.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+                && text.len() > scheme.len()
+        });
+        if web && !text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Some(text);
+        }
+        self.problems.push(
+            Problem::new(
+                "policy::invalid-value",
+                format!("`help_url` `{text}` is not an http(s) URL"),
+            )
+            .at(value.loc, "not a web address")
+            .with_help("write the address of the policy's documentation, e.g. `https://wiki.example.com/vendor-risk/my-policy`"),
+        );
+        None
     }
 
     fn references(&mut self, value: &Node) -> Vec<String> {

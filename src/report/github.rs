@@ -1,31 +1,82 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding that
 //! is not a pass, which GitHub turns into annotations on the changed files of a pull request.
 //!
+//! GitHub keeps at most 10 annotations of each kind per step and drops the rest without a word,
+//! so the most severe findings go first, each kind stops at 10, and one last notice says how
+//! many findings were not annotated. The job summary (the Markdown report) is held to GitHub's
+//! 1 MiB per step the same way: whole findings up to the limit, then a line saying what was left
+//! out.
+//!
 //! Escaping follows the runner's own (actions/toolkit `command.ts`): in the message `%`, CR and
 //! LF are percent-encoded; in a property value `:` and `,` are too, since they delimit
 //! properties. `%` goes first so that the other escapes are not escaped again.
 
+use std::cmp::Reverse;
 use std::io::Write;
 use std::path::Path;
 
 use crate::value::severity::Severity;
 
-use super::detail_lines;
-use crate::engine::{BaselineState, Finding, Outcome, Report};
+use super::{detail_lines, markdown};
+use crate::engine::{BaselineState, Finding, Outcome, Report, Verdict};
+
+/// How many annotations of each kind (error, warning, notice) GitHub shows for one step.
+pub const ANNOTATIONS_PER_KIND: usize = 10;
+
+/// How large GitHub lets a step's job summary grow.
+pub const STEP_SUMMARY_BYTES: usize = 1024 * 1024;
+
+const KINDS: [&str; 3] = ["error", "warning", "notice"];
 
 pub fn render(report: &Report) -> String {
+    // Errors, then warnings, then notices; within a kind failures before indeterminate
+    // results, the most severe first, ties in report order (the sort is stable).
+    let mut findings: Vec<&Finding> = report.non_passing().collect();
+    findings.sort_by_key(|f| (kind_rank(f), f.outcome, Reverse(f.severity)));
+    let count = |kind: &str| findings.iter().filter(|f| command_name(f) == kind).count();
+    let overflow = KINDS.iter().any(|kind| count(kind) > ANNOTATIONS_PER_KIND);
     let mut out = String::new();
-    for finding in report.non_passing() {
-        out.push_str(&command(finding));
-        out.push('\n');
+    let mut left_out = 0;
+    for kind in KINDS {
+        // The closing notice takes one of the notices' places.
+        let room = match (kind, overflow) {
+            ("notice", true) => ANNOTATIONS_PER_KIND - 1,
+            _ => ANNOTATIONS_PER_KIND,
+        };
+        let of_kind = findings.iter().filter(|f| command_name(f) == kind);
+        for (i, finding) in of_kind.enumerate() {
+            if i < room {
+                out.push_str(&command(finding));
+                out.push('\n');
+            } else {
+                left_out += 1;
+            }
+        }
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "::notice title=vrisk::{left_out} more finding{} not annotated (GitHub shows at most \
+             {ANNOTATIONS_PER_KIND} errors, {ANNOTATIONS_PER_KIND} warnings and \
+             {ANNOTATIONS_PER_KIND} notices per step): see the report\n",
+            if left_out == 1 { "" } else { "s" }
+        ));
     }
     out
+}
+
+fn kind_rank(finding: &Finding) -> usize {
+    let name = command_name(finding);
+    KINDS.iter().position(|k| *k == name).unwrap_or(KINDS.len())
 }
 
 /// The command for one finding.
 pub fn command(finding: &Finding) -> String {
     let mut properties: Vec<(&str, String)> = Vec::new();
-    if let Some(location) = finding.primary_location() {
+    // A copy compiled into vrisk is no file of the repository: an annotation there would land
+    // on the user's file of the same name, or nowhere.
+    if let Some(location) = finding.primary_location()
+        && !location.position.builtin
+    {
         let p = &location.position;
         properties.push(("file", p.file.clone()));
         properties.push(("line", p.line.to_string()));
@@ -75,6 +126,11 @@ fn message(finding: &Finding) -> String {
         text.push('\n');
         text.push_str(&line);
     }
+    if let Some(location) = finding.primary_location()
+        && location.position.builtin
+    {
+        text.push_str(&format!("\nat {} (built into vrisk)", location.position));
+    }
     text
 }
 
@@ -90,11 +146,19 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Appends the Markdown report to the job summary, the file named by `GITHUB_STEP_SUMMARY`.
-/// Outside GitHub Actions (variable unset or empty) it does nothing.
-pub fn append_step_summary(markdown: &str) -> std::io::Result<()> {
+/// Appends the Markdown report to the job summary, the file named by `GITHUB_STEP_SUMMARY`,
+/// within what is left of the step's 1 MiB. Outside GitHub Actions (variable unset or empty) it
+/// does nothing.
+pub fn append_step_summary(report: &Report, verdict: Verdict) -> std::io::Result<()> {
     match std::env::var_os("GITHUB_STEP_SUMMARY") {
-        Some(path) if !path.is_empty() => append_to(Path::new(&path), markdown),
+        Some(path) if !path.is_empty() => {
+            let path = Path::new(&path);
+            // An earlier command of the same step may have written to it already.
+            let used = std::fs::metadata(path).map_or(0, |m| m.len());
+            let room =
+                STEP_SUMMARY_BYTES.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
+            append_to(path, &markdown::render_within(report, verdict, room))
+        }
         _ => Ok(()),
     }
 }

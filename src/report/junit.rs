@@ -7,8 +7,15 @@
 //! - indeterminate -> `<failure type="indeterminate">` when the run counts indeterminate results
 //!   (`--fail-on-indeterminate`), else a passing testcase whose `<system-out>` says why it is
 //!   not known, so that the test view and the exit code tell the same story;
-//! - waived -> `<skipped message="waived: reason"/>`;
+//! - waived -> `<skipped message="…"/>` with the waiver's note (`waived until DATE by WHO:
+//!   reason`);
 //! - pass -> an empty testcase.
+//!
+//! Strict consumers (the Ant and Jenkins XSDs) want `time` on every suite and case and a
+//! `timestamp` on every suite. vrisk does not time policies, and the same inputs must give the
+//! same bytes, so `time` is `0` and `timestamp` is the evaluation date (`--as-of`) at midnight,
+//! never the clock. `file` and `line` point at the registry, except for a copy compiled into
+//! vrisk, which is no file of the repository.
 //!
 //! Hand-written (rather than quick-junit) because the shape is small and fixed; `escape`
 //! below is the part that needs care.
@@ -31,14 +38,16 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" \
+         time=\"0\">",
         escape(&format!("vrisk {} as of {}", report.org, report.as_of)),
         tests,
         failures,
         skipped,
     );
+    let timestamp = format!("{}T00:00:00", report.as_of);
     for suite in &suites {
-        suite.write(&mut out);
+        suite.write(&mut out, &timestamp);
     }
     out.push_str("</testsuites>\n");
     out
@@ -88,10 +97,11 @@ impl<'a> Suite<'a> {
         self.cases.iter().filter(|c| c.verdict == verdict).count()
     }
 
-    fn write(&self, out: &mut String) {
+    fn write(&self, out: &mut String, timestamp: &str) {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" \
+             time=\"0\" timestamp=\"{timestamp}\">",
             escape(self.id),
             self.cases.len(),
             self.failures(),
@@ -131,12 +141,14 @@ impl Case<'_> {
     fn write(&self, report: &Report, out: &mut String) {
         let f = self.finding;
         let mut open = format!(
-            "    <testcase classname=\"{}\" name=\"{}\"",
+            "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
             escape(&f.policy),
             escape(&f.vendor)
         );
         // `file` and `line` are read by GitLab and by several annotation actions.
-        if let Some(location) = f.primary_location() {
+        if let Some(location) = f.primary_location()
+            && !location.position.builtin
+        {
             let _ = write!(
                 open,
                 " file=\"{}\" line=\"{}\"",
@@ -151,12 +163,10 @@ impl Case<'_> {
                 escape(f.message.trim()),
                 escape_text(&details(report, f))
             )),
+            // The note already says it is waived, until when and by whom.
             (Verdict::Skipped, _) => Some(format!(
                 "      <skipped message=\"{}\"/>\n",
-                escape(&format!(
-                    "waived: {}",
-                    f.note.as_deref().unwrap_or("no reason given")
-                ))
+                escape(f.note.as_deref().unwrap_or("waived"))
             )),
             (Verdict::Passed, Outcome::Indeterminate) => Some(format!(
                 "      <system-out>{}</system-out>\n",

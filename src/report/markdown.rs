@@ -11,30 +11,97 @@ use crate::engine::Verdict;
 
 use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
 
+use super::diagram::mermaid::flowchart;
+use super::diagram::{Diagram, MAX_EDGES};
+
 pub fn render(report: &Report, verdict: Verdict) -> String {
-    let mut out = String::new();
-    title(&mut out, report, verdict);
-    summary_table(&mut out, report);
+    render_within(report, verdict, usize::MAX)
+}
+
+/// The report in at most `max_bytes` bytes (GitHub keeps 1 MiB of a step's job summary): the
+/// title and the table always, then whole findings, most severe first, for as long as they fit,
+/// then a line saying how many were left out and where the full report is.
+pub fn render_within(report: &Report, verdict: Verdict, max_bytes: usize) -> String {
+    let mut head = String::new();
+    title(&mut head, report, verdict);
+    summary_table(&mut head, report);
     // Failures first, most severe first: the reader of a summary wants what blocks the merge.
     // The sort is stable, so ties keep the report's (policy, vendor) order.
     let mut findings: Vec<&Finding> = report.non_passing().collect();
     findings.sort_by_key(|f| (f.outcome, std::cmp::Reverse(f.severity)));
-    if !findings.is_empty() {
-        out.push_str("\n## Findings\n");
-        for finding in findings {
-            finding_section(&mut out, report, finding);
-        }
-    }
+    let sections: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let mut section = String::new();
+            finding_section(&mut section, report, f);
+            section
+        })
+        .collect();
+    let findings_heading = if findings.is_empty() {
+        ""
+    } else {
+        "\n## Findings\n"
+    };
+    let mut tail = String::new();
     if report.has_baseline() {
-        resolved(&mut out, report);
+        resolved(&mut tail, report);
     }
     if !report.warnings.is_empty() {
-        out.push_str("\n## Warnings\n\n");
+        tail.push_str("\n## Warnings\n\n");
         for w in &report.warnings {
-            let _ = writeln!(out, "- {}", escape(w));
+            let _ = writeln!(tail, "- {}", escape(w));
+        }
+    }
+
+    let whole = head.len()
+        + findings_heading.len()
+        + sections.iter().map(String::len).sum::<usize>()
+        + tail.len();
+    let mut out = head;
+    if whole <= max_bytes {
+        out.push_str(findings_heading);
+        sections.iter().for_each(|s| out.push_str(s));
+        out.push_str(&tail);
+        return out;
+    }
+    // The closing note is written last, but its room is kept from the start.
+    let note = |shown: usize| cut_note(sections.len() - shown, sections.len(), !tail.is_empty());
+    let reserve = note(0).len();
+    out.push_str(findings_heading);
+    let mut shown = 0;
+    for section in &sections {
+        if out.len() + section.len() + reserve > max_bytes {
+            break;
+        }
+        out.push_str(section);
+        shown += 1;
+    }
+    out.push_str(&note(shown));
+    if out.len() > max_bytes {
+        // Not even the title and the table fit: the note alone, or nothing.
+        out = note(0);
+        if out.len() > max_bytes {
+            out.clear();
         }
     }
     out
+}
+
+/// The line that ends a summary cut short.
+fn cut_note(left_out: usize, total: usize, more: bool) -> String {
+    format!(
+        "\n---\n\n**This summary stops here: {left_out} of {total} finding{}{} left out to stay \
+         within GitHub's 1 MiB limit for a job summary.** The full report: `vrisk check --format \
+         html=report.html` or `--format markdown=report.md`.\n",
+        if total == 1 { "" } else { "s" },
+        if more {
+            " (and the sections after them) are"
+        } else if left_out == 1 {
+            " is"
+        } else {
+            " are"
+        },
+    )
 }
 
 fn title(out: &mut String, report: &Report, verdict: Verdict) {
@@ -212,60 +279,13 @@ fn resolved(out: &mut String, report: &Report) {
     }
 }
 
-/// A flowchart of the paths: one node per organisation (shared between paths), one edge per
-/// link labelled with its share. Node ids are generated (`n0`, `n1`, ...) in order of first
-/// appearance, so organisation ids never need to be valid Mermaid ids.
+/// A Mermaid flowchart of the paths (see [`Diagram::from_paths`]), at most
+/// [`MAX_EDGES`] links, with a line under it when some were left out.
 pub fn mermaid(paths: &[PathEvidence]) -> String {
-    let mut nodes: Vec<(&str, &str)> = Vec::new();
-    let mut edges: Vec<(usize, usize, &str)> = Vec::new();
-    for path in paths {
-        let mut previous = None;
-        for (i, id) in path.via.iter().enumerate() {
-            let name = path.names.get(i).map(String::as_str).unwrap_or(id);
-            let current = match nodes.iter().position(|(known, _)| *known == id) {
-                Some(n) => n,
-                None => {
-                    nodes.push((id, name));
-                    nodes.len() - 1
-                }
-            };
-            if let Some(from) = previous {
-                let label = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
-                if !edges.contains(&(from, current, label)) {
-                    edges.push((from, current, label));
-                }
-            }
-            previous = Some(current);
-        }
-    }
-    let mut out = String::from("```mermaid\nflowchart LR\n");
-    for (i, (_, name)) in nodes.iter().enumerate() {
-        let _ = writeln!(out, "  n{i}[\"{}\"]", mermaid_text(name));
-    }
-    for (from, to, label) in edges {
-        let _ = writeln!(out, "  n{from} -->|\"{}\"| n{to}", mermaid_text(label));
-    }
-    out.push_str("```\n");
-    out
-}
-
-/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the
-/// characters that would end the label (`"`, `|`), start an entity (`#`), or be taken as HTML or
-/// a Markdown string (`<`, `>`, `&`, a backtick) are written as entity codes.
-pub fn mermaid_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '|' => out.push_str("#124;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '&' => out.push_str("#amp;"),
-            '`' => out.push_str("#96;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
+    let diagram = Diagram::from_paths(paths).capped(MAX_EDGES);
+    let mut out = format!("```mermaid\n{}```\n", flowchart(&diagram));
+    if let Some(note) = diagram.note() {
+        let _ = writeln!(out, "\n*{}.*", escape(&note));
     }
     out
 }
@@ -321,13 +341,5 @@ mod tests {
         assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
-    }
-
-    #[test]
-    fn mermaid_labels_use_entity_codes() {
-        assert_eq!(
-            mermaid_text("A \"B\" | #1 <C> & `D`"),
-            "A #quot;B#quot; #124; #35;1 #lt;C#gt; #amp; #96;D#96;"
-        );
     }
 }

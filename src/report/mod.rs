@@ -2,16 +2,21 @@
 //! report (and, for the human format, the source map, to print snippets): it never evaluates,
 //! and it knows nothing of the command line.
 
+pub mod diagram;
 pub mod github;
+pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod markup;
 pub mod sarif;
 
 use std::fmt;
 
-use crate::engine::{Finding, PathEvidence, Report, Verdict};
+use crate::engine::{Finding, PathEvidence, PolicyInfo, Report, Verdict};
+use crate::input::embedded::embedded_names;
 use crate::input::source::SourceMap;
 
 /// The output formats.
@@ -23,16 +28,20 @@ pub enum FormatName {
     Junit,
     Github,
     Markdown,
+    Gitlab,
+    Html,
 }
 
 impl FormatName {
-    pub const ALL: [FormatName; 6] = [
+    pub const ALL: [FormatName; 8] = [
         FormatName::Human,
         FormatName::Json,
         FormatName::Sarif,
         FormatName::Junit,
         FormatName::Github,
         FormatName::Markdown,
+        FormatName::Gitlab,
+        FormatName::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,7 +52,15 @@ impl FormatName {
             FormatName::Junit => "junit",
             FormatName::Github => "github",
             FormatName::Markdown => "markdown",
+            FormatName::Gitlab => "gitlab",
+            FormatName::Html => "html",
         }
+    }
+
+    /// The names of every format, for help and error messages: `human, json, ...`.
+    pub fn list() -> String {
+        let names: Vec<&str> = FormatName::ALL.iter().map(|f| f.name()).collect();
+        names.join(", ")
     }
 
     /// The format of this name, ignoring ASCII case.
@@ -61,7 +78,7 @@ impl fmt::Display for FormatName {
 }
 
 /// Renders the report in one format. `verdict` is what the gate made of the findings: SARIF
-/// records it as the exit code and the Markdown title states it.
+/// records it as the exit code, the Markdown title and the HTML page state it.
 pub fn render(
     format: FormatName,
     report: &Report,
@@ -76,6 +93,33 @@ pub fn render(
         FormatName::Junit => junit::render(report),
         FormatName::Github => github::render(report),
         FormatName::Markdown => markdown::render(report, verdict),
+        FormatName::Gitlab => gitlab::render(report),
+        FormatName::Html => html::render(report, verdict),
+    }
+}
+
+/// The repository vrisk is published from (Cargo.toml's `repository`), when the build names
+/// one.
+pub fn repository() -> Option<&'static str> {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repository.is_empty()).then_some(repository)
+}
+
+/// Where a reader learns about a policy: its own `help_url`; else, for a policy that ships with
+/// vrisk, its section of docs/policies.md in vrisk's repository. None for a policy of the
+/// user's that names no page: a link to vrisk's documentation would not describe it.
+pub fn policy_help_url(policy: &PolicyInfo) -> Option<String> {
+    if let Some(url) = &policy.help_url {
+        return Some(url.clone());
+    }
+    let file = format!("{}.yaml", policy.id);
+    let shipped = policy.location.builtin || embedded_names().1.contains(&file.as_str());
+    match repository() {
+        Some(repository) if shipped => Some(format!(
+            "{repository}/blob/main/docs/policies.md#{}",
+            policy.id
+        )),
+        _ => None,
     }
 }
 

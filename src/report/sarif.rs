@@ -5,13 +5,22 @@
 //! code generation) would double this crate's build time. The schema test in
 //! tests/report_formats.rs keeps the output honest.
 //!
-//! Mapping:
-//! - one rule per policy; one result per finding that is not a pass;
+//! Mapping (docs/ci.md explains each choice from the side of GitHub code scanning):
+//! - one rule per policy, tagged `security` so that GitHub ranks it by `security-severity`,
+//!   with a `helpUri` where the policy is documented; one result per finding that is not a pass;
 //! - fail -> `kind: fail`, level by severity; indeterminate -> `kind: review`, and so
 //!   `level: none`, as SARIF requires for any kind other than `fail` (§3.27.10);
 //!   waived -> `kind: fail` with an external suppression carrying the waiver's reason;
 //! - the first registry location is the result's location, the others (the policy) related
-//!   locations; columns are UTF-16 code units, SARIF's default `columnKind`, so none is declared.
+//!   locations, linked from the message as `[label](id)`; regions run from the start to the end
+//!   of the span; columns are UTF-16 code units, SARIF's default `columnKind`, so none is
+//!   declared;
+//! - relative paths are relative to `%SRCROOT%` (where vrisk ran: the repository root in CI);
+//!   the copies compiled into vrisk are under `VRISK_BUILTIN` (`vrisk-builtin:/`), so a finding
+//!   of the built-in example never points at a file of the user's repository;
+//! - `partialFingerprints.primaryLocationLineHash`, the key GitHub matches alerts by, holds the
+//!   same stable hash as the versioned `vriskFinding/v1`, so editing the line does not re-open
+//!   the alert.
 
 use std::fmt::Write;
 
@@ -28,6 +37,19 @@ const SCHEMA_URI: &str =
 
 /// The key of the stable fingerprint; bump the version if what is hashed ever changes.
 pub const FINGERPRINT_KEY: &str = "vriskFinding/v1";
+
+/// The fingerprint key GitHub code scanning tracks alerts by; upload-sarif computes it from the
+/// text of the line only when the file does not give it.
+pub const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
+
+/// The base of relative paths: the directory vrisk ran in.
+pub const SOURCE_ROOT: &str = "%SRCROOT%";
+
+/// The base of the files compiled into vrisk (the seeded registry, the shipped policies).
+pub const BUILTIN_ROOT: &str = "VRISK_BUILTIN";
+
+/// What `BUILTIN_ROOT` stands for: no place in the user's repository.
+pub const BUILTIN_URI: &str = "vrisk-builtin:/";
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
     let mut text = serde_json::to_string_pretty(&to_value(report, verdict)).unwrap_or_default();
@@ -63,11 +85,33 @@ pub fn to_value(report: &Report, verdict: Verdict) -> Value {
     }
     driver.insert("rules".into(), rules.into());
 
+    let mut bases = Map::new();
+    bases.insert(
+        SOURCE_ROOT.into(),
+        json!({"description": {"text": "The directory vrisk ran in: run it from the repository root."}}),
+    );
+    if report
+        .non_passing()
+        .flat_map(|f| &f.locations)
+        .map(|l| &l.position)
+        .chain(report.policies.iter().map(|p| &p.location))
+        .any(|p| p.builtin)
+    {
+        bases.insert(
+            BUILTIN_ROOT.into(),
+            json!({
+                "uri": BUILTIN_URI,
+                "description": {"text": "The seeded registry and the shipped policies compiled into vrisk, not files of this repository."},
+            }),
+        );
+    }
+
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver},
+            "originalUriBaseIds": bases,
             "invocations": [{
                 // Failing findings are a successful run; only invalid input or a bug is not.
                 "executionSuccessful": true,
@@ -86,9 +130,9 @@ pub fn to_value(report: &Report, verdict: Verdict) -> Value {
 /// The crate's homepage or repository, when Cargo.toml names one (an empty string would not be
 /// a valid URI).
 fn information_uri() -> Option<&'static str> {
-    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
-        .into_iter()
-        .find(|u| !u.is_empty())
+    Some(env!("CARGO_PKG_HOMEPAGE"))
+        .filter(|u| !u.is_empty())
+        .or_else(super::repository)
 }
 
 fn rule(policy: &PolicyInfo) -> Value {
@@ -98,7 +142,7 @@ fn rule(policy: &PolicyInfo) -> Value {
     } else {
         &policy.description
     };
-    json!({
+    let mut rule = json!({
         "id": policy.id,
         "name": pascal_case(&policy.id),
         "shortDescription": {"text": policy.title},
@@ -106,11 +150,17 @@ fn rule(policy: &PolicyInfo) -> Value {
         "help": help(policy),
         "defaultConfiguration": {"level": level(severity)},
         "properties": {
-            "tags": ["vendor-risk", severity.name()],
-            // GitHub reads this as a string holding a CVSS-like score, and ranks alerts by it.
+            // GitHub reads `security-severity` only for rules tagged `security`: it then shows
+            // the alert as critical/high/medium/low instead of error/warning/note, and ranks by it.
+            "tags": ["security", "vendor-risk", severity.name()],
+            // A string holding a CVSS-like score.
             "security-severity": security_severity(severity),
         },
-    })
+    });
+    if let Some(url) = super::policy_help_url(policy) {
+        rule["helpUri"] = url.into();
+    }
+    rule
 }
 
 fn help(policy: &PolicyInfo) -> Value {
@@ -153,9 +203,16 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
     };
     r.insert("kind".into(), kind.into());
     r.insert("level".into(), level.into());
-    r.insert("message".into(), json!({"text": message(finding)}));
-
     let primary = finding.primary_location();
+    let related: Vec<&Location> = finding
+        .locations
+        .iter()
+        .filter(|l| primary.is_none_or(|p| !std::ptr::eq(*l, p)))
+        .collect();
+    r.insert(
+        "message".into(),
+        json!({"text": message(finding, &related)}),
+    );
     let location = match primary {
         Some(location) => Some(location_value(location, None)),
         // Code-scanning services drop results without a location; the policy that produced
@@ -169,20 +226,19 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
     if let Some(location) = location {
         r.insert("locations".into(), json!([location]));
     }
-    let related: Vec<Value> = finding
-        .locations
-        .iter()
-        .filter(|l| primary.is_none_or(|p| !std::ptr::eq(*l, p)))
-        .enumerate()
-        .map(|(i, l)| location_value(l, Some(i + 1)))
-        .collect();
     if !related.is_empty() {
+        let related: Vec<Value> = related
+            .iter()
+            .enumerate()
+            .map(|(i, l)| location_value(l, Some(i + 1)))
+            .collect();
         r.insert("relatedLocations".into(), related.into());
     }
 
+    let hash = stable_hash(&finding.policy, &finding.fingerprint);
     r.insert(
         "partialFingerprints".into(),
-        json!({FINGERPRINT_KEY: stable_hash(&finding.policy, &finding.fingerprint)}),
+        json!({GITHUB_FINGERPRINT_KEY: hash, FINGERPRINT_KEY: hash}),
     );
     if let Some(state) = finding.baseline {
         let name = match state {
@@ -214,14 +270,48 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
     Value::Object(r)
 }
 
-/// The finding's message, then its evidence, paths and note, one a line.
-fn message(finding: &Finding) -> String {
-    let mut text = finding.message.trim().to_string();
+/// The finding's message, then its evidence, paths and note, one a line, then a link to each
+/// related location (`[label](id)`, SARIF's embedded link, which GitHub shows as a link to the
+/// place). Brackets of the text itself are escaped so that none reads as a link.
+fn message(finding: &Finding, related: &[&Location]) -> String {
+    let mut text = escape_message(finding.message.trim());
     for line in detail_lines(finding) {
         text.push('\n');
-        text.push_str(&line);
+        text.push_str(&escape_message(&line));
+    }
+    for (i, location) in related.iter().enumerate() {
+        let label = if location.label.is_empty() {
+            location.position.to_string()
+        } else {
+            location.label.clone()
+        };
+        let _ = write!(
+            text,
+            "\n{}: [{}]({})",
+            location.role,
+            escape_message(&label),
+            i + 1
+        );
     }
     text
+}
+
+/// Plain message text with `[` and `]` escaped (SARIF §3.11.6), and a backslash escaped where
+/// it would otherwise escape a bracket that follows it.
+pub fn escape_message(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' if matches!(chars.peek(), Some('[' | ']' | '\\')) => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn location_value(location: &Location, id: Option<usize>) -> Value {
@@ -238,10 +328,34 @@ fn location_value(location: &Location, id: Option<usize>) -> Value {
 fn position_value(p: &Position) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(&p.file)},
-            "region": {"startLine": p.line.max(1), "startColumn": p.utf16_column.max(1)},
+            "artifactLocation": artifact_location(p),
+            "region": region(p),
         },
     })
+}
+
+/// The file of a position: relative to `%SRCROOT%`, or to `VRISK_BUILTIN` for a copy compiled
+/// into vrisk; an absolute path is a `file://` URI on its own.
+fn artifact_location(p: &Position) -> Value {
+    let uri = artifact_uri(&p.file);
+    if p.builtin {
+        json!({"uri": uri, "uriBaseId": BUILTIN_ROOT})
+    } else if uri.starts_with("file:") {
+        json!({"uri": uri})
+    } else {
+        json!({"uri": uri, "uriBaseId": SOURCE_ROOT})
+    }
+}
+
+/// The span as a region: its start, and its end when it has one past the start.
+fn region(p: &Position) -> Value {
+    let (line, column) = (p.line.max(1), p.utf16_column.max(1));
+    let mut region = json!({"startLine": line, "startColumn": column});
+    if (p.end_line, p.end_utf16_column) > (line, column) {
+        region["endLine"] = p.end_line.into();
+        region["endColumn"] = p.end_utf16_column.max(1).into();
+    }
+    region
 }
 
 pub fn level(severity: Severity) -> &'static str {

@@ -126,8 +126,10 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     };
     let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
+        // Any file of that name, so that one that is not a regular file is reported, not
+        // skipped.
         let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
-        local.is_file().then_some(local)
+        local.symlink_metadata().is_ok().then_some(local)
     });
     if let Some(path) = waiver_path {
         match crate::engine::waivers::load(&path, &mut sources, &limits, &policies, &registry) {

@@ -59,11 +59,12 @@ fn csv(args: CsvArgs) -> Exit {
     if !problems.is_empty() {
         return fail(&problems, &sources);
     }
-    let display = args.file.display().to_string();
-    let file = match read_file(&args.file, &display, &limits) {
+    let file = match read_file(&args.file, &args.file.display().to_string(), &limits) {
         Ok(file) => file,
         Err(p) => return fail(&[p], &sources),
     };
+    // `<stdin>` for `-`.
+    let display = file.name.clone();
     let id = sources.add(file);
     let options = rows::Options {
         customer,

@@ -1,5 +1,6 @@
 //! The project configuration file, `vrisk.yaml`: paths, point of view, parameters, failing
-//! threshold and reports. Paths in it are relative to the file. Command-line flags win.
+//! threshold and reports. Paths in it (inputs and report targets) are relative to the file.
+//! Command-line flags win.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,10 @@ pub struct Config {
     pub waiver_warning_days: Option<i64>,
     /// policy id -> parameter name -> value text.
     pub params: BTreeMap<String, BTreeMap<String, String>>,
+    /// `NAME` or `NAME=PATH`, as written; a PATH is relative to [`Config::dir`].
     pub formats: Vec<String>,
+    /// The directory of the file, which its paths are relative to (empty: no file).
+    pub dir: PathBuf,
     /// Where each setting is written, for problems about a value that came from this file:
     /// `org`, `waivers`, `registry.0`, `policies.1`, `params.POLICY`.
     pub locs: BTreeMap<String, Loc>,
@@ -114,6 +118,7 @@ fn from_document(document: &Node, base: &Path) -> Config {
         },
         params,
         formats: strings("formats"),
+        dir: base.to_path_buf(),
         locs,
     }
 }

@@ -494,3 +494,47 @@ fn a_link_to_this_process_s_standard_output_is_standard_output() {
         assert!(meta.is_symlink(), "{link} was replaced");
     }
 }
+
+#[test]
+fn the_job_summary_is_appended_to_what_earlier_steps_wrote() {
+    let dir = base_dir();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "# earlier step\n").expect("write");
+    let run = Run::from(
+        assert_cmd::cargo::cargo_bin_cmd!("vrisk")
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .args(CHECK_BASE)
+            .args(["--format", "github"])
+            .output()
+            .expect("run vrisk"),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.starts_with("::error "), "{}", run.stdout);
+    let text = std::fs::read_to_string(&summary).expect("read");
+    assert!(text.starts_with("# earlier step\n"), "{text}");
+    assert!(text.len() > "# earlier step\n".len(), "{text}");
+    assert!(
+        text.ends_with('\n'),
+        "a later step starts on a line of its own"
+    );
+    // An input is no job summary either.
+    let run = Run::from(
+        assert_cmd::cargo::cargo_bin_cmd!("vrisk")
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("GITHUB_STEP_SUMMARY", dir.path().join("registry.yaml"))
+            .args(CHECK_BASE)
+            .args(["--format", "github"])
+            .output()
+            .expect("run vrisk"),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("output::step-summary"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}

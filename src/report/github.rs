@@ -5,9 +5,6 @@
 //! LF are percent-encoded; in a property value `:` and `,` are too, since they delimit
 //! properties. `%` goes first so that the other escapes are not escaped again.
 
-use std::io::Write;
-use std::path::Path;
-
 use crate::value::severity::Severity;
 
 use super::detail_lines;
@@ -90,29 +87,6 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Appends the Markdown report to the job summary, the file named by `GITHUB_STEP_SUMMARY`.
-/// Outside GitHub Actions (variable unset or empty) it does nothing.
-pub fn append_step_summary(markdown: &str) -> std::io::Result<()> {
-    match std::env::var_os("GITHUB_STEP_SUMMARY") {
-        Some(path) if !path.is_empty() => append_to(Path::new(&path), markdown),
-        _ => Ok(()),
-    }
-}
-
-/// Appends `markdown` to `path`, creating it, and ends it with a newline so that a later step's
-/// summary starts on its own line.
-pub fn append_to(path: &Path, markdown: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(markdown.as_bytes())?;
-    if !markdown.ends_with('\n') {
-        file.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,16 +145,5 @@ mod tests {
         let mut f = sample::finding("p", "v", Severity::Low, Outcome::Indeterminate);
         f.locations.clear();
         assert!(command(&f).starts_with("::warning title=vrisk indeterminate [low] p%3A V::"));
-    }
-
-    #[test]
-    fn step_summary_appends() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("summary.md");
-        std::fs::write(&path, "# earlier step\n").expect("write");
-        append_to(&path, "# vrisk").expect("append");
-        append_to(&path, "more\n").expect("append");
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert_eq!(text, "# earlier step\n# vrisk\nmore\n");
     }
 }

@@ -538,3 +538,28 @@ fn the_job_summary_is_appended_to_what_earlier_steps_wrote() {
     );
     assert_eq!(run.stdout, "");
 }
+
+#[test]
+fn a_socket_target_is_refused() {
+    let dir = base_dir();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("report.sock"))
+        .expect("bind a socket");
+    let run = check_base(dir.path(), &["--format", "json=report.sock"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("output::special-file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("report.sock is a socket"),
+        "{}",
+        run.stderr
+    );
+    let meta = dir
+        .path()
+        .join("report.sock")
+        .symlink_metadata()
+        .expect("socket");
+    assert!(meta.file_type().is_socket(), "the socket was replaced");
+}

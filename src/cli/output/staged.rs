@@ -15,8 +15,14 @@ const ATTEMPTS: usize = 16;
 /// Creates an empty file in `dir`, named after `target`, that did not exist before.
 pub fn create(dir: &Path, target: &OsStr) -> std::io::Result<(PathBuf, std::fs::File)> {
     // A short prefix of the target's name keeps the temporary file recognisable and its name
-    // within file system limits.
-    let hint: String = target.to_string_lossy().chars().take(64).collect();
+    // within file system limits (255 bytes on most).
+    let mut hint = String::new();
+    for c in target.to_string_lossy().chars() {
+        if hint.len() + c.len_utf8() > 64 {
+            break;
+        }
+        hint.push(c);
+    }
     let mut last = None;
     for _ in 0..ATTEMPTS {
         let path = dir.join(format!(".{hint}.{:016x}.vrisk-tmp", unpredictable()));
@@ -111,6 +117,15 @@ mod tests {
         let name = a.file_name().and_then(OsStr::to_str).unwrap_or_default();
         assert!(name.starts_with(".report.json."), "{name}");
         assert!(name.ends_with(".vrisk-tmp"), "{name}");
+    }
+
+    #[test]
+    fn a_long_name_gives_a_temporary_name_within_file_system_limits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let long = "é".repeat(127);
+        let (path, _) = create(dir.path(), OsStr::new(&long)).expect("create");
+        let name = path.file_name().map_or(0, |n| n.len());
+        assert!(name <= 100, "{name} bytes");
     }
 
     #[test]

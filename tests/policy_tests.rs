@@ -291,6 +291,7 @@ mod mutations {
     use proptest::prelude::*;
     use vrisk::input::limits::Limits;
     use vrisk::input::source::SourceMap;
+    use vrisk::testing::root::ProjectRoot;
     use vrisk::testing::{discover, prepare, render, run};
 
     /// Tokens that break a test file in the ways people do: wrong kinds, bad dates, aliases
@@ -348,8 +349,9 @@ mod mutations {
             let limits = Limits::default();
             let mut sources = SourceMap::new();
             let paths = vec![dir.path().join("p")];
+            let root = ProjectRoot::at(dir.path(), "the test's directory");
             let suite = discover::discover(&paths)
-                .and_then(|found| prepare::prepare(&found, None, &mut sources, &limits));
+                .and_then(|found| prepare::prepare(&found, None, &root, &mut sources, &limits));
             match suite {
                 Ok(suite) => {
                     let results = run::run(&suite, &sources);

@@ -51,8 +51,8 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct InputArgs {
-    /// Registry file or directory (repeatable). Default: vrisk.yaml's, else ./registry, else the
-    /// embedded seeded registry.
+    /// Registry file or directory (repeatable; `-` reads standard input). Default: vrisk.yaml's,
+    /// else ./registry, else the embedded seeded registry.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
     /// Policy file or directory (repeatable). Default: vrisk.yaml's, else ./policies, else the
@@ -96,7 +96,7 @@ pub struct LimitArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Registry files or directories to validate (same as --registry).
+    /// Registry files or directories to validate (same as --registry); `-` reads standard input.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -143,8 +143,8 @@ pub struct CheckArgs {
     #[arg(long = "param", value_name = "POLICY.NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format, NAME or NAME=PATH (repeatable): human, json, sarif, junit, github, markdown,
-    /// gitlab, html.
-    /// Without a path the report goes to standard output.
+    /// gitlab, html. Without a path, or with `-`, the report goes to standard output. Every
+    /// target is checked before anything is written, and no report is written unless all can be.
     #[arg(long = "format", short = 'f', value_name = "NAME[=PATH]", value_parser = parse_target)]
     pub formats: Vec<ReportTarget>,
     /// Lowest severity whose failures make the run exit 1, or `never`.
@@ -190,8 +190,10 @@ pub struct ReportTarget {
     pub path: Option<PathBuf>,
 }
 
+/// `NAME` or `NAME=PATH`; `NAME=-` is standard output, like `NAME`.
 pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
     let (name, path) = match text.split_once('=') {
+        Some((n, "-")) => (n, None),
         Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
         Some((_, _)) => return Err(format!("`{text}`: the path after `=` is empty")),
         None => (text, None),
@@ -325,7 +327,7 @@ pub enum ImportKind {
 
 #[derive(Debug, Args)]
 pub struct CsvArgs {
-    /// The CSV file (UTF-8).
+    /// The CSV file (UTF-8), or `-` for standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
@@ -334,7 +336,7 @@ pub struct CsvArgs {
     /// The customer of every row that names none (or of all rows, without a customer column).
     #[arg(long, value_name = "ID")]
     pub customer: Option<String>,
-    /// Write the fragment to this file instead of standard output.
+    /// Write the fragment to this file instead of standard output (`-`); never over the CSV.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// The cell separator: one character, or `tab`.

@@ -8,9 +8,9 @@ use crate::cli::args::{CheckArgs, ReportTarget};
 use crate::cli::config::{self, Config};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::{limits_from, load_policies, load_registry};
-use crate::cli::output::write_atomically;
+use crate::cli::output::{Destination, Inputs, Mode, Plan, Slot};
 use crate::cli::progress::Progress;
-use crate::cli::terminal::{Terminal, print_stdout};
+use crate::cli::terminal::Terminal;
 use crate::engine::{self, Evaluation};
 use crate::engine::{FailOn, Gate, baseline, gate};
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -97,6 +97,38 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let fail_on = match resolve_fail_on(args.fail_on, &config) {
+        Ok(f) => f,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
+    let fail_on_indeterminate =
+        args.fail_on_indeterminate || config.fail_on_indeterminate.unwrap_or(false);
+    let waivers = match load_waivers(&args, &config, &mut sources, &limits, &policies, &registry) {
+        Ok(waivers) => waivers,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    // Every report target is checked before the evaluation, so that a path that cannot be
+    // written stops the run before it costs anything.
+    let planned = targets(&args.formats, &config).and_then(|targets| {
+        let mut inputs = Inputs::of_sources(&sources);
+        if let Some(path) = &args.baseline {
+            inputs.add(&path.display().to_string(), path);
+        }
+        plan_reports(targets, inputs)
+    });
+    let (mut plan, slots) = match planned {
+        Ok(planned) => planned,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
+        }
+    };
     let progress = Progress::start("evaluating the policies");
     let mut report = engine::evaluate(&Evaluation {
         registry: &registry,
@@ -109,47 +141,19 @@ pub fn run(args: CheckArgs) -> Exit {
     // Warnings about the inputs (a policy that applies to no vendor) are for the person at
     // the terminal whatever the report format; the reports carry them too.
     crate::cli::empty::print_warnings(&report.warnings);
-    let fail_on = match resolve_fail_on(args.fail_on, &config) {
-        Ok(f) => f,
-        Err(problem) => {
-            terminal.report_problems(&[problem], &sources);
-            return Exit::Invalid;
-        }
-    };
-    let fail_on_indeterminate =
-        args.fail_on_indeterminate || config.fail_on_indeterminate.unwrap_or(false);
-    let targets = match targets(&args.formats, &config) {
-        Ok(t) => t,
-        Err(problem) => {
-            terminal.report_problems(&[problem], &sources);
-            return Exit::Invalid;
-        }
-    };
-    let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
-        let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
-        local.is_file().then_some(local)
-    });
-    if let Some(path) = waiver_path {
-        match crate::engine::waivers::load(&path, &mut sources, &limits, &policies, &registry) {
-            Ok(waivers) => {
-                let days = args
-                    .waiver_warning_days
-                    .or(config.waiver_warning_days)
-                    .unwrap_or(crate::engine::waivers::DEFAULT_WARNING_DAYS);
-                let warnings = crate::engine::waivers::apply(&mut report, &waivers, days);
-                terminal.report_warnings(&warnings, &sources);
-                for w in &warnings {
-                    let place = w
-                        .location(&sources)
-                        .map(|l| format!("{l}: "))
-                        .unwrap_or_default();
-                    report.warnings.push(format!("{place}{}", w.message));
-                }
-            }
-            Err(problems) => {
-                terminal.report_problems(&problems, &sources);
-                return Exit::Invalid;
-            }
+    if let Some(waivers) = waivers {
+        let days = args
+            .waiver_warning_days
+            .or(config.waiver_warning_days)
+            .unwrap_or(crate::engine::waivers::DEFAULT_WARNING_DAYS);
+        let warnings = crate::engine::waivers::apply(&mut report, &waivers, days);
+        terminal.report_warnings(&warnings, &sources);
+        for w in &warnings {
+            let place = w
+                .location(&sources)
+                .map(|l| format!("{l}: "))
+                .unwrap_or_default();
+            report.warnings.push(format!("{place}{}", w.message));
         }
     }
     report.gate = Gate::from_flags(Some(fail_on), fail_on_indeterminate, args.new_only);
@@ -161,30 +165,95 @@ pub fn run(args: CheckArgs) -> Exit {
         color: terminal.stdout_color,
         width: terminal.width,
     };
-    // In GitHub Actions, the annotations come with a summary on the run's page.
-    if targets.iter().any(|t| t.format == FormatName::Github)
-        && let Err(e) = report::github::append_step_summary(&report, verdict)
-    {
-        let problem = Problem::new(
-            "output::step-summary",
-            format!("cannot append to GITHUB_STEP_SUMMARY: {e}"),
-        );
-        terminal.report_problems(&[problem], &sources);
+    for (slot, format) in slots {
+        if plan.is_filled(slot) {
+            continue;
+        }
+        let text = match format {
+            Rendered::Report(format) => report::render(format, &report, &sources, &style, verdict),
+            Rendered::StepSummary { room } => {
+                let mut text = report::markdown::render_within(&report, verdict, room);
+                // So that a later step's summary starts on a line of its own.
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text
+            }
+        };
+        plan.fill(slot, text);
+    }
+    if let Err(failed) = plan.commit() {
+        let outcome = format!("the evaluation ran, but {}", failed.outcome);
+        terminal.report(&[failed.problem], &sources, &outcome);
         return Exit::Invalid;
     }
+    Exit::from(verdict)
+}
+
+/// What goes into a planned output.
+#[derive(Clone, Copy)]
+enum Rendered {
+    Report(FormatName),
+    /// The Markdown report appended to GitHub's job summary, within the `room` left of the
+    /// step's 1 MiB (an earlier command of the same step may have written to it already).
+    StepSummary {
+        room: usize,
+    },
+}
+
+/// Checks every report target, and, with GitHub annotations in GitHub Actions, the job summary
+/// they come with. A format asked for twice with the same target is written once.
+fn plan_reports(
+    targets: Vec<ReportTarget>,
+    inputs: Inputs,
+) -> Result<(Plan, Vec<(Slot, Rendered)>), Problem> {
+    let mut plan = Plan::new(inputs);
+    let mut slots = Vec::new();
     for target in &targets {
-        let text = report::render(target.format, &report, &sources, &style, verdict);
-        match &target.path {
-            None => print_stdout(&text),
-            Some(path) => {
-                if let Err(problem) = write_atomically(path, &text) {
-                    terminal.report_problems(&[problem], &sources);
-                    return Exit::Invalid;
-                }
-            }
+        let destination = Destination::of(target.path.as_deref());
+        let slot = plan.add(&destination, target.format.name(), Mode::Replace)?;
+        slots.push((slot, Rendered::Report(target.format)));
+    }
+    if targets.iter().any(|t| t.format == FormatName::Github)
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let used = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let room = report::github::STEP_SUMMARY_BYTES
+            .saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
+        let destination = Destination::Path(PathBuf::from(path));
+        let slot = plan
+            .add(&destination, "the job summary", Mode::Append)
+            .map_err(|problem| Problem {
+                code: "output::step-summary",
+                message: format!("GITHUB_STEP_SUMMARY: {}", problem.message),
+                ..problem
+            })?;
+        slots.push((slot, Rendered::StepSummary { room }));
+    }
+    Ok((plan, slots))
+}
+
+/// The waivers: `--waivers`, else vrisk.yaml's, else ./waivers.yaml when there is one.
+fn load_waivers(
+    args: &CheckArgs,
+    config: &Config,
+    sources: &mut SourceMap,
+    limits: &crate::input::limits::Limits,
+    policies: &[crate::policy::Policy],
+    registry: &crate::registry::Registry,
+) -> Result<Option<Vec<crate::engine::waivers::Waiver>>, Vec<Problem>> {
+    let path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
+        // Any file of that name, so that one that is not a regular file is reported, not
+        // skipped.
+        let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
+        local.symlink_metadata().is_ok().then_some(local)
+    });
+    match path {
+        None => Ok(None),
+        Some(path) => {
+            crate::engine::waivers::load(&path, sources, limits, policies, registry).map(Some)
         }
     }
-    Exit::from(verdict)
 }
 
 /// Whether problems should also go to stdout as JSON: a JSON report to stdout was asked for, by
@@ -311,8 +380,13 @@ fn targets(flags: &[ReportTarget], config: &Config) -> Result<Vec<ReportTarget>,
         .formats
         .iter()
         .map(|f| {
-            crate::cli::args::parse_target(f)
-                .map_err(|e| Problem::new("config::format", format!("vrisk.yaml formats: {e}")))
+            let target = crate::cli::args::parse_target(f)
+                .map_err(|e| Problem::new("config::format", format!("vrisk.yaml formats: {e}")))?;
+            // Relative to vrisk.yaml, like its input paths.
+            Ok(ReportTarget {
+                path: target.path.map(|p| config.dir.join(p)),
+                ..target
+            })
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! The project configuration file, `vrisk.yaml`: paths, point of view, parameters, failing
-//! threshold and reports. Paths in it are relative to the file. Command-line flags win.
+//! threshold and reports. Paths in it (inputs and report targets) are relative to the file.
+//! Command-line flags win.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,10 @@ pub struct Config {
     pub waiver_warning_days: Option<i64>,
     /// policy id -> parameter name -> value text.
     pub params: BTreeMap<String, BTreeMap<String, String>>,
+    /// `NAME` or `NAME=PATH`, as written; a PATH is relative to [`Config::dir`].
     pub formats: Vec<String>,
+    /// The directory of the file, which its paths are relative to (empty: no file).
+    pub dir: PathBuf,
     /// Where each setting is written, for problems about a value that came from this file:
     /// `org`, `waivers`, `registry.0`, `policies.1`, `params.POLICY`.
     pub locs: BTreeMap<String, Loc>,
@@ -36,7 +40,9 @@ pub fn discover(
     limits: &Limits,
 ) -> Result<Option<Config>, Vec<Problem>> {
     let path = dir.join(FILE_NAME);
-    if !path.is_file() {
+    // Anything of that name is read, so that one that is not a regular file is reported
+    // rather than skipped.
+    if path.symlink_metadata().is_err() {
         return Ok(None);
     }
     load(&path, sources, limits).map(Some)
@@ -112,6 +118,7 @@ fn from_document(document: &Node, base: &Path) -> Config {
         },
         params,
         formats: strings("formats"),
+        dir: base.to_path_buf(),
         locs,
     }
 }
@@ -125,8 +132,9 @@ impl Config {
         }
     }
 
-    /// Paths named in the file that do not exist, each reported where it is written. Only the
-    /// settings in use are checked (`registry` and `policies` unless given by flag).
+    /// Paths named in the file that do not exist, or are neither a file nor a directory (a
+    /// named pipe, a device), each reported where it is written. Only the settings in use are
+    /// checked (`registry` and `policies` unless given by flag).
     pub fn missing_paths(&self, registry: bool, policies: bool) -> Vec<Problem> {
         let mut lists: Vec<(&str, &[PathBuf])> = Vec::new();
         if registry {
@@ -138,13 +146,22 @@ impl Config {
         let mut problems = Vec::new();
         for (key, paths) in lists {
             for (i, path) in paths.iter().enumerate() {
-                if !path.exists() {
-                    let problem = Problem::new(
-                        "config::missing-path",
-                        format!("`{key}` names {}, which does not exist", path.display()),
-                    )
-                    .with_help("paths in vrisk.yaml are relative to the file itself");
-                    problems.push(self.locate(problem, &format!("{key}.{i}"), "not found"));
+                let place = format!("{key}.{i}");
+                match std::fs::metadata(path) {
+                    Err(_) => {
+                        let problem = Problem::new(
+                            "config::missing-path",
+                            format!("`{key}` names {}, which does not exist", path.display()),
+                        )
+                        .with_help("paths in vrisk.yaml are relative to the file itself");
+                        problems.push(self.locate(problem, &place, "not found"));
+                    }
+                    Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                        let problem =
+                            crate::input::source::not_a_file(&path.display().to_string(), &meta);
+                        problems.push(self.locate(problem, &place, "not a file or directory"));
+                    }
+                    Ok(_) => {}
                 }
             }
         }

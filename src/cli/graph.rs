@@ -14,8 +14,8 @@ use std::fmt::Write;
 use crate::cli::args::{GraphArgs, GraphFormat};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::{limits_from, load_registry};
-use crate::cli::output::write_atomically;
-use crate::cli::terminal::{Terminal, print_stdout};
+use crate::cli::output::{Destination, Inputs, Mode, Plan};
+use crate::cli::terminal::Terminal;
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
 use crate::registry::{Registry, Stake};
@@ -70,14 +70,20 @@ pub fn run(args: GraphArgs) -> Exit {
              for Graphviz, which draws them all."
         );
     }
-    match &args.output {
-        None => print_stdout(&text),
-        Some(path) => {
-            if let Err(problem) = write_atomically(path, &text) {
-                terminal.report_problems(&[problem], &sources);
-                return Exit::Invalid;
-            }
+    // Through the output plan: never over an input, a device written in place, `-` is stdout.
+    let destination = Destination::of(args.output.as_deref());
+    let mut plan = Plan::new(Inputs::of_sources(&sources));
+    let slot = match plan.add(&destination, "the graph", Mode::Replace) {
+        Ok(slot) => slot,
+        Err(problem) => {
+            terminal.report_problems(&[problem], &sources);
+            return Exit::Invalid;
         }
+    };
+    plan.fill(slot, text);
+    if let Err(failed) = plan.commit() {
+        terminal.report(&[failed.problem], &sources, &failed.outcome);
+        return Exit::Invalid;
     }
     Exit::Ok
 }

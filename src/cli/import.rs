@@ -4,8 +4,8 @@
 use crate::cli::args::{CsvArgs, ImportArgs, ImportKind};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::limits_from;
-use crate::cli::output::write_atomically;
-use crate::cli::terminal::{Terminal, print_stdout};
+use crate::cli::output::{Destination, Inputs, Mode, Plan};
+use crate::cli::terminal::Terminal;
 use crate::input::diagnostic::Problem;
 use crate::input::source::{SourceMap, read_file};
 
@@ -59,12 +59,19 @@ fn csv(args: CsvArgs) -> Exit {
     if !problems.is_empty() {
         return fail(&problems, &sources);
     }
-    let display = args.file.display().to_string();
-    let file = match read_file(&args.file, &display, &limits) {
+    let file = match read_file(&args.file, &args.file.display().to_string(), &limits) {
         Ok(file) => file,
         Err(p) => return fail(&[p], &sources),
     };
+    // `<stdin>` for `-`.
+    let display = file.name.clone();
     let id = sources.add(file);
+    let destination = Destination::of(args.output.as_deref());
+    let mut plan = Plan::new(Inputs::of_sources(&sources));
+    let slot = match plan.add(&destination, "the registry fragment", Mode::Replace) {
+        Ok(slot) => slot,
+        Err(p) => return fail(&[p], &sources),
+    };
     let options = rows::Options {
         customer,
         delimiter,
@@ -86,21 +93,20 @@ fn csv(args: CsvArgs) -> Exit {
         },
         &imported.relationships,
     );
-    match &args.output {
-        None => print_stdout(&text),
-        Some(path) => {
-            if let Err(problem) = write_atomically(path, &text) {
-                return fail(&[problem], &sources);
-            }
-            eprintln!(
-                "wrote {} vendor relationship{} from {} row{} to {}",
-                imported.relationships.len(),
-                crate::cli::terminal::plural(imported.relationships.len()),
-                imported.rows,
-                crate::cli::terminal::plural(imported.rows),
-                path.display()
-            );
-        }
+    plan.fill(slot, text);
+    if let Err(failed) = plan.commit() {
+        terminal.report(&[failed.problem], &sources, &failed.outcome);
+        return Exit::Invalid;
+    }
+    if let Destination::Path(path) = &destination {
+        eprintln!(
+            "wrote {} vendor relationship{} from {} row{} to {}",
+            imported.relationships.len(),
+            crate::cli::terminal::plural(imported.relationships.len()),
+            imported.rows,
+            crate::cli::terminal::plural(imported.rows),
+            path.display()
+        );
     }
     Exit::Ok
 }

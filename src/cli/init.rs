@@ -1,10 +1,8 @@
 //! `vrisk init`: a commented starter `vrisk.yaml` and a GitHub Actions workflow.
 
-use std::path::Path;
-
 use crate::cli::args::InitArgs;
 use crate::cli::exit::Exit;
-use crate::cli::output::write_atomically;
+use crate::cli::output::{Destination, Inputs, Mode, Plan};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
@@ -14,6 +12,7 @@ const WORKFLOW: &str = include_str!("../../docs/examples/github-workflow.yml");
 
 pub fn run(args: InitArgs) -> Exit {
     let terminal = Terminal::detect();
+    let sources = SourceMap::new();
     let files = [
         (args.dir.join(crate::cli::config::FILE_NAME), CONFIG),
         // The schema beside the config, so that editors validate it offline.
@@ -27,7 +26,7 @@ pub fn run(args: InitArgs) -> Exit {
     if !args.force {
         let existing: Vec<Problem> = files
             .iter()
-            .filter(|(path, _)| path.exists())
+            .filter(|(path, _)| path.symlink_metadata().is_ok())
             .map(|(path, _)| {
                 Problem::new(
                     "init::exists",
@@ -37,29 +36,45 @@ pub fn run(args: InitArgs) -> Exit {
             })
             .collect();
         if !existing.is_empty() {
-            terminal.report_problems(&existing, &SourceMap::new());
+            terminal.report(&existing, &sources, "nothing was written");
             return Exit::Invalid;
         }
     }
+    // Every file is staged before any is put in place, and the directories made for them are
+    // removed again if one cannot be written.
+    let mode = if args.force {
+        Mode::Replace
+    } else {
+        Mode::CreateNew
+    };
+    let mut plan = Plan::new(Inputs::default()).creating_directories();
+    let mut problems = Vec::new();
     for (path, text) in &files {
-        if let Err(problem) = create_parent(path).and_then(|_| write_atomically(path, text)) {
-            terminal.report_problems(&[problem], &SourceMap::new());
-            return Exit::Invalid;
+        let destination = Destination::Path(path.clone());
+        match plan.add(&destination, &path.display().to_string(), mode) {
+            Ok(slot) => plan.fill(slot, text.to_string()),
+            Err(problem) => problems.push(problem),
         }
-        print_stdout(&format!("wrote {}\n", path.display()));
     }
-    print_stdout("next: `vrisk check` (reads ./registry and ./policies, or the embedded copies)\n");
-    Exit::Ok
-}
-
-fn create_parent(path: &Path) -> Result<(), Problem> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
-            Problem::new(
-                "init::mkdir",
-                format!("cannot create {}: {e}", dir.display()),
-            )
-        }),
-        _ => Ok(()),
+    if !problems.is_empty() {
+        terminal.report(&problems, &sources, "nothing was written");
+        return Exit::Invalid;
+    }
+    match plan.commit() {
+        Ok(written) => {
+            let mut out = String::new();
+            for path in written {
+                out.push_str(&format!("wrote {path}\n"));
+            }
+            out.push_str(
+                "next: `vrisk check` (reads ./registry and ./policies, or the embedded copies)\n",
+            );
+            print_stdout(&out);
+            Exit::Ok
+        }
+        Err(failed) => {
+            terminal.report(&[failed.problem], &sources, &failed.outcome);
+            Exit::Invalid
+        }
     }
 }

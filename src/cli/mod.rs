@@ -38,7 +38,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Exit {
-    internal::run_guarded(move || match cli.command {
+    let exit = internal::run_guarded(move || match cli.command {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Ownership(args) => ownership::run(args),
@@ -51,5 +51,10 @@ fn run(cli: Cli) -> Exit {
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
         Command::Import(args) => import::run(args),
-    })
+    });
+    // Whatever the command, output that could not be written in full is no success.
+    match exit {
+        Exit::Ok | Exit::Failed if output::stdout::failed() => Exit::Invalid,
+        exit => exit,
+    }
 }

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use crate::cli::exit::Exit;
+use crate::cli::output::{Destination, Inputs, Mode, Plan};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
@@ -67,13 +68,13 @@ pub fn run(args: NewArgs) -> Exit {
 }
 
 /// Writes the policy and its tests; returns the paths written. Nothing is overwritten: when
-/// either file exists, neither is written.
+/// either file exists, neither is written, and a failure to write one leaves neither behind.
 pub fn new_policy(id: &str, dir: &Path) -> Result<Vec<PathBuf>, Problem> {
     check_id(id)?;
     let policy_path = dir.join(format!("{id}.yaml"));
     let test_path = dir.join(format!("{id}.test.yaml"));
     for path in [&policy_path, &test_path] {
-        if path.exists() {
+        if path.symlink_metadata().is_ok() {
             return Err(Problem::new(
                 "new::exists",
                 format!("{} already exists; nothing was written", path.display()),
@@ -81,16 +82,18 @@ pub fn new_policy(id: &str, dir: &Path) -> Result<Vec<PathBuf>, Problem> {
             .with_help("choose another id, or --dir for another directory"));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| write_problem(dir, &e))?;
-    let schemas = schemas_dir_from(dir, &ensure_schemas()?);
-    let policy = render(POLICY, id, &schemas);
-    let tests = render(TESTS, id, &schemas);
-    write_new(&policy_path, &policy)?;
-    if let Err(problem) = write_new(&test_path, &tests) {
-        // Leave no policy without its tests behind.
-        let _ = std::fs::remove_file(&policy_path);
-        return Err(problem);
+    let mut plan = Plan::new(Inputs::default()).creating_directories();
+    let schemas = schemas_dir(&mut plan)?;
+    let schemas = schemas_dir_from(dir, &schemas);
+    for (path, template) in [(&policy_path, POLICY), (&test_path, TESTS)] {
+        let slot = plan.add(
+            &Destination::Path(path.clone()),
+            &path.display().to_string(),
+            Mode::CreateNew,
+        )?;
+        plan.fill(slot, render(template, id, &schemas));
     }
+    plan.commit().map_err(|failed| failed.problem)?;
     Ok(vec![policy_path, test_path])
 }
 
@@ -128,22 +131,26 @@ fn render(template: &str, id: &str, schemas: &str) -> String {
 
 /// The directory whose schemas the editor modelines point at: `schemas/` when the current
 /// directory has the policy schemas (as the vrisk repository does), else `.vrisk/`, where the
-/// policy and test schemas are written if missing, so editors validate offline.
-fn ensure_schemas() -> Result<PathBuf, Problem> {
+/// policy and test schemas are added to `plan` if missing, so editors validate offline.
+fn schemas_dir(plan: &mut Plan) -> Result<PathBuf, Problem> {
     if Path::new("schemas/policy.schema.json").is_file()
         && Path::new("schemas/test.schema.json").is_file()
     {
         return Ok(PathBuf::from("schemas"));
     }
     let dir = PathBuf::from(".vrisk");
-    std::fs::create_dir_all(&dir).map_err(|e| write_problem(&dir, &e))?;
     for kind in [
         crate::input::schema::SchemaKind::Policy,
         crate::input::schema::SchemaKind::Test,
     ] {
         let path = dir.join(format!("{}.schema.json", kind.name()));
-        if !path.exists() {
-            std::fs::write(&path, kind.text()).map_err(|e| write_problem(&path, &e))?;
+        if path.symlink_metadata().is_err() {
+            let slot = plan.add(
+                &Destination::Path(path.clone()),
+                &path.display().to_string(),
+                Mode::CreateNew,
+            )?;
+            plan.fill(slot, kind.text().to_string());
         }
     }
     Ok(dir)
@@ -165,24 +172,6 @@ fn schemas_dir_from(dir: &Path, schemas: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().to_string()),
     );
     parts.join("/")
-}
-
-fn write_new(path: &Path, text: &str) -> Result<(), Problem> {
-    // create_new: a file that appeared since the check above is not overwritten either.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| write_problem(path, &e))
-}
-
-fn write_problem(path: &Path, err: &std::io::Error) -> Problem {
-    Problem::new(
-        "new::write",
-        format!("cannot write {}: {err}", path.display()),
-    )
-    .with_help("check that the directory is writable")
 }
 
 #[cfg(test)]

@@ -39,11 +39,13 @@ impl Terminal {
         }
     }
 
+    /// Prints the problems of a run stopped before it evaluated anything.
     pub fn report_problems(&self, problems: &[Problem], sources: &SourceMap) {
         self.report(problems, sources, "nothing was evaluated");
     }
 
-    /// Prints the problems, then, if any is an error, a count and what did not happen.
+    /// Prints the problems, then, if any is an error, a count and `outcome`: what the run did
+    /// and did not do ("nothing was written", "the evaluation ran, but nothing was written").
     pub fn report(&self, problems: &[Problem], sources: &SourceMap, outcome: &str) {
         if self.problems_json {
             let json = crate::input::diagnostic::problems_to_json(problems, sources);
@@ -76,17 +78,8 @@ pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Writes to stdout; a closed pipe (`vrisk check | head -1`) ends the output quietly.
+/// Writes to stdout: a closed pipe (`vrisk check | head -1`) ends the output quietly, any other
+/// failure is said on stderr and makes the run exit 2 (see [`crate::cli::output::stdout`]).
 pub fn print_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: cannot write to standard output: {e}"
-        );
-    }
+    crate::cli::output::stdout::print(text);
 }

@@ -1,12 +1,12 @@
-//! The `vrisk test` command: which paths to test, then load, run, print, and the exit code
-//! (0 all cases pass, 1 some case fails, 2 the input is invalid).
+//! The `vrisk test` command: which paths to test and the project they may read from, then load,
+//! run, print, and the exit code (0 all cases pass, 1 some case fails, 2 the input is invalid).
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use crate::cli::args::LimitArgs;
-use crate::cli::config;
+use crate::cli::config::{self, Config};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::limits_from;
 use crate::cli::terminal::{Terminal, print_stdout};
@@ -14,6 +14,7 @@ use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
 
 use crate::testing::render::{self, Style, Totals};
+use crate::testing::root::ProjectRoot;
 use crate::testing::{discover, prepare, run};
 
 #[derive(Debug, Args)]
@@ -25,7 +26,8 @@ pub struct TestArgs {
     /// Run only the cases whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
-    /// Configuration file, for its `policies` paths. Default: ./vrisk.yaml when present.
+    /// Configuration file, for its `policies` paths; its directory is the project root, which
+    /// tests read only inside. Default: ./vrisk.yaml when present.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
@@ -36,15 +38,24 @@ pub fn run(args: TestArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.limits);
     let mut sources = SourceMap::new();
-    let paths = match default_paths(&args, &mut sources, &limits) {
-        Ok(paths) => paths,
+    let config = match &args.config {
+        Some(path) => config::load(path, &mut sources, &limits).map(Some),
+        None => config::discover(Path::new("."), &mut sources, &limits),
+    };
+    let paths = config.and_then(|config| {
+        let root = ProjectRoot::find(config.as_ref().map(|c| c.dir.as_path()));
+        Ok((default_paths(&args, config)?, root))
+    });
+    let (paths, root) = match paths {
+        Ok(found) => found,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);
             return Exit::Invalid;
         }
     };
+    let filter = args.filter.as_deref();
     let suite = discover::discover(&paths)
-        .and_then(|found| prepare::prepare(&found, args.filter.as_deref(), &mut sources, &limits));
+        .and_then(|found| prepare::prepare(&found, filter, &root, &mut sources, &limits));
     let suite = match suite {
         Ok(suite) => suite,
         Err(problems) => {
@@ -65,18 +76,10 @@ pub fn run(args: TestArgs) -> Exit {
 }
 
 /// PATHS, else the `policies` of vrisk.yaml, else ./policies.
-fn default_paths(
-    args: &TestArgs,
-    sources: &mut SourceMap,
-    limits: &crate::input::limits::Limits,
-) -> Result<Vec<PathBuf>, Vec<Problem>> {
+fn default_paths(args: &TestArgs, config: Option<Config>) -> Result<Vec<PathBuf>, Vec<Problem>> {
     if !args.paths.is_empty() {
         return Ok(args.paths.clone());
     }
-    let config = match &args.config {
-        Some(path) => Some(config::load(path, sources, limits)?),
-        None => config::discover(Path::new("."), sources, limits)?,
-    };
     if let Some(config) = config
         && !config.policies.is_empty()
     {

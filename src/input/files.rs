@@ -1,5 +1,5 @@
-//! Finding input files: a path may be a file or a directory (searched recursively, in sorted
-//! order so that runs are deterministic whatever the order on disk).
+//! Finding input files: a path may be a file, a directory (searched recursively, in sorted
+//! order so that runs are deterministic whatever the order on disk), or `-`, standard input.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,10 @@ use crate::input::diagnostic::Problem;
 pub fn expand(paths: &[PathBuf], extensions: &[&str], what: &str) -> Result<Vec<PathBuf>, Problem> {
     let mut files = Vec::new();
     for path in paths {
+        if crate::input::source::is_stdin(path) {
+            files.push(path.clone());
+            continue;
+        }
         let meta =
             std::fs::metadata(path).map_err(|e| Problem::io(&path.display().to_string(), &e))?;
         if meta.is_dir() {
@@ -71,6 +75,37 @@ fn walk(
     }
     visiting.pop();
     Ok(())
+}
+
+/// What kind of file system object `meta` describes, for messages: "a named pipe (FIFO)".
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return "a regular file";
+    }
+    if kind.is_dir() {
+        return "a directory";
+    }
+    if kind.is_symlink() {
+        return "a symbolic link";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    "a special file"
 }
 
 pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {

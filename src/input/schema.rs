@@ -7,6 +7,7 @@ use jsonschema::Validator;
 use rayon::prelude::*;
 
 use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::source::{Loc, Span};
 use crate::input::yaml::{Node, Value};
 
 /// A kind of input file that has a schema.
@@ -286,8 +287,17 @@ fn describe(
         }
         _ => {
             let message = error.masked().to_string();
+            // A document that is one scalar is a file that is not YAML at all (a text file, a
+            // key file): point at its start rather than reprint it whole.
+            let loc = match (pointer.is_empty(), &node.value) {
+                (true, Value::Map(_) | Value::Seq(_)) | (false, _) => node.loc,
+                (true, _) => Loc {
+                    span: Span::new(node.loc.span.offset, 0),
+                    ..node.loc
+                },
+            };
             Problem::new(kind.code(), format!("{place}: {message}"))
-                .at(node.loc, expected_label(error))
+                .at(loc, expected_label(error))
                 .with_help(format!(
                     "see `vrisk schema {}` for the expected shape",
                     kind.name()

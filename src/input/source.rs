@@ -7,6 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 
@@ -285,9 +286,30 @@ impl SourceMap {
     }
 }
 
+/// The path that names standard input wherever a file is read.
+pub const STDIN_PATH: &str = "-";
+
+/// The name standard input goes by in diagnostics and reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` names standard input (`-`). A file called `-` is `./-`.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_PATH
+}
+
+/// Set once standard input has been read: it can be read only once per run, and an output must
+/// not replace the file it came from.
+static STDIN_READ: AtomicBool = AtomicBool::new(false);
+
+/// Whether this run has read standard input as an input file.
+pub fn stdin_was_read() -> bool {
+    STDIN_READ.load(Ordering::SeqCst)
+}
+
 /// Reads a file as UTF-8 text, turning every failure into a diagnostic. Prefer
 /// [`read_file_into`], which can also say where in the file the failure is.
 pub fn read_file(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, Problem> {
+    let display = display_name(path, display);
     read(path, display, limits).map_err(|failure| failure.problem(display, limits, None))
 }
 
@@ -300,13 +322,25 @@ pub fn read_file_into(
     limits: &Limits,
     sources: &mut SourceMap,
 ) -> Result<SourceFile, Problem> {
+    let display = display_name(path, display);
     read(path, display, limits).map_err(|failure| failure.problem(display, limits, Some(sources)))
+}
+
+/// The name a file goes by in diagnostics: [`STDIN_NAME`] for `-`.
+fn display_name<'a>(path: &Path, display: &'a str) -> &'a str {
+    if is_stdin(path) { STDIN_NAME } else { display }
 }
 
 /// Why a file could not be read.
 enum ReadFailure {
     Io(Problem),
-    TooLarge { path: PathBuf, bytes: u64 },
+    /// `bytes` is the size, or, when `at_least`, how much was read before the limit stopped it
+    /// (standard input, or a file that grew while it was read).
+    TooLarge {
+        path: Option<PathBuf>,
+        bytes: u64,
+        at_least: bool,
+    },
     NotUtf8(BadUtf8),
 }
 
@@ -314,12 +348,19 @@ impl ReadFailure {
     fn problem(self, display: &str, limits: &Limits, sources: Option<&mut SourceMap>) -> Problem {
         match self {
             ReadFailure::Io(problem) => problem,
-            ReadFailure::TooLarge { path, bytes } => {
-                let what = format!("{display} is {bytes} bytes");
+            ReadFailure::TooLarge {
+                path,
+                bytes,
+                at_least,
+            } => {
+                let what = match at_least {
+                    false => format!("{display} is {bytes} bytes"),
+                    true => format!("{display} is over {} bytes", bytes.saturating_sub(1)),
+                };
                 let Some(sources) = sources else {
                     return Limit::FileBytes.problem(limits, what);
                 };
-                let file = sources.add(SourceFile::new(display, Some(path), ""));
+                let file = sources.add(SourceFile::new(display, path, ""));
                 Limit::FileBytes.exceeded(
                     limits,
                     what,
@@ -351,7 +392,12 @@ impl ReadFailure {
 }
 
 fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadFailure> {
+    if is_stdin(path) {
+        return read_stdin(limits);
+    }
     let io = |e: std::io::Error| ReadFailure::Io(Problem::io(display, &e));
+    // Looked at before it is opened: opening a named pipe waits for a writer, and a device
+    // such as /dev/zero never ends.
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(ReadFailure::Io(
@@ -359,32 +405,89 @@ fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadF
                 .with_help("give a file, or a directory to a flag that takes directories"),
         ));
     }
+    if !meta.is_file() {
+        return Err(ReadFailure::Io(not_a_file(display, &meta)));
+    }
     // The size is checked before reading, so that a huge file costs nothing; the read itself is
-    // capped too, in case the file grew in between or is not a regular file.
+    // capped too, in case the file grew in between.
     if meta.len() > limits.max_file_bytes {
         return Err(ReadFailure::TooLarge {
-            path: path.to_path_buf(),
+            path: Some(path.to_path_buf()),
             bytes: meta.len(),
+            at_least: false,
         });
     }
     // Sized from the metadata: growing by doubling would copy a large file several times over
     // and fault in pages that are thrown away.
     let expected = usize::try_from(meta.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     let file = std::fs::File::open(path).map_err(io)?;
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, limits.max_file_bytes.saturating_add(1)),
-        &mut bytes,
-    )
-    .map_err(io)?;
+    let bytes = read_capped(file, expected, limits).map_err(io)?;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadFailure::TooLarge {
-            path: path.to_path_buf(),
+            path: Some(path.to_path_buf()),
             bytes: bytes.len() as u64,
+            at_least: true,
         });
     }
     let text = decode(bytes).map_err(ReadFailure::NotUtf8)?;
     Ok(SourceFile::new(display, Some(path.to_path_buf()), text))
+}
+
+/// Reads standard input, once, within the size limit; it is named [`STDIN_NAME`].
+fn read_stdin(limits: &Limits) -> Result<SourceFile, ReadFailure> {
+    if STDIN_READ.swap(true, Ordering::SeqCst) {
+        return Err(ReadFailure::Io(
+            Problem::new(
+                "input::stdin-twice",
+                "standard input (`-`) is named as more than one input",
+            )
+            .with_help(
+                "standard input can be read once: give `-` for one input, files for the others",
+            ),
+        ));
+    }
+    let bytes = read_capped(std::io::stdin().lock(), 0, limits)
+        .map_err(|e| ReadFailure::Io(Problem::io(STDIN_NAME, &e)))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadFailure::TooLarge {
+            path: None,
+            bytes: bytes.len() as u64,
+            at_least: true,
+        });
+    }
+    let text = decode(bytes).map_err(ReadFailure::NotUtf8)?;
+    Ok(SourceFile::new(STDIN_NAME, None, text))
+}
+
+/// Reads at most one byte more than the size limit, so that going over it is seen without
+/// reading an endless input to its end.
+fn read_capped(
+    reader: impl std::io::Read,
+    expected: usize,
+    limits: &Limits,
+) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(reader, limits.max_file_bytes.saturating_add(1)),
+        &mut bytes,
+    )?;
+    Ok(bytes)
+}
+
+/// A path that exists but is neither a regular file nor a directory: refused before it is
+/// opened.
+pub fn not_a_file(display: &str, meta: &std::fs::Metadata) -> Problem {
+    Problem::new(
+        "input::not-a-file",
+        format!(
+            "{display} is {}, not a regular file",
+            crate::input::files::kind_of(meta)
+        ),
+    )
+    .with_help(
+        "vrisk reads regular files only (a pipe could stall the run, a device feed it without \
+         end); give a regular file, or pipe the data to standard input and name it `-`",
+    )
 }
 
 /// A file that is not UTF-8: where its first bad byte is.

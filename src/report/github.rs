@@ -12,13 +12,11 @@
 //! properties. `%` goes first so that the other escapes are not escaped again.
 
 use std::cmp::Reverse;
-use std::io::Write;
-use std::path::Path;
 
 use crate::value::severity::Severity;
 
-use super::{detail_lines, markdown};
-use crate::engine::{BaselineState, Finding, Outcome, Report, Verdict};
+use super::detail_lines;
+use crate::engine::{BaselineState, Finding, Outcome, Report};
 
 /// How many annotations of each kind (error, warning, notice) GitHub shows for one step.
 pub const ANNOTATIONS_PER_KIND: usize = 10;
@@ -146,37 +144,6 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Appends the Markdown report to the job summary, the file named by `GITHUB_STEP_SUMMARY`,
-/// within what is left of the step's 1 MiB. Outside GitHub Actions (variable unset or empty) it
-/// does nothing.
-pub fn append_step_summary(report: &Report, verdict: Verdict) -> std::io::Result<()> {
-    match std::env::var_os("GITHUB_STEP_SUMMARY") {
-        Some(path) if !path.is_empty() => {
-            let path = Path::new(&path);
-            // An earlier command of the same step may have written to it already.
-            let used = std::fs::metadata(path).map_or(0, |m| m.len());
-            let room =
-                STEP_SUMMARY_BYTES.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
-            append_to(path, &markdown::render_within(report, verdict, room))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Appends `markdown` to `path`, creating it, and ends it with a newline so that a later step's
-/// summary starts on its own line.
-pub fn append_to(path: &Path, markdown: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(markdown.as_bytes())?;
-    if !markdown.ends_with('\n') {
-        file.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,16 +202,5 @@ mod tests {
         let mut f = sample::finding("p", "v", Severity::Low, Outcome::Indeterminate);
         f.locations.clear();
         assert!(command(&f).starts_with("::warning title=vrisk indeterminate [low] p%3A V::"));
-    }
-
-    #[test]
-    fn step_summary_appends() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("summary.md");
-        std::fs::write(&path, "# earlier step\n").expect("write");
-        append_to(&path, "# vrisk").expect("append");
-        append_to(&path, "more\n").expect("append");
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert_eq!(text, "# earlier step\n# vrisk\nmore\n");
     }
 }

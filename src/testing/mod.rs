@@ -10,4 +10,5 @@ pub mod discover;
 pub mod format;
 pub mod prepare;
 pub mod render;
+pub mod root;
 pub mod run;

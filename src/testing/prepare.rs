@@ -17,8 +17,9 @@ use crate::policy::{self, Policy, literal, params};
 use crate::registry::{self, At, Registry};
 use crate::value::date::Date;
 
-use super::discover::{Found, normalize, policy_beside, relative_to};
+use super::discover::{Found, normalize, policy_beside};
 use super::format::{self, CaseSpec, Expectation, RegistrySpec, TestFile};
+use super::root::ProjectRoot;
 
 /// Every case to run, grouped by the policy it tests.
 pub struct Suite {
@@ -46,14 +47,17 @@ pub struct Case {
     pub expect: Vec<Expectation>,
 }
 
-/// Loads everything `found` names. `filter` keeps only the cases whose name contains it.
+/// Loads everything `found` names, reading only inside `root`. `filter` keeps only the cases
+/// whose name contains it.
 pub fn prepare(
     found: &Found,
     filter: Option<&str>,
+    root: &ProjectRoot,
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Suite, Vec<Problem>> {
     let mut loader = Loader {
+        root,
         sources,
         limits,
         problems: Vec::new(),
@@ -82,7 +86,8 @@ pub fn prepare(
     let untested = found
         .candidates
         .iter()
-        .filter(|c| !tested.contains(&&identity(c)) && looks_like_policy(c, limits))
+        .filter(|c| !tested.contains(&&identity(c)))
+        .filter(|c| root.contains(c, None).is_ok() && looks_like_policy(c, limits))
         .map(|c| c.display().to_string())
         .collect();
     Ok(Suite {
@@ -101,6 +106,7 @@ pub fn prepare(
 }
 
 struct Loader<'a> {
+    root: &'a ProjectRoot,
     sources: &'a mut SourceMap,
     limits: &'a Limits,
     problems: Vec<Problem>,
@@ -124,11 +130,21 @@ fn identity(path: &Path) -> PathBuf {
 
 impl Loader<'_> {
     fn test_file(&mut self, path: &Path, filter: Option<&str>) {
+        if let Err(problem) = self.root.contains(path, None) {
+            self.problems.push(problem);
+            return;
+        }
         let Some((test, document_loc)) = self.read_test(path) else {
             return;
         };
         let policy_path = match &test.policy {
-            Some(p) => relative_to(path, &p.value),
+            Some(p) => match self.root.resolve(path, p) {
+                Ok(policy_path) => policy_path,
+                Err(problem) => {
+                    self.problems.push(problem);
+                    return;
+                }
+            },
             None => policy_beside(path),
         };
         if !policy_path.is_file() {
@@ -147,6 +163,10 @@ impl Loader<'_> {
                      NAME.test.yaml), or name it with `policy: PATH` relative to the test file",
                 ),
             );
+            return;
+        }
+        if let Err(problem) = self.root.contains(&policy_path, Some(document_loc)) {
+            self.problems.push(problem);
             return;
         }
         let Some(group) = self.group(&policy_path) else {
@@ -300,8 +320,15 @@ impl Loader<'_> {
             },
             RegistrySpec::Files(entries) => {
                 let mut paths = Vec::new();
+                let mut files = Vec::new();
                 for entry in entries {
-                    let path = relative_to(test_path, &entry.value);
+                    let path = match self.root.resolve(test_path, entry) {
+                        Ok(path) => path,
+                        Err(problem) => {
+                            self.problems.push(problem);
+                            return None;
+                        }
+                    };
                     if !path.exists() {
                         self.problems.push(
                             Problem::new(
@@ -313,13 +340,33 @@ impl Loader<'_> {
                         );
                         return None;
                     }
+                    // The files under a directory stay inside the project too: a link among
+                    // them must not lead out.
+                    let found = crate::input::files::expand(
+                        std::slice::from_ref(&path),
+                        registry::INPUT_EXTENSIONS,
+                        "registry",
+                    )
+                    .and_then(|found| {
+                        for file in &found {
+                            self.root.contains(file, Some(entry.loc))?;
+                        }
+                        Ok(found)
+                    });
+                    match found {
+                        Ok(found) => files.extend(found),
+                        Err(problem) => {
+                            self.problems.push(problem);
+                            return None;
+                        }
+                    }
                     paths.push(path);
                 }
                 let key: Vec<PathBuf> = paths.iter().map(|p| identity(p)).collect();
                 if let Some(cached) = self.registries.get(&key) {
                     return cached.clone();
                 }
-                let loaded = match registry::load(&paths, self.sources, self.limits) {
+                let loaded = match registry::load(&files, self.sources, self.limits) {
                     Ok(r) => Some(Rc::new(r)),
                     Err(problems) => {
                         self.problems.extend(problems);

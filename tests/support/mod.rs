@@ -120,3 +120,96 @@ pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> tempfile::TempDir {
 }
 
 pub mod worlds;
+
+/// Starts vrisk with `args` in `dir`, like [`vrisk_in`], with the given standard input and
+/// output (standard error piped), for a case that must not be waited on blindly: a run that
+/// could hang on a named pipe, or that writes to a device.
+pub fn spawn_in(
+    dir: &Path,
+    args: &[&str],
+    stdin: std::process::Stdio,
+    stdout: std::process::Stdio,
+) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vrisk"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("VRISK_TEST_INTERNAL_ERROR")
+        .args(args)
+        .stdin(stdin)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn vrisk")
+}
+
+/// How long a run that should end is given before it is taken to hang and killed: far more
+/// than any case needs, so that only a hang reaches it.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits for `child` to end, reading its piped streams meanwhile; `None` when it has not ended
+/// within [`HANG`] (it is killed then), so that a regression fails the test instead of
+/// hanging it.
+pub fn finish(mut child: std::process::Child) -> Option<Run> {
+    fn drain(
+        stream: Option<impl std::io::Read + Send + 'static>,
+    ) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut stream) = stream {
+                let _ = stream.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = std::time::Instant::now() + HANG;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    Some(Run::from(Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }))
+}
+
+/// Makes a named pipe at `path` with `mkfifo`.
+pub fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// Makes the character device `major:minor` at `path` with `mknod` (1:3 is a null device, 1:7
+/// a full one). Needs root: `false`, with a note, where it cannot be made, and the caller skips
+/// its case. Tests never aim at the machine's own /dev files, which an old vrisk replaced.
+pub fn mknod(path: &Path, major: u32, minor: u32) -> bool {
+    let made = std::process::Command::new("mknod")
+        .arg(path)
+        .args(["c", &major.to_string(), &minor.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!(
+            "note: cannot make a character device with mknod (not root?); case skipped: {}",
+            path.display()
+        );
+    }
+    made
+}

@@ -47,18 +47,26 @@ pub enum Command {
     Man(crate::cli::generate::ManArgs),
     /// Turn other data into registry files.
     Import(ImportArgs),
+    /// List the policies in use and where each comes from, or export the shipped set to edit.
+    Policies(crate::cli::policies::PoliciesArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct InputArgs {
-    /// Registry file or directory (repeatable). Default: vrisk.yaml's, else ./registry, else the
-    /// embedded seeded registry.
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's `registry`, else
+    /// ./registry. Where there is no registry, no policies and no vrisk.yaml, the built-in
+    /// example registry is read and stderr says so (in CI that is an error unless --example).
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
-    /// Policy file or directory (repeatable). Default: vrisk.yaml's, else ./policies, else the
-    /// embedded shipped policies.
-    #[arg(long = "policies", short = 'p', value_name = "PATH")]
+    /// Policy file or directory, or `builtin` for the shipped set (repeatable; `-p builtin -p
+    /// policies` checks both, a local policy taking the place of the shipped one with its id).
+    /// Default: vrisk.yaml's `policies`, else ./policies, else `builtin`.
+    #[arg(long = "policies", short = 'p', value_name = "PATH|builtin")]
     pub policies: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case), not this directory's registry
+    /// or vrisk.yaml; the policies are --policies, else `builtin`.
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -97,7 +105,7 @@ pub struct LimitArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Registry files or directories to validate (same as --registry).
-    #[arg(value_name = "PATHS")]
+    #[arg(value_name = "PATHS", conflicts_with = "example")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub inputs: InputArgs,
@@ -153,7 +161,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fail_on_indeterminate: bool,
     /// Configuration file. Default: ./vrisk.yaml when present.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "example")]
     pub config: Option<PathBuf>,
     /// A previous JSON report: mark each finding new or existing and list the ones gone.
     #[arg(long, value_name = "REPORT.json")]
@@ -225,9 +233,13 @@ pub struct OwnershipArgs {
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::value::date::Date>,
-    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's `registry`, else
+    /// ./registry; with neither (and no policies), the built-in example, said on stderr.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case).
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ProblemFormat,
@@ -251,7 +263,7 @@ pub struct ExplainArgs {
     pub vendor: String,
     #[command(flatten)]
     pub inputs: InputArgs,
-    /// The point of view. Default: the registry's `default_org`.
+    /// The point of view. Default: vrisk.yaml's `org`, else the registry's `default_org`.
     #[arg(long, value_name = "ID")]
     pub org: Option<String>,
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
@@ -276,9 +288,13 @@ pub struct GraphArgs {
     /// Stakes active on this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::value::date::Date>,
-    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's `registry`, else
+    /// ./registry; with neither (and no policies), the built-in example, said on stderr.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case).
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     /// Diagram language.
     #[arg(long, value_enum, default_value = "mermaid")]
     pub format: GraphFormat,

@@ -1,16 +1,16 @@
-//! `vrisk check`: gather the inputs (flags, then vrisk.yaml, then ./registry and ./policies,
-//! then the embedded copies), evaluate, write every requested report, pick the exit code.
+//! `vrisk check`: gather the inputs (flags, then vrisk.yaml, then ./registry and ./policies;
+//! see `cli::inputs`), evaluate, write every requested report, pick the exit code.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cli::args::{CheckArgs, ReportTarget};
-use crate::cli::config::{self, Config};
+use crate::cli::config::Config;
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_policies, load_registry};
+use crate::cli::inputs::{Inputs, Request, limits_from, load_policies, load_registry, read_config};
 use crate::cli::output::write_atomically;
 use crate::cli::progress::Progress;
-use crate::cli::terminal::{Terminal, print_stdout};
+use crate::cli::terminal::{Terminal, print_notes, print_stdout};
 use crate::engine::{self, Evaluation};
 use crate::engine::{FailOn, Gate, baseline, gate};
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -23,24 +23,36 @@ pub fn run(args: CheckArgs) -> Exit {
     terminal.problems_json = json_on_stdout(&args.formats, &[]);
     let limits = limits_from(&args.inputs.limits);
     let mut sources = SourceMap::new();
-    let config = match read_config(args.config.as_deref(), &mut sources, &limits) {
+    let config = if args.inputs.example {
+        // --example checks the example, not this directory: its vrisk.yaml is not read.
+        Ok(None)
+    } else {
+        read_config(args.config.as_deref(), &mut sources, &limits)
+    };
+    let config = match config {
         Ok(config) => config,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);
             return Exit::Invalid;
         }
     };
-    terminal.problems_json = json_on_stdout(&args.formats, &config.formats);
-    let missing = config.missing_paths(
-        args.inputs.registry.is_empty(),
-        args.inputs.policies.is_empty(),
+    terminal.problems_json = json_on_stdout(
+        &args.formats,
+        config.as_ref().map_or(&[][..], |c| &c.formats),
     );
-    if !missing.is_empty() {
-        terminal.report_problems(&missing, &sources);
-        return Exit::Invalid;
-    }
-    let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
-    let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
+    let request = Request {
+        registry: &args.inputs.registry,
+        policies: &args.inputs.policies,
+        example: args.inputs.example,
+        uses_policies: true,
+    };
+    let Inputs { config, plan } = match Inputs::plan(request, config) {
+        Ok(inputs) => inputs,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
     let overrides = match param_overrides(&args.params, &config) {
         Ok(o) => o,
         Err(problem) => {
@@ -48,13 +60,17 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    print_notes(&plan.notes);
     let progress = Progress::start("reading the registry and the policies");
-    let registry = load_registry(&registry_paths, &mut sources, &limits);
-    let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    let registry = load_registry(&plan.registry, &mut sources, &limits);
+    let policies = load_policies(&plan.policies, &mut sources, &limits, &overrides);
     let policies = crate::cli::empty::allow_no_policies(policies, args.allow_empty);
     drop(progress);
     let (registry, policies) = match (registry, policies) {
-        (Ok(r), Ok(p)) => (r, p),
+        (Ok(r), Ok((p, notes))) => {
+            print_notes(&notes);
+            (r, p)
+        }
         (r, p) => {
             let mut problems = Vec::new();
             if let Err(e) = r {
@@ -125,9 +141,10 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    // The example's run does not pick up this directory's waivers either.
     let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
         let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
-        local.is_file().then_some(local)
+        (local.is_file() && !args.inputs.example).then_some(local)
     });
     if let Some(path) = waiver_path {
         match crate::engine::waivers::load(&path, &mut sources, &limits, &policies, &registry) {
@@ -199,25 +216,6 @@ fn json_on_stdout(flags: &[ReportTarget], config: &[String]) -> bool {
             .any(|t| is_json(&t))
     } else {
         flags.iter().any(is_json)
-    }
-}
-
-fn first_non_empty(flags: &[PathBuf], config: &[PathBuf]) -> Vec<PathBuf> {
-    if flags.is_empty() {
-        config.to_vec()
-    } else {
-        flags.to_vec()
-    }
-}
-
-fn read_config(
-    explicit: Option<&Path>,
-    sources: &mut SourceMap,
-    limits: &crate::input::limits::Limits,
-) -> Result<Config, Vec<Problem>> {
-    match explicit {
-        Some(path) => config::load(path, sources, limits),
-        None => Ok(config::discover(Path::new("."), sources, limits)?.unwrap_or_default()),
     }
 }
 

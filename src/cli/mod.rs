@@ -18,8 +18,11 @@ mod internal;
 mod new;
 mod output;
 mod ownership;
+mod policies;
 mod progress;
+mod project;
 mod schema;
+mod staging;
 mod terminal;
 mod test;
 mod validate;
@@ -51,5 +54,6 @@ fn run(cli: Cli) -> Exit {
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
         Command::Import(args) => import::run(args),
+        Command::Policies(args) => policies::run(args),
     })
 }

@@ -2,7 +2,7 @@
 //! new rule starts from green and every edit after that is checked by `vrisk test`.
 
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
@@ -10,7 +10,6 @@ use crate::cli::exit::Exit;
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
-use crate::testing::discover::normalize;
 
 const POLICY: &str = include_str!("../../templates/policy.yaml");
 const TESTS: &str = include_str!("../../templates/policy.test.yaml");
@@ -82,7 +81,7 @@ pub fn new_policy(id: &str, dir: &Path) -> Result<Vec<PathBuf>, Problem> {
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| write_problem(dir, &e))?;
-    let schemas = schemas_dir_from(dir, &ensure_schemas()?);
+    let schemas = crate::cli::project::relative_path(dir, &ensure_schemas()?);
     let policy = render(POLICY, id, &schemas);
     let tests = render(TESTS, id, &schemas);
     write_new(&policy_path, &policy)?;
@@ -127,15 +126,16 @@ fn render(template: &str, id: &str, schemas: &str) -> String {
 }
 
 /// The directory whose schemas the editor modelines point at: `schemas/` when the current
-/// directory has the policy schemas (as the vrisk repository does), else `.vrisk/`, where the
-/// policy and test schemas are written if missing, so editors validate offline.
+/// directory has the policy schemas (as the vrisk repository does), else `.vrisk/` (see
+/// `cli::project`), where the policy and test schemas are written if missing, so editors
+/// validate offline.
 fn ensure_schemas() -> Result<PathBuf, Problem> {
     if Path::new("schemas/policy.schema.json").is_file()
         && Path::new("schemas/test.schema.json").is_file()
     {
         return Ok(PathBuf::from("schemas"));
     }
-    let dir = PathBuf::from(".vrisk");
+    let dir = PathBuf::from(crate::cli::project::SCHEMA_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| write_problem(&dir, &e))?;
     for kind in [
         crate::input::schema::SchemaKind::Policy,
@@ -147,24 +147,6 @@ fn ensure_schemas() -> Result<PathBuf, Problem> {
         }
     }
     Ok(dir)
-}
-
-/// The path from `dir` to `schemas` (relative to the current directory), for the editor
-/// modelines: `../schemas` for `policies/`.
-fn schemas_dir_from(dir: &Path, schemas: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let target = normalize(&cwd.join(schemas));
-    let from = normalize(&cwd.join(dir));
-    let target: Vec<Component> = target.components().collect();
-    let from: Vec<Component> = from.components().collect();
-    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        target[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().to_string()),
-    );
-    parts.join("/")
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), Problem> {
@@ -199,22 +181,6 @@ mod tests {
         ] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn modelines_point_at_the_schemas_directory() {
-        assert_eq!(
-            schemas_dir_from(Path::new("policies"), Path::new("schemas")),
-            "../schemas"
-        );
-        assert_eq!(
-            schemas_dir_from(Path::new("rules/security"), Path::new("schemas")),
-            "../../schemas"
-        );
-        assert_eq!(
-            schemas_dir_from(Path::new("."), Path::new("schemas")),
-            "schemas"
-        );
     }
 
     #[test]

@@ -326,36 +326,47 @@ pub struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportKind {
-    /// A procurement export (CSV with a header row) -> a registry `vendors:` fragment. Default
-    /// columns: customer, vendor, services (`;`-separated), data_shared (`;`-separated),
-    /// spend_year, spend_amount, currency, spend_kind, status, status_date, last_review.
+    /// A procurement export (CSV with a header row) -> a registry file: the vendor
+    /// relationships, the organisations they name that the registry does not declare yet, and
+    /// the vendors' parents as stakes. Columns: customer, vendor, supplier_id, lei, country,
+    /// parent, parent_share, services (`;`-separated), data_shared (`;`-separated), spend_year,
+    /// spend_amount, currency, spend_kind, status, status_date, last_review, contract_start,
+    /// contract_end (docs/data-sources.md lists the other header names read).
     Csv(CsvArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CsvArgs {
-    /// The CSV file (UTF-8).
+    /// The CSV file (UTF-8), or `-` for standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
-    /// The customer of every row that names none (or of all rows, without a customer column).
+    /// The customer of every row that names none (or of all rows, without a customer column):
+    /// its id or its name.
     #[arg(long, value_name = "ID")]
     pub customer: Option<String>,
-    /// Write the fragment to this file instead of standard output.
+    /// The registry the output joins: organisations it declares are named by their ids and not
+    /// declared again (repeatable). Default: vrisk.yaml's `registry`, else ./registry; the
+    /// output file itself is not read.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// The identifier scheme of the `supplier_id` column. Default: ZZ-SUPPLIER (`ZZ`, the ISO
+    /// 3166 code for user-assigned use, so that it is no public register's).
+    #[arg(long, value_name = "SCHEME")]
+    pub supplier_id_scheme: Option<String>,
+    /// Write the registry file to this path instead of standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// The cell separator: one character, or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     pub delimiter: String,
-    /// The schema the output's editor modeline points at.
-    #[arg(
-        long,
-        value_name = "PATH",
-        default_value = "../schemas/registry.schema.json"
-    )]
-    pub schema: String,
+    /// The schema the output's editor modeline points at. Default: .vrisk/registry.schema.json
+    /// (where `vrisk init` writes it), relative to the output's directory, or to registry/ for
+    /// standard output.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -33,7 +33,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Draw the ownership graph around an organisation (Mermaid or Graphviz DOT).
     Graph(GraphArgs),
-    /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
+    /// Start a project for your organisation: vrisk.yaml, a registry with the organisation, its
+    /// competitors and its vendors (from a CSV export), a waivers file, the schemas and a GitHub
+    /// Actions workflow. Asks on a terminal when no flag is given.
     Init(InitArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
@@ -310,6 +312,25 @@ pub enum GraphFormat {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// Your organisation's id in the registry (a lower-case slug). Default: made from --name.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Your organisation's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A competitor, by id or name (repeatable); declared with `tier: major`.
+    #[arg(long = "competitor", value_name = "ID|NAME")]
+    pub competitors: Vec<String>,
+    /// A procurement export (CSV) to import as registry/vendors.yaml, as `vrisk import csv`
+    /// does with --customer set to --org.
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Option<PathBuf>,
+    /// With --from-csv: read column COLUMN as FIELD (repeatable).
+    #[arg(long = "map", value_name = "COLUMN=FIELD", requires = "from_csv")]
+    pub map: Vec<String>,
+    /// With --from-csv: the cell separator, one character or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",", requires = "from_csv")]
+    pub delimiter: String,
     /// Where to write (the project's root).
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,

@@ -191,12 +191,16 @@ fn an_empty_registry_list_or_directory_is_an_error() {
         "vrisk.yaml",
         "registry: [registry.yaml]\npolicies: []\n",
     );
-    let run = vrisk(dir.path(), false, &["check"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("`policies` in vrisk.yaml is an empty list")
-    );
+    for args in [&["check"][..], &["policies", "list"]] {
+        let run = vrisk(dir.path(), false, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr
+                .contains("`policies` in vrisk.yaml is an empty list"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     write(dir.path(), "vrisk.yaml", "registry: [empty]\n");
     let run = vrisk(dir.path(), false, &["check"]);

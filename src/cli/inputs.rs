@@ -295,7 +295,7 @@ fn no_registry(config: Option<&Config>) -> Problem {
     }
 }
 
-fn empty_list(config: &Config, key: &str) -> Problem {
+pub fn empty_list(config: &Config, key: &str) -> Problem {
     let problem = Problem::new(
         "config::empty-list",
         format!("`{key}` in vrisk.yaml is an empty list: there would be nothing to read"),

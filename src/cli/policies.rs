@@ -72,6 +72,14 @@ fn list(args: ListArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    if args.policies.is_empty()
+        && let Some(config) = &config
+        && config.policies.as_ref().is_some_and(Vec::is_empty)
+    {
+        let problem = crate::cli::inputs::empty_list(config, "policies");
+        terminal.report(&[problem], &sources, "nothing was listed");
+        return Exit::Invalid;
+    }
     let list = active_sources(&args.policies, config.as_ref());
     let (policies, notes) = match load_policies(&list, &mut sources, &limits, &Default::default()) {
         Ok(loaded) => loaded,

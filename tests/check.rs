@@ -248,11 +248,20 @@ fn same_inputs_give_identical_reports() {
 }
 
 #[test]
-fn embedded_inputs_work_from_any_directory() {
+fn the_embedded_example_works_from_any_directory_with_example() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = cargo_bin_cmd!("vrisk")
         .current_dir(dir.path())
-        .args(["check", "--as-of", "2025-06-20", "--format", "json"])
+        // In CI too: --example says the built-in example is meant.
+        .env("CI", "true")
+        .args([
+            "check",
+            "--example",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            "json",
+        ])
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1));

@@ -75,4 +75,10 @@ fn embedded_files_match_the_repository() {
     };
     assert_eq!(registry, listed("registry"));
     assert_eq!(policies, listed("policies"));
+    // Every shipped policy's tests are embedded too, for `vrisk policies export`.
+    let tests: Vec<String> = policies
+        .iter()
+        .map(|p| p.replace(".yaml", ".test.yaml"))
+        .collect();
+    assert_eq!(vrisk::input::embedded::embedded_test_names(), tests);
 }

@@ -1,4 +1,4 @@
-//! `vrisk graph` and `vrisk init` at the command line.
+//! `vrisk graph` at the command line (`vrisk init` is tested in tests/init.rs).
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
@@ -46,50 +46,6 @@ fn graph_follows_chains_to_the_requested_depth() {
     assert!(!run("1").contains("X<br/>x"));
     // Nodes are numbered from the centre out: v, then h, then x.
     assert!(run("2").contains("n2 -->|\"60%\"| n1"), "{}", run("2"));
-}
-
-#[test]
-fn init_writes_a_config_that_check_accepts_and_refuses_to_overwrite() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir.path())
-        .arg("init")
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    assert!(dir.path().join("vrisk.yaml").is_file());
-    assert!(dir.path().join(".vrisk/config.schema.json").is_file());
-    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/vendor-risk.yml"))
-        .expect("workflow");
-    assert!(workflow.contains("vrisk check"));
-    // The starter config is valid: check runs with it (embedded registry and policies).
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir.path())
-        .args(["check", "--as-of", "2025-06-01", "--fail-on", "critical"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // A second init changes nothing.
-    std::fs::write(dir.path().join("vrisk.yaml"), "fail_on: high\n").expect("write");
-    let output = cargo_bin_cmd!("vrisk")
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .arg("init")
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("already exists; nothing was written")
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("vrisk.yaml")).expect("read"),
-        "fail_on: high\n"
-    );
 }
 
 /// `vrisk graph ARGS` in `dir`: exit code, stdout, stderr.

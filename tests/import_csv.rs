@@ -1,6 +1,7 @@
-//! `vrisk import csv`: a generated 1,000-row export round-trips into the registry, the output
-//! validates against the registry schema, bad rows are reported at their line and column and
-//! nothing is written.
+//! `vrisk import csv`: a generated 1,000-row export round-trips into the registry, the output is
+//! a registry that loads on its own (organisations included), organisations the registry already
+//! declares are named by their ids, parents become stakes, bad rows are reported at their line
+//! and column and a missing column once, and nothing is written on any problem.
 
 mod support;
 
@@ -16,17 +17,6 @@ use vrisk::value::money::Money;
 fn vrisk(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let run = support::vrisk_in(dir, args);
     (run.code, run.stdout, run.stderr)
-}
-
-/// An organisations file declaring `ids`, so that a vendors fragment can be loaded with it.
-fn organisations(ids: impl IntoIterator<Item = String>) -> String {
-    let mut text = String::from("organisations:\n");
-    for id in ids {
-        text.push_str(&format!(
-            "  - {{id: \"{id}\", name: \"{id}\", kind: company}}\n"
-        ));
-    }
-    text
 }
 
 fn load(files: Vec<(&str, String)>) -> Registry {
@@ -113,23 +103,22 @@ fn a_thousand_rows_round_trip_into_the_registry() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("wrote 750 vendor relationships from 1000 rows"),
+        stderr.contains(
+            "wrote 750 vendor relationships, 757 organisations and 0 stakes from 1000 rows"
+        ),
         "{stderr}"
     );
     let yaml = std::fs::read_to_string(dir.path().join("vendors.yaml")).expect("output");
     assert!(
-        yaml.starts_with("# yaml-language-server: $schema=../schemas/registry.schema.json\n"),
+        yaml.starts_with("# yaml-language-server: $schema=.vrisk/registry.schema.json\n"),
         "{yaml}"
     );
 
-    let ids = expected
-        .keys()
-        .flat_map(|(c, v)| [c.clone(), v.clone()])
-        .collect::<std::collections::BTreeSet<_>>();
-    let registry = load(vec![
-        ("organisations.yaml", organisations(ids)),
-        ("vendors.yaml", yaml.clone()),
-    ]);
+    // The output declares every customer and vendor: it loads on its own.
+    let registry = load(vec![("vendors.yaml", yaml.clone())]);
+    assert_eq!(registry.organisations.len(), 757);
+    let vendor = registry.org("vendor-6-inc").expect("vendor 6");
+    assert_eq!(vendor.name, "Vendor 6, Inc.");
     assert_eq!(registry.vendors.len(), expected.len());
     for v in &registry.vendors {
         let key = (v.customer.id.clone(), v.vendor.id.clone());
@@ -188,7 +177,11 @@ fn output_validates_with_the_cli() {
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("column `Buyer` is not read"), "{stderr}");
+    // `Buyer` is a usual name of the customer column; its empty cells take --customer.
+    assert!(
+        stderr.contains("note: column `Buyer` is read as `customer`"),
+        "{stderr}"
+    );
     assert!(
         yaml.contains("  - customer: alphabet\n    vendor: scale-ai\n"),
         "{yaml}"
@@ -196,15 +189,7 @@ fn output_validates_with_the_cli() {
     // An id that YAML would read as a number is quoted.
     assert!(yaml.contains("vendor: \"123\"\n"), "{yaml}");
     std::fs::write(dir.path().join("vendors.yaml"), &yaml).expect("write");
-    std::fs::write(
-        dir.path().join("organisations.yaml"),
-        organisations(["alphabet", "scale-ai", "123"].map(String::from)),
-    )
-    .expect("write");
-    let (code, stdout, stderr) = vrisk(
-        dir.path(),
-        &["validate", "organisations.yaml", "vendors.yaml"],
-    );
+    let (code, stdout, stderr) = vrisk(dir.path(), &["validate", "vendors.yaml"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("2 vendor relationships"), "{stdout}");
 }
@@ -244,23 +229,24 @@ fn bad_rows_are_reported_by_line_and_column_and_nothing_is_written() {
 #[test]
 fn header_problems_stop_the_import() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("e.csv"), "supplier,state\nx,active\n").expect("write");
+    std::fs::write(dir.path().join("e.csv"), "seller,state\nx,active\n").expect("write");
     let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "e.csv"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("import::missing-column"), "{stderr}");
     assert!(stderr.contains("no `vendor` column"), "{stderr}");
+    assert!(stderr.contains("no `status` column"), "{stderr}");
     assert!(stderr.contains("no `customer` column"), "{stderr}");
 
     let (code, _, stderr) = vrisk(
         dir.path(),
-        &["import", "csv", "e.csv", "--map", "supplier=vendr"],
+        &["import", "csv", "e.csv", "--map", "seller=vendr"],
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `vendor`?"), "{stderr}");
 
     let (code, _, stderr) = vrisk(
         dir.path(),
-        &["import", "csv", "e.csv", "--map", "Seller=vendor"],
+        &["import", "csv", "e.csv", "--map", "Supplier=vendor"],
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("import::unknown-column"), "{stderr}");
@@ -278,14 +264,12 @@ fn money_with_the_currency_in_the_amount_cell_is_accepted() {
     assert_eq!(code, 0, "{stderr}");
     assert!(yaml.contains("amount: \"1,500,000 GBP\""), "{yaml}");
     let money = Money::parse("1,500,000 GBP").expect("money");
-    let registry = load(vec![
-        ("o.yaml", organisations(["a", "b"].map(String::from))),
-        ("v.yaml", yaml),
-    ]);
+    let registry = load(vec![("v.yaml", yaml)]);
     assert_eq!(registry.vendors[0].spend[0].amount, money);
 }
 
-/// The shipped example vendor list is what the command in docs/data-sources.md writes.
+/// The shipped example vendor list is what the command in docs/data-sources.md writes: the
+/// organisations of the example registry are named by their ids, not declared again.
 #[test]
 fn documented_example_import_gives_the_shipped_vendor_list() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -297,18 +281,226 @@ fn documented_example_import_gives_the_shipped_vendor_list() {
             "docs/examples/procurement.csv",
             "--customer",
             "northwind",
-            "--map",
-            "Supplier=vendor",
+            "--registry",
+            "docs/examples/registry/organisations.yaml",
             "--schema",
             "../../../schemas/registry.schema.json",
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stderr.contains("column `Cost centre` is not read"),
-        "{stderr}"
+    assert_eq!(
+        stderr,
+        "note: column `Supplier` is read as `vendor`\n\
+         note: column `Cost centre` is not read (map it to a field with --map \"Cost centre=FIELD\" \
+         if it holds one)\n\
+         note: already in the registry, so named by id and not declared again: northwind, \
+         tagwell, evalcraft\n"
     );
     let shipped = std::fs::read_to_string(root.join("docs/examples/registry/vendors.yaml"))
         .expect("shipped vendors.yaml");
     assert_eq!(yaml, shipped);
+}
+
+/// A registry a user has before importing: their organisation and a competitor, as `vrisk init`
+/// writes them.
+const OWN_REGISTRY: &str = "default_org: acme\n\
+organisations:\n  - {id: acme, name: Acme Robotics, kind: company}\n  - {id: helix, name: Helix Robotics, kind: company, aliases: [Helix]}\n\
+competitors:\n  - {of: acme, competitor: helix, tier: major}\n";
+
+#[test]
+fn an_export_becomes_a_registry_that_checks() {
+    let dir = support::tree(&[
+        ("registry/organisations.yaml", OWN_REGISTRY),
+        (
+            "vendors.csv",
+            "Supplier ID,Supplier,Country,Parent company,Parent share,Services,Data shared,Status,Contract start,Contract end\n\
+             S-1,Labelhaus GmbH,de,Helix Robotics,35%,Data labelling,Proprietary training data,active,2024-01-01,2026-12-31\n\
+             S-2,Nestlé S.A.,CH,,,Catering,,active,,\n\
+             S-3,Evalon Labs,US,Kestrel Capital,,Model evaluation,,active,2025-03-01,\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = vrisk(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            "vendors.csv",
+            "--customer",
+            "Acme Robotics",
+            "--output",
+            "registry/vendors.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains(
+            "note: already in the registry, so named by id and not declared again: acme, helix\n"
+        ),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(dir.path().join("registry/vendors.yaml")).expect("read");
+    assert_eq!(
+        written,
+        "# yaml-language-server: $schema=../.vrisk/registry.schema.json\n\
+         #\n\
+         # Imported by `vrisk import csv` from vendors.csv (3 rows): 3 vendor relationships; 4 organisations\n\
+         # and 2 stakes declared here. Declared elsewhere in the registry, and named here by their ids: acme,\n\
+         # helix.\n\
+         # A new import of the export replaces this file: change the data in the export, or edit this file\n\
+         # and stop importing.\n\
+         \n\
+         sources:\n  - id: import-vendors\n    title: \"Procurement export vendors.csv\"\n\
+         \n\
+         organisations:\n\
+         \x20 - id: labelhaus-gmbh\n    name: Labelhaus GmbH\n    kind: company\n    country: \"DE\"\n\
+         \x20   identifiers:\n      - {scheme: ZZ-SUPPLIER, id: \"S-1\"}\n    source: import-vendors\n\
+         \x20 - id: nestle-s-a\n    name: Nestlé S.A.\n    kind: company\n    country: \"CH\"\n\
+         \x20   identifiers:\n      - {scheme: ZZ-SUPPLIER, id: \"S-2\"}\n    source: import-vendors\n\
+         \x20 - id: evalon-labs\n    name: Evalon Labs\n    kind: company\n    country: \"US\"\n\
+         \x20   identifiers:\n      - {scheme: ZZ-SUPPLIER, id: \"S-3\"}\n    source: import-vendors\n\
+         \x20 - id: kestrel-capital\n    name: Kestrel Capital\n    kind: company\n    source: import-vendors\n\
+         \n\
+         stakes:\n\
+         \x20 - {owner: helix, owned: labelhaus-gmbh, economic: 35%, source: import-vendors}\n\
+         \x20 - {owner: kestrel-capital, owned: evalon-labs, economic: unknown, source: import-vendors}\n\
+         \n\
+         vendors:\n\
+         \x20 - customer: acme\n    vendor: labelhaus-gmbh\n    services: [data-labelling]\n\
+         \x20   data_shared: [proprietary-training-data]\n    status: active\n\
+         \x20   contract: {start: 2024-01-01, end: 2026-12-31}\n    source: import-vendors\n\
+         \x20 - customer: acme\n    vendor: nestle-s-a\n    services: [catering]\n    status: active\n\
+         \x20   source: import-vendors\n\
+         \x20 - customer: acme\n    vendor: evalon-labs\n    services: [model-evaluation]\n    status: active\n\
+         \x20   contract: {start: 2025-03-01}\n    source: import-vendors\n"
+    );
+    // The registry checks: no unknown organisation, and Helix's stake in Labelhaus fails.
+    let run = support::vrisk_in(
+        dir.path(),
+        &["check", "--as-of", "2025-06-20", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let failed: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["outcome"] == "fail")
+        .map(|f| {
+            (
+                f["policy"].as_str().unwrap_or(""),
+                f["vendor"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("competitor-ownership", "labelhaus-gmbh"),
+            ("sensitive-data-competitor-stake", "labelhaus-gmbh")
+        ]
+    );
+}
+
+#[test]
+fn a_missing_column_is_one_error_naming_the_field_not_one_per_row() {
+    let rows: String = (0..5)
+        .map(|i| format!("acme,vendor-{i},active,{i}00000\n"))
+        .collect();
+    let dir = support::tree(&[(
+        "e.csv",
+        format!("customer,vendor,status,spend_amount\n{rows}"),
+    )]);
+    let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "e.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error: 1 error found; nothing was written"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "the `spend_amount` column needs a `spend_year` column, which the header does not have"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("e.csv:1:24"), "{stderr}");
+    // With the year there, the amounts without a currency are one problem of the column too.
+    let rows: String = (0..5)
+        .map(|i| format!("acme,vendor-{i},active,2025,{i}00000\n"))
+        .collect();
+    let dir = support::tree(&[(
+        "e.csv",
+        format!("customer,vendor,status,spend_year,spend_amount\n{rows}"),
+    )]);
+    let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "e.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error: 1 error found; nothing was written"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("5 spend amounts have no currency, and the header has no `currency` column"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("e.csv:1:35"), "{stderr}");
+}
+
+#[test]
+fn rows_that_disagree_about_a_vendor_are_a_conflict() {
+    let dir = support::tree(&[(
+        "e.csv",
+        "customer,vendor,country,status,parent,parent_share\n\
+         acme,Tagwell,GB,active,Globex,30\n\
+         acme,Tagwell,US,active,Globex,40%\n",
+    )]);
+    let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "e.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error: 2 errors found; nothing was written"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`tagwell` has country `US` here, `GB` on an earlier row"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`globex` holds 40% of `tagwell` here, 30% on an earlier row"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("e.csv:2:14"), "{stderr}");
+}
+
+#[test]
+fn standard_input_is_read_for_a_dash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = assert_cmd::cargo::cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .args(["import", "csv", "-", "--customer", "acme"])
+        .write_stdin("vendor,status\nÅngström Labs,active\n")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.contains("from <stdin> (1 row)"), "{stdout}");
+    assert!(
+        stdout
+            .contains("  - id: import-stdin\n    title: \"Procurement export (standard input)\"\n")
+    );
+    assert!(stdout.contains("    vendor: angstrom-labs\n"), "{stdout}");
+    // Standard output is meant for registry/: the modeline points from there.
+    assert!(stdout.starts_with("# yaml-language-server: $schema=../.vrisk/registry.schema.json\n"));
+}
+
+#[test]
+fn a_contract_that_ends_before_it_starts_is_located() {
+    let dir = support::tree(&[(
+        "r.yaml",
+        "organisations:\n  - {id: a, name: A, kind: company}\n  - {id: b, name: B, kind: company}\n\
+         vendors:\n  - customer: a\n    vendor: b\n    status: active\n    contract: {start: 2025-01-01, end: 2024-12-31}\n",
+    )]);
+    let (code, _, stderr) = vrisk(dir.path(), &["validate", "r.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("registry::end-before-start"), "{stderr}");
+    assert!(stderr.contains("r.yaml:8:23"), "{stderr}");
 }

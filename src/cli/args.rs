@@ -33,7 +33,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Draw the ownership graph around an organisation (Mermaid, Graphviz DOT or SVG).
     Graph(GraphArgs),
-    /// Write a commented starter vrisk.yaml and a GitHub Actions workflow.
+    /// Start a project for your organisation: vrisk.yaml, a registry with the organisation, its
+    /// competitors and its vendors (from a CSV export), a waivers file, the schemas and a GitHub
+    /// Actions workflow. Asks on a terminal when no flag is given.
     Init(InitArgs),
     /// Print the JSON Schema of a file kind.
     Schema(SchemaArgs),
@@ -47,18 +49,27 @@ pub enum Command {
     Man(crate::cli::generate::ManArgs),
     /// Turn other data into registry files.
     Import(ImportArgs),
+    /// List the policies in use and where each comes from, or export the shipped set to edit.
+    Policies(crate::cli::policies::PoliciesArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct InputArgs {
-    /// Registry file or directory (repeatable; `-` reads standard input). Default: vrisk.yaml's,
-    /// else ./registry, else the embedded seeded registry.
+    /// Registry file or directory (repeatable; `-` reads standard input). Default: vrisk.yaml's
+    /// `registry`, else ./registry. Where there is no registry, no policies and no vrisk.yaml,
+    /// the built-in example registry is read and stderr says so (in CI that is an error unless
+    /// --example).
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
-    /// Policy file or directory (repeatable). Default: vrisk.yaml's, else ./policies, else the
-    /// embedded shipped policies.
-    #[arg(long = "policies", short = 'p', value_name = "PATH")]
+    /// Policy file or directory, or `builtin` for the shipped set (repeatable; `-p builtin -p
+    /// policies` checks both, a local policy taking the place of the shipped one with its id).
+    /// Default: vrisk.yaml's `policies`, else ./policies, else `builtin`.
+    #[arg(long = "policies", short = 'p', value_name = "PATH|builtin")]
     pub policies: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case), not this directory's registry
+    /// or vrisk.yaml; the policies are --policies, else `builtin`.
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -97,7 +108,7 @@ pub struct LimitArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Registry files or directories to validate (same as --registry); `-` reads standard input.
-    #[arg(value_name = "PATHS")]
+    #[arg(value_name = "PATHS", conflicts_with = "example")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub inputs: InputArgs,
@@ -154,7 +165,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fail_on_indeterminate: bool,
     /// Configuration file. Default: ./vrisk.yaml when present.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "example")]
     pub config: Option<PathBuf>,
     /// A previous JSON report: mark each finding new or existing and list the ones gone.
     #[arg(long, value_name = "REPORT.json")]
@@ -229,9 +240,13 @@ pub struct OwnershipArgs {
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::value::date::Date>,
-    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's `registry`, else
+    /// ./registry; with neither (and no policies), the built-in example, said on stderr.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case).
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ProblemFormat,
@@ -255,7 +270,7 @@ pub struct ExplainArgs {
     pub vendor: String,
     #[command(flatten)]
     pub inputs: InputArgs,
-    /// The point of view. Default: the registry's `default_org`.
+    /// The point of view. Default: vrisk.yaml's `org`, else the registry's `default_org`.
     #[arg(long, value_name = "ID")]
     pub org: Option<String>,
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
@@ -280,9 +295,13 @@ pub struct GraphArgs {
     /// Stakes active on this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::value::date::Date>,
-    /// Registry file or directory (repeatable). Default: ./registry, else the embedded registry.
+    /// Registry file or directory (repeatable). Default: vrisk.yaml's `registry`, else
+    /// ./registry; with neither (and no policies), the built-in example, said on stderr.
     #[arg(long = "registry", short = 'r', value_name = "PATH")]
     pub registry: Vec<PathBuf>,
+    /// Read vrisk's built-in example registry (the Scale AI case).
+    #[arg(long, conflicts_with = "registry")]
+    pub example: bool,
     /// Diagram language: Mermaid, Graphviz DOT, or SVG (laid out by vrisk, as in the HTML
     /// report).
     #[arg(long, value_enum, default_value = "mermaid")]
@@ -303,6 +322,25 @@ pub enum GraphFormat {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// Your organisation's id in the registry (a lower-case slug). Default: made from --name.
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// Your organisation's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A competitor, by id or name (repeatable); declared with `tier: major`.
+    #[arg(long = "competitor", value_name = "ID|NAME")]
+    pub competitors: Vec<String>,
+    /// A procurement export (CSV) to import as registry/vendors.yaml, as `vrisk import csv`
+    /// does with --customer set to --org.
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Option<PathBuf>,
+    /// With --from-csv: read column COLUMN as FIELD (repeatable).
+    #[arg(long = "map", value_name = "COLUMN=FIELD", requires = "from_csv")]
+    pub map: Vec<String>,
+    /// With --from-csv: the cell separator, one character or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",", requires = "from_csv")]
+    pub delimiter: String,
     /// Where to write (the project's root).
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
@@ -319,9 +357,12 @@ pub struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportKind {
-    /// A procurement export (CSV with a header row) -> a registry `vendors:` fragment. Default
-    /// columns: customer, vendor, services (`;`-separated), data_shared (`;`-separated),
-    /// spend_year, spend_amount, currency, spend_kind, status, status_date, last_review.
+    /// A procurement export (CSV with a header row) -> a registry file: the vendor
+    /// relationships, the organisations they name that the registry does not declare yet, and
+    /// the vendors' parents as stakes. Columns: customer, vendor, supplier_id, lei, country,
+    /// parent, parent_share, services (`;`-separated), data_shared (`;`-separated), spend_year,
+    /// spend_amount, currency, spend_kind, status, status_date, last_review, contract_start,
+    /// contract_end (docs/data-sources.md lists the other header names read).
     Csv(CsvArgs),
 }
 
@@ -333,22 +374,30 @@ pub struct CsvArgs {
     /// Read column COLUMN as FIELD (repeatable), e.g. --map "Supplier=vendor".
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
-    /// The customer of every row that names none (or of all rows, without a customer column).
+    /// The customer of every row that names none (or of all rows, without a customer column):
+    /// its id or its name.
     #[arg(long, value_name = "ID")]
     pub customer: Option<String>,
-    /// Write the fragment to this file instead of standard output (`-`); never over the CSV.
+    /// The registry the output joins: organisations it declares are named by their ids and not
+    /// declared again (repeatable). Default: vrisk.yaml's `registry`, else ./registry; the
+    /// output file itself is not read.
+    #[arg(long = "registry", short = 'r', value_name = "PATH")]
+    pub registry: Vec<PathBuf>,
+    /// The identifier scheme of the `supplier_id` column. Default: ZZ-SUPPLIER (`ZZ`, the ISO
+    /// 3166 code for user-assigned use, so that it is no public register's).
+    #[arg(long, value_name = "SCHEME")]
+    pub supplier_id_scheme: Option<String>,
+    /// Write the registry file to this file instead of standard output (`-`); never over the CSV.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// The cell separator: one character, or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     pub delimiter: String,
-    /// The schema the output's editor modeline points at.
-    #[arg(
-        long,
-        value_name = "PATH",
-        default_value = "../schemas/registry.schema.json"
-    )]
-    pub schema: String,
+    /// The schema the output's editor modeline points at. Default: .vrisk/registry.schema.json
+    /// (where `vrisk init` writes it), relative to the output's directory, or to registry/ for
+    /// standard output.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

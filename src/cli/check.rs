@@ -1,16 +1,16 @@
-//! `vrisk check`: gather the inputs (flags, then vrisk.yaml, then ./registry and ./policies,
-//! then the embedded copies), evaluate, write every requested report, pick the exit code.
+//! `vrisk check`: gather the inputs (flags, then vrisk.yaml, then ./registry and ./policies;
+//! see `cli::inputs`), evaluate, write every requested report, pick the exit code.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cli::args::{CheckArgs, ReportTarget};
-use crate::cli::config::{self, Config};
+use crate::cli::config::Config;
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_policies, load_registry};
-use crate::cli::output::{Destination, Inputs, Mode, Plan, Slot};
+use crate::cli::inputs::{Inputs, Request, limits_from, load_policies, load_registry, read_config};
+use crate::cli::output::{self, Destination, Mode, Plan, Slot};
 use crate::cli::progress::Progress;
-use crate::cli::terminal::Terminal;
+use crate::cli::terminal::{Terminal, print_notes};
 use crate::engine::{self, Evaluation};
 use crate::engine::{FailOn, Gate, baseline, gate};
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -23,24 +23,39 @@ pub fn run(args: CheckArgs) -> Exit {
     terminal.problems_json = json_on_stdout(&args.formats, &[]);
     let limits = limits_from(&args.inputs.limits);
     let mut sources = SourceMap::new();
-    let config = match read_config(args.config.as_deref(), &mut sources, &limits) {
+    let config = if args.inputs.example {
+        // --example checks the example, not this directory: its vrisk.yaml is not read.
+        Ok(None)
+    } else {
+        read_config(args.config.as_deref(), &mut sources, &limits)
+    };
+    let config = match config {
         Ok(config) => config,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);
             return Exit::Invalid;
         }
     };
-    terminal.problems_json = json_on_stdout(&args.formats, &config.formats);
-    let missing = config.missing_paths(
-        args.inputs.registry.is_empty(),
-        args.inputs.policies.is_empty(),
+    terminal.problems_json = json_on_stdout(
+        &args.formats,
+        config.as_ref().map_or(&[][..], |c| &c.formats),
     );
-    if !missing.is_empty() {
-        terminal.report_problems(&missing, &sources);
-        return Exit::Invalid;
-    }
-    let registry_paths = first_non_empty(&args.inputs.registry, &config.registry);
-    let policy_paths = first_non_empty(&args.inputs.policies, &config.policies);
+    let request = Request {
+        registry: &args.inputs.registry,
+        policies: &args.inputs.policies,
+        example: args.inputs.example,
+        uses_policies: true,
+    };
+    let Inputs {
+        config,
+        plan: chosen,
+    } = match Inputs::plan(request, config) {
+        Ok(inputs) => inputs,
+        Err(problems) => {
+            terminal.report_problems(&problems, &sources);
+            return Exit::Invalid;
+        }
+    };
     let overrides = match param_overrides(&args.params, &config) {
         Ok(o) => o,
         Err(problem) => {
@@ -48,13 +63,17 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    print_notes(&chosen.notes);
     let progress = Progress::start("reading the registry and the policies");
-    let registry = load_registry(&registry_paths, &mut sources, &limits);
-    let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
+    let registry = load_registry(&chosen.registry, &mut sources, &limits);
+    let policies = load_policies(&chosen.policies, &mut sources, &limits, &overrides);
     let policies = crate::cli::empty::allow_no_policies(policies, args.allow_empty);
     drop(progress);
     let (registry, policies) = match (registry, policies) {
-        (Ok(r), Ok(p)) => (r, p),
+        (Ok(r), Ok((p, notes))) => {
+            print_notes(&notes);
+            (r, p)
+        }
         (r, p) => {
             let mut problems = Vec::new();
             if let Err(e) = r {
@@ -116,7 +135,7 @@ pub fn run(args: CheckArgs) -> Exit {
     // Every report target is checked before the evaluation, so that a path that cannot be
     // written stops the run before it costs anything.
     let planned = targets(&args.formats, &config).and_then(|targets| {
-        let mut inputs = Inputs::of_sources(&sources);
+        let mut inputs = output::Inputs::of_sources(&sources);
         if let Some(path) = &args.baseline {
             inputs.add(&path.display().to_string(), path);
         }
@@ -205,7 +224,7 @@ enum Rendered {
 /// they come with. A format asked for twice with the same target is written once.
 fn plan_reports(
     targets: Vec<ReportTarget>,
-    inputs: Inputs,
+    inputs: output::Inputs,
 ) -> Result<(Plan, Vec<(Slot, Rendered)>), Problem> {
     let mut plan = Plan::new(inputs);
     let mut slots = Vec::new();
@@ -233,7 +252,8 @@ fn plan_reports(
     Ok((plan, slots))
 }
 
-/// The waivers: `--waivers`, else vrisk.yaml's, else ./waivers.yaml when there is one.
+/// The waivers: `--waivers`, else vrisk.yaml's, else ./waivers.yaml when there is one (not for
+/// `--example`, whose run does not pick up this directory's waivers either).
 fn load_waivers(
     args: &CheckArgs,
     config: &Config,
@@ -246,7 +266,7 @@ fn load_waivers(
         // Any file of that name, so that one that is not a regular file is reported, not
         // skipped.
         let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
-        local.symlink_metadata().is_ok().then_some(local)
+        (local.symlink_metadata().is_ok() && !args.inputs.example).then_some(local)
     });
     match path {
         None => Ok(None),
@@ -267,25 +287,6 @@ fn json_on_stdout(flags: &[ReportTarget], config: &[String]) -> bool {
             .any(|t| is_json(&t))
     } else {
         flags.iter().any(is_json)
-    }
-}
-
-fn first_non_empty(flags: &[PathBuf], config: &[PathBuf]) -> Vec<PathBuf> {
-    if flags.is_empty() {
-        config.to_vec()
-    } else {
-        flags.to_vec()
-    }
-}
-
-fn read_config(
-    explicit: Option<&Path>,
-    sources: &mut SourceMap,
-    limits: &crate::input::limits::Limits,
-) -> Result<Config, Vec<Problem>> {
-    match explicit {
-        Some(path) => config::load(path, sources, limits),
-        None => Ok(config::discover(Path::new("."), sources, limits)?.unwrap_or_default()),
     }
 }
 

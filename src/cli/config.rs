@@ -1,10 +1,11 @@
 //! The project configuration file, `vrisk.yaml`: paths, point of view, parameters, failing
-//! threshold and reports. Paths in it (inputs and report targets) are relative to the file.
-//! Command-line flags win.
+//! threshold and reports. Paths in it (inputs and report targets) are relative to the file;
+//! in `policies`, the word `builtin` names the shipped policy set. Command-line flags win.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::cli::inputs::PolicySource;
 use crate::input::diagnostic::Problem;
 use crate::input::limits::Limits;
 use crate::input::schema::{self, SchemaKind};
@@ -15,8 +16,9 @@ pub const FILE_NAME: &str = "vrisk.yaml";
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
-    pub registry: Vec<PathBuf>,
-    pub policies: Vec<PathBuf>,
+    /// `None` when the file does not say; an empty list is kept, to be reported.
+    pub registry: Option<Vec<PathBuf>>,
+    pub policies: Option<Vec<PolicySource>>,
     pub waivers: Option<PathBuf>,
     pub org: Option<String>,
     pub fail_on: Option<String>,
@@ -31,6 +33,8 @@ pub struct Config {
     /// Where each setting is written, for problems about a value that came from this file:
     /// `org`, `waivers`, `registry.0`, `policies.1`, `params.POLICY`.
     pub locs: BTreeMap<String, Loc>,
+    /// The start of the file, for problems about what it does not say.
+    pub start: Option<Loc>,
 }
 
 /// Reads `vrisk.yaml` from `dir` if it exists.
@@ -39,7 +43,12 @@ pub fn discover(
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Option<Config>, Vec<Problem>> {
-    let path = dir.join(FILE_NAME);
+    // `vrisk.yaml`, not `./vrisk.yaml`: the name diagnostics show, and the base of its paths.
+    let path = if dir == Path::new(".") {
+        PathBuf::from(FILE_NAME)
+    } else {
+        dir.join(FILE_NAME)
+    };
     // Anything of that name is read, so that one that is not a regular file is reported
     // rather than skipped.
     if path.symlink_metadata().is_err() {
@@ -62,15 +71,15 @@ pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Con
 }
 
 fn from_document(document: &Node, base: &Path) -> Config {
-    let strings = |key: &str| -> Vec<String> {
-        document
-            .get(key)
-            .and_then(Node::as_seq)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|n| n.as_str().map(str::to_string))
-            .collect()
+    let listed = |key: &str| -> Option<Vec<String>> {
+        document.get(key).and_then(Node::as_seq).map(|items| {
+            items
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        })
     };
+    let strings = |key: &str| listed(key).unwrap_or_default();
     let text = |key: &str| {
         document
             .get(key)
@@ -103,8 +112,9 @@ fn from_document(document: &Node, base: &Path) -> Config {
         }
     }
     Config {
-        registry: strings("registry").iter().map(|p| base.join(p)).collect(),
-        policies: strings("policies").iter().map(|p| base.join(p)).collect(),
+        registry: listed("registry").map(|l| l.iter().map(|p| base.join(p)).collect()),
+        policies: listed("policies")
+            .map(|l| l.iter().map(|p| PolicySource::parse(p, base)).collect()),
         waivers: text("waivers").map(|p| base.join(p)),
         org: text("org"),
         fail_on: text("fail_on"),
@@ -120,13 +130,20 @@ fn from_document(document: &Node, base: &Path) -> Config {
         formats: strings("formats"),
         dir: base.to_path_buf(),
         locs,
+        start: Some(document.loc),
     }
 }
 
 impl Config {
-    /// Labels `problem` with where `key` is set in the configuration, if it is.
+    /// Labels `problem` with where `key` is set in the configuration, if it is; the empty key
+    /// is the start of the file.
     pub fn locate(&self, problem: Problem, key: &str, label: &str) -> Problem {
-        match self.locs.get(key) {
+        let loc = if key.is_empty() {
+            self.start.as_ref()
+        } else {
+            self.locs.get(key)
+        };
+        match loc {
             Some(loc) => problem.at(*loc, label),
             None => problem,
         }
@@ -136,16 +153,29 @@ impl Config {
     /// named pipe, a device), each reported where it is written. Only the settings in use are
     /// checked (`registry` and `policies` unless given by flag).
     pub fn missing_paths(&self, registry: bool, policies: bool) -> Vec<Problem> {
-        let mut lists: Vec<(&str, &[PathBuf])> = Vec::new();
+        let mut lists: Vec<(&str, Vec<Option<&PathBuf>>)> = Vec::new();
         if registry {
-            lists.push(("registry", &self.registry));
+            let paths = self.registry.iter().flatten().map(Some).collect();
+            lists.push(("registry", paths));
         }
         if policies {
-            lists.push(("policies", &self.policies));
+            let paths = self
+                .policies
+                .iter()
+                .flatten()
+                .map(|s| match s {
+                    PolicySource::Path(p) => Some(p),
+                    PolicySource::Builtin => None,
+                })
+                .collect();
+            lists.push(("policies", paths));
         }
         let mut problems = Vec::new();
         for (key, paths) in lists {
             for (i, path) in paths.iter().enumerate() {
+                let Some(path) = path else {
+                    continue;
+                };
                 let place = format!("{key}.{i}");
                 match std::fs::metadata(path) {
                     Err(_) => {

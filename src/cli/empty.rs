@@ -10,9 +10,9 @@ use crate::registry::Registry;
 
 /// With `--allow-empty`, a policy input that holds no policy is an empty list, not an error.
 pub fn allow_no_policies(
-    loaded: Result<Vec<Policy>, Vec<Problem>>,
+    loaded: Result<(Vec<Policy>, Vec<String>), Vec<Problem>>,
     allow_empty: bool,
-) -> Result<Vec<Policy>, Vec<Problem>> {
+) -> Result<(Vec<Policy>, Vec<String>), Vec<Problem>> {
     match loaded {
         Err(problems)
             if allow_empty
@@ -20,7 +20,7 @@ pub fn allow_no_policies(
                     .iter()
                     .all(|p| p.code == "policy::none" || p.code == "input::no-files") =>
         {
-            Ok(Vec::new())
+            Ok((Vec::new(), Vec::new()))
         }
         other => other,
     }

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::cli::args::{ExplainArgs, ProblemFormat};
 use crate::cli::check::param_overrides_from;
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_policies, load_registry};
-use crate::cli::terminal::{Terminal, print_stdout};
+use crate::cli::inputs::{Inputs, limits_from, load_policies, load_registry};
+use crate::cli::terminal::{Terminal, print_notes, print_stdout};
 use crate::engine::{self, Evaluation as Input, World, build, method_of};
 use crate::engine::{Finding, Outcome};
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -25,17 +25,34 @@ pub fn run(args: ExplainArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.inputs.limits);
     let mut sources = SourceMap::new();
-    let overrides = match param_overrides_from(&args.params) {
-        Ok(o) => o,
+    let inputs = match Inputs::gather(&args.inputs, &mut sources, &limits) {
+        Ok(inputs) => inputs,
+        Err(p) => {
+            terminal.report_problems(&p, &sources);
+            return Exit::Invalid;
+        }
+    };
+    // As `vrisk check` does: vrisk.yaml's parameters, then the flags.
+    let mut overrides = inputs.config.params.clone();
+    match param_overrides_from(&args.params) {
+        Ok(flags) => {
+            for (policy, values) in flags {
+                overrides.entry(policy).or_default().extend(values);
+            }
+        }
         Err(p) => {
             terminal.report_problems(&[p], &sources);
             return Exit::Invalid;
         }
-    };
-    let registry = load_registry(&args.inputs.registry, &mut sources, &limits);
-    let policies = load_policies(&args.inputs.policies, &mut sources, &limits, &overrides);
+    }
+    print_notes(&inputs.plan.notes);
+    let registry = load_registry(&inputs.plan.registry, &mut sources, &limits);
+    let policies = load_policies(&inputs.plan.policies, &mut sources, &limits, &overrides);
     let (registry, policies) = match (registry, policies) {
-        (Ok(r), Ok(p)) => (r, p),
+        (Ok(r), Ok((p, notes))) => {
+            print_notes(&notes);
+            (r, p)
+        }
         (r, p) => {
             let mut problems = r.err().unwrap_or_default();
             problems.extend(p.err().unwrap_or_default());
@@ -43,7 +60,8 @@ pub fn run(args: ExplainArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let org = match engine::resolve_org(&registry, args.org.as_deref()) {
+    let requested_org = args.org.as_deref().or(inputs.config.org.as_deref());
+    let org = match engine::resolve_org(&registry, requested_org) {
         Ok(org) => org.to_string(),
         Err(p) => {
             terminal.report_problems(&[p], &sources);

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use crate::cli::args::{GraphArgs, GraphFormat};
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_registry};
+use crate::cli::inputs::{limits_from, read_registry};
 use crate::cli::output::{Destination, Inputs, Mode, Plan};
 use crate::cli::terminal::Terminal;
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -26,7 +26,7 @@ pub fn run(args: GraphArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.limits);
     let mut sources = SourceMap::new();
-    let registry = match load_registry(&args.registry, &mut sources, &limits) {
+    let registry = match read_registry(&args.registry, args.example, &mut sources, &limits) {
         Ok(r) => r,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);

@@ -18,8 +18,11 @@ mod internal;
 mod new;
 mod output;
 mod ownership;
+mod policies;
 mod progress;
+mod project;
 mod schema;
+mod staging;
 mod terminal;
 mod test;
 mod validate;
@@ -51,6 +54,7 @@ fn run(cli: Cli) -> Exit {
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
         Command::Import(args) => import::run(args),
+        Command::Policies(args) => policies::run(args),
     });
     // Whatever the command, output that could not be written in full is no success.
     match exit {

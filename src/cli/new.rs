@@ -2,7 +2,7 @@
 //! new rule starts from green and every edit after that is checked by `vrisk test`.
 
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
@@ -11,7 +11,6 @@ use crate::cli::output::{Destination, Inputs, Mode, Plan};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
-use crate::testing::discover::normalize;
 
 const POLICY: &str = include_str!("../../templates/policy.yaml");
 const TESTS: &str = include_str!("../../templates/policy.test.yaml");
@@ -84,7 +83,7 @@ pub fn new_policy(id: &str, dir: &Path) -> Result<Vec<PathBuf>, Problem> {
     }
     let mut plan = Plan::new(Inputs::default()).creating_directories();
     let schemas = schemas_dir(&mut plan)?;
-    let schemas = schemas_dir_from(dir, &schemas);
+    let schemas = crate::cli::project::relative_path(dir, &schemas);
     for (path, template) in [(&policy_path, POLICY), (&test_path, TESTS)] {
         let slot = plan.add(
             &Destination::Path(path.clone()),
@@ -130,7 +129,7 @@ fn render(template: &str, id: &str, schemas: &str) -> String {
 }
 
 /// The directory whose schemas the editor modelines point at: `schemas/` when the current
-/// directory has the policy schemas (as the vrisk repository does), else `.vrisk/`, where the
+/// directory has the policy schemas (as the vrisk repository does), else `.vrisk/` (see `cli::project`), where the
 /// policy and test schemas are added to `plan` if missing, so editors validate offline.
 fn schemas_dir(plan: &mut Plan) -> Result<PathBuf, Problem> {
     if Path::new("schemas/policy.schema.json").is_file()
@@ -138,7 +137,7 @@ fn schemas_dir(plan: &mut Plan) -> Result<PathBuf, Problem> {
     {
         return Ok(PathBuf::from("schemas"));
     }
-    let dir = PathBuf::from(".vrisk");
+    let dir = PathBuf::from(crate::cli::project::SCHEMA_DIR);
     for kind in [
         crate::input::schema::SchemaKind::Policy,
         crate::input::schema::SchemaKind::Test,
@@ -156,24 +155,6 @@ fn schemas_dir(plan: &mut Plan) -> Result<PathBuf, Problem> {
     Ok(dir)
 }
 
-/// The path from `dir` to `schemas` (relative to the current directory), for the editor
-/// modelines: `../schemas` for `policies/`.
-fn schemas_dir_from(dir: &Path, schemas: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let target = normalize(&cwd.join(schemas));
-    let from = normalize(&cwd.join(dir));
-    let target: Vec<Component> = target.components().collect();
-    let from: Vec<Component> = from.components().collect();
-    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        target[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().to_string()),
-    );
-    parts.join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,22 +169,6 @@ mod tests {
         ] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn modelines_point_at_the_schemas_directory() {
-        assert_eq!(
-            schemas_dir_from(Path::new("policies"), Path::new("schemas")),
-            "../schemas"
-        );
-        assert_eq!(
-            schemas_dir_from(Path::new("rules/security"), Path::new("schemas")),
-            "../../schemas"
-        );
-        assert_eq!(
-            schemas_dir_from(Path::new("."), Path::new("schemas")),
-            "schemas"
-        );
     }
 
     #[test]

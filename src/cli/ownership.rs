@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::cli::args::{MethodName, OwnershipArgs, ProblemFormat};
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_registry};
+use crate::cli::inputs::{limits_from, read_registry};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::engine::World;
 use crate::input::diagnostic::{Problem, did_you_mean};
@@ -21,7 +21,7 @@ pub fn run(args: OwnershipArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.limits);
     let mut sources = SourceMap::new();
-    let registry = match load_registry(&args.registry, &mut sources, &limits) {
+    let registry = match read_registry(&args.registry, args.example, &mut sources, &limits) {
         Ok(r) => r,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);

@@ -78,6 +78,15 @@ pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Prints notes on stderr, one a line: what a run chose that the user should know about (the
+/// built-in example, the built-in policy set, an override). Never fails (stderr may be closed).
+pub fn print_notes(notes: &[String]) {
+    let mut stderr = std::io::stderr().lock();
+    for note in notes {
+        let _ = writeln!(stderr, "note: {note}");
+    }
+}
+
 /// Writes to stdout: a closed pipe (`vrisk check | head -1`) ends the output quietly, any other
 /// failure is said on stderr and makes the run exit 2 (see [`crate::cli::output::stdout`]).
 pub fn print_stdout(text: &str) {

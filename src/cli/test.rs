@@ -8,7 +8,7 @@ use clap::Args;
 use crate::cli::args::LimitArgs;
 use crate::cli::config::{self, Config};
 use crate::cli::exit::Exit;
-use crate::cli::inputs::limits_from;
+use crate::cli::inputs::{PolicySource, limits_from};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
@@ -75,15 +75,24 @@ pub fn run(args: TestArgs) -> Exit {
     }
 }
 
-/// PATHS, else the `policies` of vrisk.yaml, else ./policies.
+/// PATHS, else the policy paths of vrisk.yaml (not `builtin`), else ./policies.
 fn default_paths(args: &TestArgs, config: Option<Config>) -> Result<Vec<PathBuf>, Vec<Problem>> {
     if !args.paths.is_empty() {
         return Ok(args.paths.clone());
     }
-    if let Some(config) = config
-        && !config.policies.is_empty()
-    {
-        return Ok(config.policies);
+    if let Some(list) = config.and_then(|c| c.policies) {
+        // The built-in set is tested with vrisk itself; `vrisk policies export` makes a copy
+        // whose tests run here.
+        let paths: Vec<PathBuf> = list
+            .into_iter()
+            .filter_map(|s| match s {
+                PolicySource::Path(p) => Some(p),
+                PolicySource::Builtin => None,
+            })
+            .collect();
+        if !paths.is_empty() {
+            return Ok(paths);
+        }
     }
     let local = PathBuf::from("policies");
     if local.is_dir() {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::cli::args::{ProblemFormat, ValidateArgs};
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{limits_from, load_policies, load_registry};
-use crate::cli::terminal::{Terminal, plural, print_stdout};
+use crate::cli::inputs::{Inputs, Request, limits_from, load_policies, load_registry};
+use crate::cli::terminal::{Terminal, plural, print_notes, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
 
@@ -18,15 +18,30 @@ pub fn run(args: ValidateArgs) -> Exit {
     paths.extend(args.inputs.registry.iter().cloned());
     let check_policies = !args.inputs.policies.is_empty() || paths.is_empty();
     let mut sources = SourceMap::new();
+    let request = Request {
+        registry: &paths,
+        policies: &args.inputs.policies,
+        example: args.inputs.example,
+        uses_policies: check_policies,
+    };
+    let plan = match Inputs::read(request, None, &mut sources, &limits) {
+        Ok(inputs) => inputs.plan,
+        Err(problems) => {
+            report_invalid(&terminal, args.format, &problems, &sources);
+            return Exit::Invalid;
+        }
+    };
+    print_notes(&plan.notes);
     let progress = crate::cli::progress::Progress::start("reading the registry");
-    let registry = load_registry(&paths, &mut sources, &limits);
-    let registry_files = sources.files().count();
+    let before = sources.files().count();
+    let registry = load_registry(&plan.registry, &mut sources, &limits);
+    let registry_files = sources.files().count() - before;
     let policies = check_policies.then(|| {
-        load_policies(
-            &args.inputs.policies,
-            &mut sources,
-            &limits,
-            &BTreeMap::new(),
+        load_policies(&plan.policies, &mut sources, &limits, &BTreeMap::new()).map(
+            |(policies, notes)| {
+                print_notes(&notes);
+                policies
+            },
         )
     });
     drop(progress);
@@ -69,5 +84,20 @@ pub fn run(args: ValidateArgs) -> Exit {
         Exit::Invalid
     } else {
         Exit::Ok
+    }
+}
+
+/// Problems found before anything was read, in the format asked for.
+fn report_invalid(
+    terminal: &Terminal,
+    format: ProblemFormat,
+    problems: &[Problem],
+    sources: &SourceMap,
+) {
+    if format == ProblemFormat::Json {
+        let json = crate::input::diagnostic::problems_to_json(problems, sources);
+        print_stdout(&format!("{json:#}\n"));
+    } else {
+        terminal.report_problems(problems, sources);
     }
 }

@@ -108,6 +108,18 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
             Fact::new(FactValue::Date(d.value), here(d.loc))
         }),
     );
+    let contract = rel.contract.as_ref();
+    for (name, date) in [
+        ("contract_start", contract.and_then(|c| c.start.as_ref())),
+        ("contract_end", contract.and_then(|c| c.end.as_ref())),
+    ] {
+        o.set(
+            name,
+            date.map_or_else(Fact::unknown, |d| {
+                Fact::new(FactValue::Date(d.value), here(d.loc))
+            }),
+        );
+    }
     let year = world.as_of.year();
     let spend = latest_spend(&rel.spend, year);
     o.set(

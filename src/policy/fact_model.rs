@@ -131,6 +131,8 @@ pub const KINDS: &[Kind] = &[
             field("status", Text, "active | exiting | ended"),
             field("status_date", Date, "when the status took effect"),
             field("last_review", Date, "date of the last vendor review"),
+            field("contract_start", Date, "first day of the contract"),
+            field("contract_end", Date, "last day of the contract"),
             field(
                 "spend",
                 Money,

@@ -242,7 +242,13 @@ fn date_order(registry: &Registry, problems: &mut Vec<Problem>) {
         .stakes
         .iter()
         .map(|s| (&s.start, &s.end))
-        .chain(registry.roles.iter().map(|r| (&r.start, &r.end)));
+        .chain(registry.roles.iter().map(|r| (&r.start, &r.end)))
+        .chain(
+            registry
+                .vendors
+                .iter()
+                .filter_map(|v| v.contract.as_ref().map(|c| (&c.start, &c.end))),
+        );
     for (start, end) in spans {
         if let (Some(start), Some(end)) = (start, end)
             && end.value < start.value

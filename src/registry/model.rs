@@ -218,8 +218,17 @@ pub struct VendorRelationship {
     pub status: At<Status>,
     pub status_date: Option<Date>,
     pub last_review: Option<At<Date>>,
+    pub contract: Option<Contract>,
     pub attestations: Vec<Attestation>,
     pub source: Option<Ref>,
+    pub loc: Loc,
+}
+
+/// The term of a vendor's contract: its first and its last day, each when known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contract {
+    pub start: Option<At<Date>>,
+    pub end: Option<At<Date>>,
     pub loc: Loc,
 }
 

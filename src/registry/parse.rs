@@ -422,6 +422,11 @@ impl Parser<'_> {
         }
         let status_date = self.date(node, "status_date").map(|d| d.value);
         let last_review = self.date(node, "last_review");
+        let contract = node.get("contract").map(|c| Contract {
+            start: self.date(c, "start"),
+            end: self.date(c, "end"),
+            loc: c.loc,
+        });
         Some(VendorRelationship {
             customer: customer?,
             vendor: vendor?,
@@ -431,6 +436,7 @@ impl Parser<'_> {
             status,
             status_date,
             last_review,
+            contract,
             attestations,
             source: self.field_ref(node, "source"),
             loc: node.loc,

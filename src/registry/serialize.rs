@@ -238,6 +238,15 @@ fn vendor(v: &VendorRelationship) -> Value {
         ("status", json!(v.status.value.name())),
         ("status_date", opt(&v.status_date)),
         ("last_review", opt(&v.last_review.as_ref().map(|d| d.value))),
+        (
+            "contract",
+            v.contract.as_ref().map_or(Value::Null, |c| {
+                object([
+                    ("start", opt(&c.start.as_ref().map(|d| d.value))),
+                    ("end", opt(&c.end.as_ref().map(|d| d.value))),
+                ])
+            }),
+        ),
         ("attestations", non_empty(attestations)),
         ("source", reference(&v.source)),
     ])

@@ -37,11 +37,18 @@ pub struct CaseSpec {
     pub expect: Vec<Expectation>,
 }
 
+/// The word that names the registry compiled into vrisk (the seeded example) in a test file:
+/// `registry: builtin`.
+pub const BUILTIN_REGISTRY: &str = "builtin";
+
 /// Where a case's registry comes from.
 #[derive(Debug, Clone)]
 pub enum RegistrySpec {
     /// Written under `registry:`, in the registry format.
     Inline(Node),
+    /// `registry: builtin`: the registry compiled into vrisk, which the shipped policies' tests
+    /// use, so that they run the same in any repository.
+    Builtin,
     /// `registry_files:`, paths relative to the test file.
     Files(Vec<At<String>>),
 }
@@ -159,6 +166,8 @@ fn case(node: &Node, problems: &mut Vec<Problem>) -> Option<CaseSpec> {
     let name = node.get("name").and_then(text)?;
     let org = node.get("org").and_then(text)?;
     let registry = match (node.get("registry"), node.get("registry_files")) {
+        // The schema allows no other string.
+        (Some(named), None) if named.as_str() == Some(BUILTIN_REGISTRY) => RegistrySpec::Builtin,
         (Some(inline), None) => RegistrySpec::Inline(inline.clone()),
         (None, Some(files)) => RegistrySpec::Files(
             files
@@ -191,7 +200,8 @@ fn case(node: &Node, problems: &mut Vec<Problem>) -> Option<CaseSpec> {
                 )
                 .at(name.loc, "this case")
                 .with_help(
-                    "add `registry:` with a small registry in the registry format, or \
+                    "add `registry:` with a small registry in the registry format (or \
+                     `registry: builtin` for the registry built into vrisk), or \
                      `registry_files: [PATH]` relative to the test file",
                 ),
             );

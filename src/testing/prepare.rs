@@ -63,6 +63,7 @@ pub fn prepare(
         problems: Vec::new(),
         groups: Vec::new(),
         registries: BTreeMap::new(),
+        builtin: None,
     };
     for test in &found.tests {
         loader.test_file(test, filter);
@@ -113,6 +114,8 @@ struct Loader<'a> {
     groups: Vec<GroupBuilder>,
     /// Registries loaded from files, by their paths; `None` when loading failed (reported once).
     registries: BTreeMap<Vec<PathBuf>, Option<Rc<Registry>>>,
+    /// The built-in registry, once loaded.
+    builtin: Option<Rc<Registry>>,
 }
 
 struct GroupBuilder {
@@ -318,6 +321,17 @@ impl Loader<'_> {
                     None
                 }
             },
+            RegistrySpec::Builtin => {
+                if self.builtin.is_none() {
+                    let files = crate::input::embedded::registry_files();
+                    match registry::load_files(files, self.sources, self.limits) {
+                        Ok(r) => self.builtin = Some(Rc::new(r)),
+                        // The built-in registry is valid: vrisk's own tests load it.
+                        Err(problems) => self.problems.extend(problems),
+                    }
+                }
+                self.builtin.clone()
+            }
             RegistrySpec::Files(entries) => {
                 let mut paths = Vec::new();
                 let mut files = Vec::new();

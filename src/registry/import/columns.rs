@@ -1,13 +1,20 @@
-//! The columns of a procurement export: the fields vrisk reads, the default header names, and
-//! `--map COLUMN=FIELD` to read a differently named column as a field.
+//! The columns of a procurement export: the fields vrisk reads, their header names (the field's
+//! own, and a few other names exports use), and `--map COLUMN=FIELD` to read a differently named
+//! column as a field.
 
 use crate::input::diagnostic::{Problem, did_you_mean};
 
-/// A field of a vendor relationship that a column can hold.
+/// A field that a column can hold: of the vendor relationship, of the vendor organisation, or
+/// of its owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     Customer,
     Vendor,
+    SupplierId,
+    Lei,
+    Country,
+    Parent,
+    ParentShare,
     Services,
     DataShared,
     SpendYear,
@@ -17,12 +24,19 @@ pub enum Field {
     Status,
     StatusDate,
     LastReview,
+    ContractStart,
+    ContractEnd,
 }
 
 impl Field {
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 18] = [
         Field::Customer,
         Field::Vendor,
+        Field::SupplierId,
+        Field::Lei,
+        Field::Country,
+        Field::Parent,
+        Field::ParentShare,
         Field::Services,
         Field::DataShared,
         Field::SpendYear,
@@ -32,6 +46,8 @@ impl Field {
         Field::Status,
         Field::StatusDate,
         Field::LastReview,
+        Field::ContractStart,
+        Field::ContractEnd,
     ];
 
     /// The field's name, which is also its default column header.
@@ -39,6 +55,11 @@ impl Field {
         match self {
             Field::Customer => "customer",
             Field::Vendor => "vendor",
+            Field::SupplierId => "supplier_id",
+            Field::Lei => "lei",
+            Field::Country => "country",
+            Field::Parent => "parent",
+            Field::ParentShare => "parent_share",
             Field::Services => "services",
             Field::DataShared => "data_shared",
             Field::SpendYear => "spend_year",
@@ -48,12 +69,59 @@ impl Field {
             Field::Status => "status",
             Field::StatusDate => "status_date",
             Field::LastReview => "last_review",
+            Field::ContractStart => "contract_start",
+            Field::ContractEnd => "contract_end",
+        }
+    }
+
+    /// Other headers procurement exports use for the field, read as it unless a column has the
+    /// field's own name (normalised, see [`normalise`]).
+    pub fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            Field::Customer => &["buyer", "client"],
+            Field::Vendor => &["supplier", "supplier_name", "vendor_name"],
+            Field::SupplierId => &[
+                "supplier_number",
+                "supplier_no",
+                "vendor_id",
+                "vendor_number",
+                "vendor_no",
+            ],
+            Field::Lei => &["legal_entity_identifier"],
+            Field::Country => &["supplier_country", "vendor_country"],
+            // Not `owner`: exports use it for the person in charge of the vendor.
+            Field::Parent => &["parent_company", "ultimate_parent"],
+            Field::ParentShare => &[
+                "parent_stake",
+                "owner_share",
+                "ownership",
+                "ownership_share",
+            ],
+            Field::Services => &["service"],
+            Field::DataShared => &["data_categories"],
+            Field::SpendYear => &["fiscal_year"],
+            Field::SpendAmount => &["spend", "annual_spend"],
+            Field::Currency => &[],
+            Field::SpendKind => &[],
+            Field::Status => &["contract_status", "vendor_status", "supplier_status"],
+            Field::StatusDate => &[],
+            Field::LastReview => &["last_reviewed", "review_date", "last_review_date"],
+            Field::ContractStart => &["contract_start_date", "start_date"],
+            Field::ContractEnd => &["contract_end_date", "end_date", "expiry_date"],
         }
     }
 
     pub fn parse(name: &str) -> Option<Field> {
         let name = normalise(name);
         Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The field whose synonym `header` is.
+    pub fn by_synonym(header: &str) -> Option<Field> {
+        let header = normalise(header);
+        Field::ALL
+            .into_iter()
+            .find(|f| f.synonyms().contains(&header.as_str()))
     }
 }
 
@@ -157,6 +225,16 @@ pub fn assign(
             fields[i] = Some(field);
         }
     }
+    // Then the usual other names, for the fields no column holds by name or mapping.
+    let taken: Vec<Field> = fields.iter().flatten().copied().collect();
+    for (i, header) in headers.iter().enumerate() {
+        if fields[i].is_none()
+            && let Some(field) = Field::by_synonym(header)
+            && !taken.contains(&field)
+        {
+            fields[i] = Some(field);
+        }
+    }
     for field in Field::ALL {
         let columns: Vec<usize> = (0..headers.len())
             .filter(|&i| fields[i] == Some(field))
@@ -201,6 +279,22 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn usual_other_names_are_read_unless_a_column_has_the_field_s_own_name() {
+        let h = headers(&["Supplier", "Supplier ID", "Parent Company", "Start date"]);
+        assert_eq!(
+            assign(&h, &[]).unwrap(),
+            vec![
+                Some(Field::Vendor),
+                Some(Field::SupplierId),
+                Some(Field::Parent),
+                Some(Field::ContractStart)
+            ]
+        );
+        let h = headers(&["vendor", "Supplier"]);
+        assert_eq!(assign(&h, &[]).unwrap(), vec![Some(Field::Vendor), None]);
     }
 
     #[test]

@@ -1,12 +1,8 @@
-//! Rows of a procurement export -> vendor relationships. Every bad cell is reported at its line
-//! and column; rows of one (customer, vendor) pair are merged into one relationship.
-//!
-//! Merging: services and kinds of data shared are the union over the rows (in order of first
-//! appearance); every row with a spend amount adds a spend entry; the status and status date
-//! are those of the row with the latest status date (of rows without one, the last); the last
-//! review is the latest given.
-
-use std::collections::HashMap;
+//! Rows of a procurement export -> the registry entries they state: vendor relationships, the
+//! organisations they name (customer, vendors, vendors' parents) and the parents' stakes. Every
+//! bad cell is reported at its line and column; a problem with a whole column (missing, or
+//! needed by another) is reported once, at the header. Rows of one (customer, vendor) pair are
+//! merged into one relationship (see `merge`).
 
 use crate::input::diagnostic::Problem;
 use crate::input::source::{FileId, Loc, SourceFile, Span};
@@ -16,43 +12,42 @@ use crate::value::money::Money;
 
 use super::cells;
 use super::columns::{self, Field, Mapping};
+use super::known::Known;
+use super::merge::{Builder, Named, RowFacts};
 
-/// A vendor relationship as it will be written.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Relationship {
-    pub customer: String,
-    pub vendor: String,
-    pub services: Vec<String>,
-    pub data_shared: Vec<String>,
-    pub spend: Vec<Spend>,
-    pub status: Status,
-    pub status_date: Option<Date>,
-    pub last_review: Option<Date>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Spend {
-    pub year: i32,
-    /// `AMOUNT[SUFFIX] CURRENCY`, as the registry writes money.
-    pub amount: String,
-    pub planned: bool,
-}
+pub use super::merge::{Contract, Identifier, Organisation, Relationship, Spend, Stake};
 
 /// What an export held.
 #[derive(Debug)]
 pub struct Imported {
     pub relationships: Vec<Relationship>,
+    /// Organisations to declare, in order of first appearance: the customer, the vendors and
+    /// their parents that the registry does not declare yet.
+    pub organisations: Vec<Organisation>,
+    pub stakes: Vec<Stake>,
+    /// Ids of organisations the rows name that the registry already declares.
+    pub existing: Vec<String>,
     /// Data rows read (blank rows excluded).
     pub rows: usize,
     /// Headers of the columns that hold no field, as written.
     pub unused_columns: Vec<String>,
+    /// Columns read under another name than their field's: (header, field).
+    pub other_names: Vec<(String, Field)>,
 }
 
 pub struct Options {
-    /// The customer of rows without one.
+    /// The customer of rows without one: an id or a name.
     pub customer: Option<String>,
     pub delimiter: u8,
+    /// The identifier scheme of the `supplier_id` column (`ZZ-SUPPLIER` unless told).
+    pub supplier_id_scheme: String,
+    /// What the registry already declares.
+    pub known: Known,
 }
+
+/// The scheme of supplier ids when `--supplier-id-scheme` is not given: `ZZ` is the ISO 3166
+/// code for user-assigned use, so the scheme cannot be mistaken for a public register's.
+pub const DEFAULT_SUPPLIER_ID_SCHEME: &str = "ZZ-SUPPLIER";
 
 pub fn read(
     file: FileId,
@@ -98,24 +93,16 @@ pub fn read(
             .collect::<Vec<_>>()
     })?;
     let column = |field: Field| fields.iter().position(|f| *f == Some(field));
-    let mut problems = Vec::new();
     let header_loc = loc(Span::new(header_start, 0));
-    if column(Field::Vendor).is_none() {
-        problems.push(missing_column(Field::Vendor, header_loc));
-    }
-    if column(Field::Status).is_none() {
-        problems.push(missing_column(Field::Status, header_loc));
-    }
-    if column(Field::Customer).is_none() && options.customer.is_none() {
-        problems.push(missing_column(Field::Customer, header_loc).with_help(
-            "add a `customer` column, or give the customer of every row with --customer ID",
-        ));
-    }
+    let column_loc = |field: Field| column(field).map_or(header_loc, |i| loc(header_spans[i]));
+    let problems = column_problems(&column, &column_loc, header_loc, options);
     if !problems.is_empty() {
         return Err(problems);
     }
 
-    let mut merged = Merged::default();
+    let mut problems = Vec::new();
+    let mut builder = Builder::new(&options.known);
+    let mut no_currency: Vec<Loc> = Vec::new();
     let mut rows = 0;
     for record in records {
         let record = match record {
@@ -153,13 +140,41 @@ pub fn read(
             spans: &spans,
             file,
             column: &column,
+            options,
         };
-        match row.relationship(options.customer.as_deref()) {
-            Ok((relationship, date)) => merged.add(relationship, date),
+        match row.facts(&mut no_currency) {
+            Ok(facts) => builder.add(facts, &mut problems),
             Err(found) => problems.extend(found),
         }
     }
+    if let Some(first) = no_currency.first() {
+        // One problem for the column, not one per row.
+        problems.push(
+            Problem::new(
+                "import::missing-column",
+                format!(
+                    "{} spend amount{} no currency, and the header has no `currency` column",
+                    no_currency.len(),
+                    if no_currency.len() == 1 {
+                        " has"
+                    } else {
+                        "s have"
+                    }
+                ),
+            )
+            .at(*first, "the first amount without a currency")
+            .at(
+                column_loc(Field::SpendAmount),
+                "no `currency` column beside it",
+            )
+            .with_help(
+                "add a `currency` column (or map one with --map \"COLUMN=currency\"), or write \
+                 the currency in the amount: 150M USD",
+            ),
+        );
+    }
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.primary().map(|l| l.span.offset));
         return Err(problems);
     }
     let unused_columns = headers
@@ -168,11 +183,76 @@ pub fn read(
         .filter(|(_, f)| f.is_none())
         .map(|(h, _)| h.trim().to_string())
         .collect();
+    let other_names = headers
+        .iter()
+        .zip(&fields)
+        .filter_map(|(h, f)| {
+            let field = (*f)?;
+            let mapped = mappings.iter().any(|m| m.field == field);
+            (!mapped && Field::parse(h) != Some(field)).then(|| (h.trim().to_string(), field))
+        })
+        .collect();
+    let built = builder.finish();
     Ok(Imported {
-        relationships: merged.relationships,
+        relationships: built.relationships,
+        organisations: built.organisations,
+        stakes: built.stakes,
+        existing: built.existing,
         rows,
         unused_columns,
+        other_names,
     })
+}
+
+/// Problems with whole columns: a required one missing, or one that needs another.
+fn column_problems(
+    column: &dyn Fn(Field) -> Option<usize>,
+    column_loc: &dyn Fn(Field) -> Loc,
+    header: Loc,
+    options: &Options,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let has = |field: Field| column(field).is_some();
+    for field in [Field::Vendor, Field::Status] {
+        if !has(field) {
+            problems.push(missing_column(field, header));
+        }
+    }
+    if !has(Field::Customer) && options.customer.is_none() {
+        problems.push(missing_column(Field::Customer, header).with_help(
+            "add a `customer` column, or give the customer of every row with --customer ID",
+        ));
+    }
+    // (a column that is there, the column it needs)
+    let needs = [
+        (Field::SpendAmount, Field::SpendYear),
+        (Field::SpendYear, Field::SpendAmount),
+        (Field::Currency, Field::SpendAmount),
+        (Field::SpendKind, Field::SpendAmount),
+        (Field::ParentShare, Field::Parent),
+    ];
+    for (present, needed) in needs {
+        if has(present) && !has(needed) {
+            problems.push(
+                Problem::new(
+                    "import::missing-column",
+                    format!(
+                        "the `{}` column needs a `{}` column, which the header does not have",
+                        present.name(),
+                        needed.name()
+                    ),
+                )
+                .at(column_loc(present), format!("needs `{}`", needed.name()))
+                .with_help(format!(
+                    "add the column, read another as it with --map \"COLUMN={}\", or remove \
+                     the `{}` column",
+                    needed.name(),
+                    present.name()
+                )),
+            );
+        }
+    }
+    problems
 }
 
 fn missing_column(field: Field, at: Loc) -> Problem {
@@ -206,6 +286,7 @@ struct Row<'r> {
     spans: &'r [Span],
     file: FileId,
     column: &'r dyn Fn(Field) -> Option<usize>,
+    options: &'r Options,
 }
 
 impl Row<'_> {
@@ -235,19 +316,21 @@ impl Row<'_> {
             })
     }
 
-    fn relationship(
-        &self,
-        default_customer: Option<&str>,
-    ) -> Result<(Relationship, Option<Date>), Vec<Problem>> {
+    /// What the row states. `no_currency` collects the amounts without a currency when there
+    /// is no currency column, reported once for the column.
+    fn facts(&self, no_currency: &mut Vec<Loc>) -> Result<RowFacts, Vec<Problem>> {
         let mut problems = Vec::new();
         let row_loc = Loc {
             file: self.file,
             span: Span::new(self.spans.first().map_or(0, |s| s.offset), 0),
         };
         let customer = match self.cell(Field::Customer) {
-            Some((text, at)) => id(text, at, Field::Customer, &mut problems),
-            None => match default_customer {
-                Some(c) => Some(c.to_string()),
+            Some((text, at)) => named(text, at, Field::Customer, &mut problems),
+            None => match &self.options.customer {
+                Some(c) => Some(Named {
+                    text: c.clone(),
+                    at: None,
+                }),
                 None => {
                     problems.push(empty(
                         Field::Customer,
@@ -259,7 +342,7 @@ impl Row<'_> {
             },
         };
         let vendor = match self.cell(Field::Vendor) {
-            Some((text, at)) => id(text, at, Field::Vendor, &mut problems),
+            Some((text, at)) => named(text, at, Field::Vendor, &mut problems),
             None => {
                 problems.push(empty(Field::Vendor, self.place(Field::Vendor, row_loc), ""));
                 None
@@ -286,26 +369,63 @@ impl Row<'_> {
         let data_shared = self.list(Field::DataShared, &mut problems);
         let status_date = self.date(Field::StatusDate, &mut problems);
         let last_review = self.date(Field::LastReview, &mut problems);
-        let spend = self.spend(row_loc, &mut problems);
+        let contract = Contract {
+            start: self.date(Field::ContractStart, &mut problems),
+            end: self.date(Field::ContractEnd, &mut problems),
+        };
+        if let (Some(start), Some(end)) = (contract.start, contract.end)
+            && end < start
+            && let (Some((text, at)), Some((_, start_at))) = (
+                self.cell(Field::ContractEnd),
+                self.cell(Field::ContractStart),
+            )
+        {
+            problems.push(
+                bad(at, Field::ContractEnd, text, "a date on or after the start")
+                    .at(start_at, format!("the contract starts on {start}")),
+            );
+        }
+        let spend = self.spend(row_loc, no_currency, &mut problems);
+        let country = self.country(&mut problems);
+        let identifiers = self.identifiers(&mut problems);
+        let parent = self
+            .cell(Field::Parent)
+            .and_then(|(text, at)| named(text, at, Field::Parent, &mut problems));
+        let parent_share = self.share(&mut problems);
+        if parent.is_none()
+            && let Some((_, at)) = parent_share
+        {
+            problems.push(
+                Problem::new(
+                    "import::empty-cell",
+                    "this row gives a parent share but no parent",
+                )
+                .at(at, "a share of no one")
+                .at(self.place(Field::Parent, row_loc), "`parent` is empty")
+                .with_help("name the parent company, or leave the share empty"),
+            );
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
-        match (customer, vendor, status) {
-            (Some(customer), Some(vendor), Some(status)) => Ok((
-                Relationship {
-                    customer,
-                    vendor,
-                    services,
-                    data_shared,
-                    spend: spend.into_iter().collect(),
-                    status,
-                    status_date,
-                    last_review,
-                },
-                status_date,
-            )),
-            _ => Err(problems),
-        }
+        let (Some(customer), Some(vendor), Some(status)) = (customer, vendor, status) else {
+            return Err(problems);
+        };
+        Ok(RowFacts {
+            customer,
+            vendor,
+            services,
+            data_shared,
+            spend,
+            status,
+            status_date,
+            last_review,
+            contract,
+            country,
+            identifiers,
+            parent,
+            parent_share,
+        })
     }
 
     /// A `;`-separated list of categories, each made a slug.
@@ -333,20 +453,107 @@ impl Row<'_> {
         date
     }
 
-    fn spend(&self, row: Loc, problems: &mut Vec<Problem>) -> Option<Spend> {
+    /// ISO 3166-1 alpha-2, in any case.
+    fn country(&self, problems: &mut Vec<Problem>) -> Option<(String, Loc)> {
+        let (text, at) = self.cell(Field::Country)?;
+        let code = text.to_uppercase();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Some((code, at))
+        } else {
+            problems.push(bad(
+                at,
+                Field::Country,
+                text,
+                "a two-letter ISO 3166-1 country code such as GB or US",
+            ));
+            None
+        }
+    }
+
+    /// The supplier id (in the scheme of the options) and the LEI, when given.
+    fn identifiers(&self, problems: &mut Vec<Problem>) -> Vec<(Identifier, Loc)> {
+        let mut out = Vec::new();
+        if let Some((text, at)) = self.cell(Field::SupplierId) {
+            out.push((
+                Identifier {
+                    scheme: self.options.supplier_id_scheme.clone(),
+                    id: text.to_string(),
+                },
+                at,
+            ));
+        }
+        if let Some((text, at)) = self.cell(Field::Lei) {
+            let lei = text.to_uppercase();
+            if lei.len() == 20 && lei.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                out.push((
+                    Identifier {
+                        scheme: "XI-LEI".to_string(),
+                        id: lei,
+                    },
+                    at,
+                ));
+            } else {
+                problems.push(bad(
+                    at,
+                    Field::Lei,
+                    text,
+                    "20 letters and digits (ISO 17442)",
+                ));
+            }
+        }
+        out
+    }
+
+    /// A percentage of 0-100: `30`, `30%`, `12.5 %`. Written back as `30%`.
+    fn share(&self, problems: &mut Vec<Problem>) -> Option<(String, Loc)> {
+        let (text, at) = self.cell(Field::ParentShare)?;
+        let number = text.trim_end_matches('%').trim();
+        let plain = !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && number.bytes().filter(|b| *b == b'.').count() <= 1
+            && !number.starts_with('.')
+            && !number.ends_with('.');
+        match number.parse::<f64>() {
+            Ok(value) if plain && (0.0..=100.0).contains(&value) => {
+                Some((format!("{number}%"), at))
+            }
+            _ => {
+                problems.push(bad(
+                    at,
+                    Field::ParentShare,
+                    text,
+                    "a percentage from 0 to 100, such as 30 or 12.5%",
+                ));
+                None
+            }
+        }
+    }
+
+    fn spend(
+        &self,
+        row: Loc,
+        no_currency: &mut Vec<Loc>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Spend> {
         let year = self.cell(Field::SpendYear);
         let amount = self.cell(Field::SpendAmount);
         let currency = self.cell(Field::Currency);
         let kind = self.cell(Field::SpendKind);
         let (year, amount) = match (year, amount) {
             (None, None) => {
-                if let Some((text, at)) = currency.or(kind) {
-                    problems.push(bad(
-                        at,
-                        Field::SpendAmount,
-                        text,
-                        "a spend amount and year with it",
-                    ));
+                if let Some((_, at)) = currency.or(kind) {
+                    problems.push(
+                        Problem::new(
+                            "import::empty-cell",
+                            "this row has no spend_amount for its currency or spend_kind",
+                        )
+                        .at(at, "of no amount")
+                        .at(
+                            self.place(Field::SpendAmount, row),
+                            "`spend_amount` is empty",
+                        )
+                        .with_help("give the amount and its year, or leave these cells empty"),
+                    );
                 }
                 return None;
             }
@@ -382,27 +589,30 @@ impl Row<'_> {
         };
         let money_ok = is_money(&money_text);
         if !money_ok {
-            let (at, what) = match currency {
-                Some((code, at)) if !is_currency(&code.to_uppercase()) => {
-                    (at, "an ISO 4217 currency code such as USD")
-                }
-                Some(_) => (amount.1, "an amount such as 150000, 1,500,000 or 150M"),
-                None => (
+            match currency {
+                Some((code, at)) if !is_currency(&code.to_uppercase()) => problems.push(bad(
+                    at,
+                    Field::Currency,
+                    code,
+                    "an ISO 4217 currency code such as USD",
+                )),
+                Some(_) => problems.push(bad(
                     amount.1,
-                    "an amount with its currency (150M USD), or a currency column",
-                ),
-            };
-            let field = if at == amount.1 {
-                Field::SpendAmount
-            } else {
-                Field::Currency
-            };
-            let text = if field == Field::SpendAmount {
-                amount.0
-            } else {
-                currency.map_or("", |c| c.0)
-            };
-            problems.push(bad(at, field, text, what));
+                    Field::SpendAmount,
+                    amount.0,
+                    "an amount such as 150000, 1,500,000 or 150M",
+                )),
+                // Without a currency column, an amount without one is a problem of the column.
+                None if (self.column)(Field::Currency).is_none() && !amount.0.contains(' ') => {
+                    no_currency.push(amount.1);
+                }
+                None => problems.push(bad(
+                    amount.1,
+                    Field::SpendAmount,
+                    amount.0,
+                    "an amount with its currency (150M USD), or a currency in its column",
+                )),
+            }
         }
         let planned = match kind.map(|(k, at)| (k.to_lowercase(), k, at)) {
             None => false,
@@ -446,8 +656,7 @@ fn is_currency(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Names become ids: lower case, every run of other characters one `-` (`Scale AI, Inc.` is
-/// `scale-ai-inc`). A cell that holds no letter or digit is reported.
+/// Names become ids: a category cell made a slug; a cell with no letter or digit is reported.
 fn id(text: &str, at: Loc, field: Field, problems: &mut Vec<Problem>) -> Option<String> {
     let slug = slugify(text);
     if slug.is_empty() {
@@ -457,23 +666,46 @@ fn id(text: &str, at: Loc, field: Field, problems: &mut Vec<Problem>) -> Option<
     Some(slug)
 }
 
+/// An organisation named in a cell, kept as written: its id is decided when the rows are
+/// merged (the registry's own id when it declares the organisation, else the slug).
+fn named(text: &str, at: Loc, field: Field, problems: &mut Vec<Problem>) -> Option<Named> {
+    id(text, at, field, problems).map(|_| Named {
+        text: text.to_string(),
+        at: Some(at),
+    })
+}
+
+/// Names become ids. An id (`^[a-z0-9][a-z0-9._-]*$`) stays as it is; any other text is
+/// transliterated to ASCII (`Nestlé` is `nestle`, `Łódź` is `lodz`), lower-cased, and every run
+/// of other characters becomes one `-`: `Scale AI, Inc.` is `scale-ai-inc`, `Nestlé S.A.` is
+/// `nestle-s-a`. Text with no letter or digit gives the empty string.
 pub fn slugify(text: &str) -> String {
+    if is_id(text) {
+        return text.to_string();
+    }
+    let ascii = deunicode::deunicode(text);
     let mut out = String::new();
     let mut dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
             out.push(c);
-        } else if matches!(c, '.' | '_') && !out.is_empty() && !dash {
-            out.push(c);
         } else {
             dash = true;
         }
     }
-    out.trim_end_matches(['.', '_']).to_string()
+    out
+}
+
+fn is_id(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
 fn bad(at: Loc, field: Field, text: &str, expected: &str) -> Problem {
@@ -498,41 +730,6 @@ fn empty(field: Field, row: Loc, hint: &str) -> Problem {
     }
 }
 
-/// Relationships in order of first appearance, merged by (customer, vendor).
-#[derive(Default)]
-struct Merged {
-    relationships: Vec<Relationship>,
-    index: HashMap<(String, String), usize>,
-}
-
-impl Merged {
-    fn add(&mut self, row: Relationship, status_date: Option<Date>) {
-        let key = (row.customer.clone(), row.vendor.clone());
-        let Some(&at) = self.index.get(&key) else {
-            self.index.insert(key, self.relationships.len());
-            self.relationships.push(row);
-            return;
-        };
-        let kept = &mut self.relationships[at];
-        for s in row.services {
-            if !kept.services.contains(&s) {
-                kept.services.push(s);
-            }
-        }
-        for d in row.data_shared {
-            if !kept.data_shared.contains(&d) {
-                kept.data_shared.push(d);
-            }
-        }
-        kept.spend.extend(row.spend);
-        if status_date >= kept.status_date {
-            kept.status = row.status;
-            kept.status_date = status_date;
-        }
-        kept.last_review = kept.last_review.max(row.last_review);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,7 +741,9 @@ mod tests {
         assert_eq!(slugify("  Data Labelling "), "data-labelling");
         assert_eq!(slugify("soc2_type2"), "soc2_type2");
         assert_eq!(slugify("—"), "");
-        assert_eq!(slugify("Ünïcode Co"), "n-code-co");
+        assert_eq!(slugify("Nestlé S.A."), "nestle-s-a");
+        assert_eq!(slugify("Ünïcode Co"), "unicode-co");
+        assert_eq!(slugify("Łódź Data Sp. z o.o."), "lodz-data-sp-z-o-o");
     }
 
     #[test]

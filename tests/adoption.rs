@@ -790,7 +790,7 @@ mod run {
         std::fs::create_dir_all(&work).expect("mkdir");
         let path = path_with_vrisk(dir.path(), Path::new(env!("CARGO_BIN_EXE_vrisk")));
         let output_file = dir.path().join("github-output");
-        let args = "check --as-of 2025-06-20\n  --format human\n  --format json=report.json\n  --format=markdown=summary.md";
+        let args = "check --example --as-of 2025-06-20\n  --format human\n  --format json=report.json\n  --format=markdown=summary.md";
         let (code, output) = run_step(
             &action_script("Run vrisk"),
             &work,

@@ -453,12 +453,17 @@ fn init_writes_all_its_files_or_none() {
     std::fs::remove_file(dir.path().join(".github")).expect("rm");
     let run = vrisk_in(dir.path(), &["init"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(names(dir.path()), [".github", ".vrisk", "vrisk.yaml"]);
-    assert!(
-        dir.path()
-            .join(".github/workflows/vendor-risk.yml")
-            .is_file()
+    assert_eq!(
+        names(dir.path()),
+        [
+            ".github",
+            ".vrisk",
+            "registry",
+            "vrisk.yaml",
+            "waivers.yaml"
+        ]
     );
+    assert!(dir.path().join(".github/workflows/vrisk.yml").is_file());
 }
 
 #[test]

@@ -14,7 +14,14 @@ fn builtin(format: &str) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     let run = vrisk_in(
         dir.path(),
-        &["check", "--as-of", "2025-06-20", "--format", format],
+        &[
+            "check",
+            "--example",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            format,
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     run
@@ -123,7 +130,14 @@ fn the_job_summary_stays_within_a_mebibyte() {
     let output = cargo_bin_cmd!("vrisk")
         .current_dir(dir.path())
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args(["check", "--as-of", "2025-06-20", "--format", "github"])
+        .args([
+            "check",
+            "--example",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            "github",
+        ])
         .output()
         .expect("run");
     let run = Run::from(output);

@@ -992,7 +992,14 @@ fn sarif_of_the_builtin_example_points_at_no_file_of_the_repository() {
     let output = assert_cmd::cargo::cargo_bin_cmd!("vrisk")
         .current_dir(dir.path())
         .env_remove("GITHUB_STEP_SUMMARY")
-        .args(["check", "--as-of", "2025-06-20", "--format", "sarif"])
+        .args([
+            "check",
+            "--example",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            "sarif",
+        ])
         .output()
         .expect("run vrisk");
     assert_eq!(output.status.code(), Some(1));

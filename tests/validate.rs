@@ -83,7 +83,14 @@ fn unknown_field_suggests_the_right_one() {
         .expect("a problem about `knd`");
     assert_eq!(problem["line"], 4);
     assert_eq!(problem["column"], 5);
-    assert_eq!(problem["help"], "did you mean `kind`?");
+    assert_eq!(
+        problem["help"],
+        "did you mean `kind`? (`kind` is required and missing here)"
+    );
+    assert!(
+        !json.to_string().contains("missing field `kind`"),
+        "the misspelt field is not reported missing as well: {json:#}"
+    );
 }
 
 #[test]

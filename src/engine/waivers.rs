@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::engine::{Outcome, Report};
-use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::diagnostic::{Problem, did_you_mean, merge_repeats};
 use crate::input::limits::Limits;
 use crate::input::schema::{self, SchemaKind};
 use crate::input::source::{Loc, SourceMap, read_file_into};
@@ -46,17 +46,19 @@ pub fn load(
         read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
     let id = sources.add(file);
     let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
-    let problems = schema::validate(SchemaKind::Waivers, &document);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    // Each waiver that passes the schema is read and checked, whatever is wrong with the
+    // others: one run reports every problem of the file.
+    let mut validation = schema::validate_by_item(SchemaKind::Waivers, &document);
+    let mut problems = std::mem::take(&mut validation.problems);
     let mut waivers = Vec::new();
-    let mut problems = Vec::new();
     let items = document
         .get("waivers")
         .and_then(Node::as_seq)
         .unwrap_or(&[]);
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
+        if validation.is_broken("waivers", index) {
+            continue;
+        }
         match parse(item) {
             Ok(w) => waivers.push(w),
             Err(p) => problems.push(p),
@@ -79,7 +81,7 @@ pub fn load(
     if problems.is_empty() {
         Ok(waivers)
     } else {
-        Err(problems)
+        Err(merge_repeats(problems))
     }
 }
 
@@ -105,6 +107,7 @@ fn parse(item: &Node) -> Result<Waiver, Problem> {
             format!("`{expires_text}` is not a calendar date"),
         )
         .at(loc_of("expires"), "expected YYYY-MM-DD, a real date")
+        .through(item.get("expires").and_then(|n| n.alias))
         .with_help("every waiver needs a real expiry date")
     })?;
     Ok(Waiver {

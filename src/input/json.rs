@@ -772,6 +772,7 @@ impl<'a> Json<'a> {
         };
         Node {
             loc: self.loc(),
+            alias: None,
             value,
         }
     }

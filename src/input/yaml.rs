@@ -19,7 +19,12 @@ use crate::input::source::{FileId, Loc, SourceFile, Span};
 /// A parsed YAML (or JSON) value with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Where the value is written. For a value that an alias (`*name`) or a merge key
+    /// (`<<: *name`) copies from an anchor, that is its place inside the anchored node: an
+    /// error in it is an error there, whichever copy it was found in.
     pub loc: Loc,
+    /// The alias or merge key that copied this value here, if one did.
+    pub alias: Option<Loc>,
     pub value: Value,
 }
 
@@ -602,7 +607,9 @@ fn location_to_loc(location: &Location, file: FileId, source: &SourceFile) -> Lo
 }
 
 fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
-    let loc = location_to_loc(&raw.referenced, file, source);
+    let loc = location_to_loc(&raw.defined, file, source);
+    let alias =
+        (raw.referenced != raw.defined).then(|| location_to_loc(&raw.referenced, file, source));
     let value = match raw.value {
         RawNode::Null => Value::Null,
         RawNode::Bool(b) => Value::Bool(b),
@@ -620,7 +627,7 @@ fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
                 .into_iter()
                 .map(|(k, v)| {
                     let key = Key {
-                        loc: location_to_loc(&k.referenced, file, source),
+                        loc: location_to_loc(&k.defined, file, source),
                         name: k.value,
                     };
                     (key, convert(v, file, source))
@@ -628,7 +635,7 @@ fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
                 .collect(),
         ),
     };
-    Node { loc, value }
+    Node { loc, alias, value }
 }
 
 /// The shape serde-saphyr fills in; converted to [`Node`] once parsing succeeded.

@@ -455,3 +455,61 @@ fn every_misspelt_field_of_a_waiver_is_reported_with_the_field_it_stands_for() {
         ]
     );
 }
+
+// ---- An unclosed flow bracket is pointed at where it was opened ----
+
+const UNCLOSED: &str = "organisations:\n\
+                        \x20 - id: a\n\
+                        \x20   name: A\n\
+                        \x20   kind: company\n\
+                        bad: [unclosed, {\n\
+                        note: the rest of the file\n\
+                        \x20 is read as part of the bracket\n\
+                        sources:\n\
+                        \x20 - id: s1\n";
+
+#[test]
+fn an_unclosed_bracket_is_labelled_beside_where_the_parser_gave_up() {
+    let run = validate(&[("r.yaml", UNCLOSED)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "{json:#}");
+    assert_eq!(json[0]["code"], "yaml::syntax");
+    assert_eq!(
+        labels(&json[0]),
+        [
+            "9:3 here",
+            "5:17 this `{` is not closed",
+            "5:6 this `[` is not closed",
+        ]
+    );
+    assert_eq!(
+        json[0]["help"],
+        "the `{` opened on line 5 is still open where parsing stopped (2 brackets are open \
+         here): close it with `}`, or quote the value if the bracket is meant as text"
+    );
+}
+
+#[test]
+fn the_snippet_of_an_unclosed_bracket_is_headed_where_the_parser_gave_up() {
+    let dir = tree(&[("r.yaml", UNCLOSED)]);
+    let run = vrisk_in(dir.path(), &["validate", "r.yaml"]);
+    assert_eq!(run.code, 2);
+    let expected = "\
+  × r.yaml: \"-\" is only valid inside a block
+   ╭─[r.yaml:9:3]
+ 4 │     kind: company
+ 5 │ bad: [unclosed, {
+   ·      ┬          ┬
+   ·      │          ╰── this `{` is not closed
+   ·      ╰── this `[` is not closed
+ 6 │ note: the rest of the file
+ 7 │   is read as part of the bracket
+ 8 │ sources:
+ 9 │   - id: s1
+   ·   ▲
+   ·   ╰── here
+   ╰────
+";
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+}

@@ -126,9 +126,16 @@ impl Problem {
             let source = sources.get(file);
             Snippet {
                 source: source.snippet_source(),
+                // A snippet's header gives the position of its first label in the problem's
+                // order (for the first snippet, where the problem is reported), not of the
+                // label that comes first in the file.
                 labels: labels
                     .into_iter()
-                    .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
+                    .enumerate()
+                    .map(|(i, (loc, label))| match i {
+                        0 => LabeledSpan::new_primary_with_span(Some(label), loc.span),
+                        _ => LabeledSpan::new_with_span(Some(label), loc.span),
+                    })
                     .collect(),
             }
         });

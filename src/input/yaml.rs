@@ -502,9 +502,52 @@ fn syntax_problem(
     }
     let (code, help, label) = classify(first_line);
     let message = tidy_message(first_line);
-    Problem::new(code, format!("{}: {message}", source.name))
-        .at(loc, label)
-        .with_help(help)
+    let problem = Problem::new(code, format!("{}: {message}", source.name)).at(loc, label);
+    if code == "yaml::syntax" {
+        return with_open_brackets(problem, loc, source);
+    }
+    problem.with_help(help)
+}
+
+/// Brackets beyond this many open at once are not labelled one by one.
+const MAX_BRACKET_LABELS: usize = 3;
+
+/// A syntax error with the flow brackets still open where the parser gave up: an unclosed `[`
+/// or `{` lets the parser read on, often lines further, and the bracket is what to fix.
+fn with_open_brackets(problem: Problem, at: Loc, source: &SourceFile) -> Problem {
+    let open: Vec<usize> = crate::input::flow::open_brackets(&source.text, at.span.offset)
+        .into_iter()
+        // The parser may report the bracket itself; it is labelled already.
+        .filter(|&offset| offset != at.span.offset)
+        .collect();
+    let Some(&innermost) = open.last() else {
+        return problem.with_help(
+            "fix the YAML syntax at this position (check indentation, quotes and colons)",
+        );
+    };
+    let bracket = |offset: usize| char::from(source.text.as_bytes()[offset]);
+    let closing = |offset: usize| if bracket(offset) == '[' { ']' } else { '}' };
+    let mut problem = problem;
+    for &offset in open.iter().rev().take(MAX_BRACKET_LABELS) {
+        problem = problem.at(
+            Loc {
+                file: at.file,
+                span: Span::new(offset, 1),
+            },
+            format!("this `{}` is not closed", bracket(offset)),
+        );
+    }
+    let line = source.line_col(innermost).line;
+    let more = match open.len() {
+        1 => String::new(),
+        n => format!(" ({n} brackets are open here)"),
+    };
+    problem.with_help(format!(
+        "the `{}` opened on line {line} is still open where parsing stopped{more}: close it \
+         with `{}`, or quote the value if the bracket is meant as text",
+        bracket(innermost),
+        closing(innermost),
+    ))
 }
 
 /// Which limit a parse error is about, if any: budget breaches by kind, alias replay guards,

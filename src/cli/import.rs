@@ -10,6 +10,7 @@ use crate::input::diagnostic::Problem;
 use crate::input::source::{SourceMap, read_file};
 
 use crate::registry::import::{Header, columns, render, rows};
+use crate::value::count;
 
 pub fn run(args: ImportArgs) -> Exit {
     match args.kind {
@@ -93,11 +94,9 @@ fn csv(args: CsvArgs) -> Exit {
                 return fail(&[problem], &sources);
             }
             eprintln!(
-                "wrote {} vendor relationship{} from {} row{} to {}",
-                imported.relationships.len(),
-                crate::cli::terminal::plural(imported.relationships.len()),
-                imported.rows,
-                crate::cli::terminal::plural(imported.rows),
+                "wrote {} from {} to {}",
+                count(imported.relationships.len(), "vendor relationship"),
+                count(imported.rows, "row"),
                 path.display()
             );
         }

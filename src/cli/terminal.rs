@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
+use crate::value::count;
 
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
 pub struct Terminal {
@@ -60,20 +61,16 @@ impl Terminal {
         if errors > 0 {
             let _ = writeln!(
                 stderr,
-                "error: {errors} error{}{} found; {outcome}",
-                plural(errors),
+                "error: {}{} found; {outcome}",
+                count(errors, "error"),
                 if warnings > 0 {
-                    format!(" and {warnings} warning{}", plural(warnings))
+                    format!(" and {}", count(warnings, "warning"))
                 } else {
                     String::new()
                 }
             );
         }
     }
-}
-
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Writes to stdout; a closed pipe (`vrisk check | head -1`) ends the output quietly.

@@ -12,6 +12,7 @@ use crate::input::source::{Loc, SourceMap, read_file_into};
 use crate::input::yaml::{self, Node};
 use crate::policy::Policy;
 use crate::registry::Registry;
+use crate::value::count;
 use crate::value::date::Date;
 
 pub const FILE_NAME: &str = "waivers.yaml";
@@ -175,11 +176,11 @@ pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<
                 Problem::warning(
                     "waiver::expiring",
                     format!(
-                        "the waiver of `{}` for `{}` expires on {} ({left} day{} left)",
+                        "the waiver of `{}` for `{}` expires on {} ({} left)",
                         waiver.policy,
                         waiver.vendor,
                         waiver.expires,
-                        if left == 1 { "" } else { "s" }
+                        count(usize::try_from(left).unwrap_or(0), "day")
                     ),
                 )
                 .at(waiver.expires_loc, "expires soon")

@@ -304,7 +304,10 @@ impl ReadFailure {
         match self {
             ReadFailure::Io(problem) => problem,
             ReadFailure::TooLarge { path, bytes } => {
-                let what = format!("{display} is {bytes} bytes");
+                let what = format!(
+                    "{display} is {}",
+                    crate::value::count(usize::try_from(bytes).unwrap_or(usize::MAX), "byte")
+                );
                 let Some(sources) = sources else {
                     return Limit::FileBytes.problem(limits, what);
                 };

@@ -15,6 +15,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::input::diagnostic::Problem;
 use crate::input::limits::{DEPTH_CEILING, Limit, Limits};
 use crate::input::source::{FileId, Loc, SourceFile, Span};
+use crate::value::count;
 
 /// A parsed YAML (or JSON) value with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,7 +177,7 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
             match long_string(&node, limits.max_string_bytes) {
                 Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
                     limits,
-                    format!("{}: a string of {bytes} bytes", source.name),
+                    format!("{}: a string of {}", source.name, count(bytes, "byte")),
                     loc,
                 )),
                 None => Ok(node),
@@ -241,7 +242,7 @@ pub fn parse_streaming<S: ItemSink + 'static>(
             match long {
                 Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
                     limits,
-                    format!("{}: a string of {bytes} bytes", source.name),
+                    format!("{}: a string of {}", source.name, count(bytes, "byte")),
                     loc,
                 )),
                 None => Ok(node),
@@ -540,7 +541,7 @@ fn with_open_brackets(problem: Problem, at: Loc, source: &SourceFile) -> Problem
     let line = source.line_col(innermost).line;
     let more = match open.len() {
         1 => String::new(),
-        n => format!(" ({n} brackets are open here)"),
+        n => format!(" ({} are open here)", count(n, "bracket")),
     };
     problem.with_help(format!(
         "the `{}` opened on line {line} is still open where parsing stopped{more}: close it \

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::input::source::{FileId, SourceFile, SourceMap, read_file_into};
 use crate::input::yaml::{self, Node};
+use crate::value::count;
 
 /// Extensions of YAML documents (registry files and policies).
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -406,8 +407,8 @@ fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
         problems.push(Limit::Organisations.exceeded(
             limits,
             format!(
-                "the registry has {} organisations",
-                registry.organisations.len()
+                "the registry has {}",
+                count(registry.organisations.len(), "organisation")
             ),
             org.loc,
         ));
@@ -415,7 +416,7 @@ fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
     if let Some(stake) = registry.stakes.get(limits.max_stakes) {
         problems.push(Limit::Stakes.exceeded(
             limits,
-            format!("the registry has {} stakes", registry.stakes.len()),
+            format!("the registry has {}", count(registry.stakes.len(), "stake")),
             stake.loc,
         ));
     }

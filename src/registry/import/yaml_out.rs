@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::rows::Relationship;
+use crate::value::count;
 
 pub struct Header<'a> {
     /// The `$schema` the modeline points at.
@@ -19,12 +20,10 @@ pub fn render(header: &Header, relationships: &[Relationship]) -> String {
     let _ = writeln!(out, "#");
     let _ = writeln!(
         out,
-        "# Imported by `vrisk import csv` from {}: {} vendor relationship{} from {} row{}.",
+        "# Imported by `vrisk import csv` from {}: {} from {}.",
         one_line(header.input),
-        relationships.len(),
-        if relationships.len() == 1 { "" } else { "s" },
-        header.rows,
-        if header.rows == 1 { "" } else { "s" },
+        count(relationships.len(), "vendor relationship"),
+        count(header.rows, "row"),
     );
     let _ = writeln!(
         out,

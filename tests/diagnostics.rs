@@ -299,6 +299,34 @@ fn an_error_merged_in_by_a_merge_key_is_reported_at_the_anchor() {
 }
 
 #[test]
+fn an_unknown_id_in_an_anchored_stake_is_one_problem_with_its_alias() {
+    let run = validate(&[(
+        "r.yaml",
+        "organisations:\n\
+         \x20 - {id: b, name: B, kind: company}\n\
+         \x20 - {id: c, name: C, kind: company}\n\
+         stakes:\n\
+         \x20 - &stake {owner: zz, owned: b, economic: 10}\n\
+         \x20 - {<<: *stake, owned: c}\n",
+    )]);
+    assert_eq!(
+        problems(&run),
+        [triple(
+            "registry::unknown-organisation",
+            "r.yaml:5:20",
+            "declare `zz` under `organisations` or correct the id"
+        )]
+    );
+    assert_eq!(
+        labels(&run.json()[0]),
+        [
+            "5:20 unknown organisation",
+            "6:10 used again here, through this alias"
+        ]
+    );
+}
+
+#[test]
 fn an_anchored_test_registry_shared_by_four_cases_reports_its_two_typos_once() {
     let registry = "      organisations:\n\
                     \x20       - {id: acme, name: Acme, kind: compny}\n\

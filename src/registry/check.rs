@@ -196,7 +196,8 @@ fn unknown(code: &'static str, reference: &Ref, field: &str, candidates: &[&str]
             reference.id
         ),
     )
-    .at(reference.loc, format!("unknown {what}"));
+    .at(reference.loc, format!("unknown {what}"))
+    .through(reference.alias);
     match did_you_mean(&reference.id, candidates.iter().copied()) {
         Some(s) => problem.with_help(format!("did you mean `{s}`?")),
         None => problem.with_help(format!(
@@ -225,6 +226,7 @@ fn duplicate_relationships(registry: &Registry, problems: &mut Vec<Problem>) {
                     ),
                 )
                 .at(v.vendor.loc, "declared again here")
+                .through(v.vendor.alias)
                 .at(first.vendor.loc, "first declared here")
                 .with_help("merge the two entries: list every service in one relationship"),
             );
@@ -259,6 +261,7 @@ fn duplicate_competitors(registry: &Registry, problems: &mut Vec<Problem>) {
                     ),
                 )
                 .at(c.competitor.loc, "declared again here")
+                .through(c.competitor.alias)
                 .at(first.competitor.loc, "first declared here")
                 .with_help("keep one declaration, with one tier and every market in it"),
             );
@@ -300,6 +303,7 @@ fn self_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
                     format!("`{}` is recorded as owning itself", s.owner.id),
                 )
                 .at(s.owned.loc, "same as the owner")
+                .through(s.owned.alias)
                 .with_help("treasury shares are not ownership; remove the stake"),
             );
         }
@@ -518,6 +522,7 @@ mod tests {
         let at = |id: &str| Ref {
             id: id.to_string(),
             loc: Loc::default(),
+            alias: None,
         };
         Stake {
             id: None,

@@ -170,6 +170,7 @@ mod tests {
         Ref {
             id: id.to_string(),
             loc: Loc::default(),
+            alias: None,
         }
     }
 

@@ -98,6 +98,7 @@ impl Parser<'_> {
         node.as_str().map(|id| Ref {
             id: id.to_string(),
             loc: node.loc,
+            alias: node.alias,
         })
     }
 

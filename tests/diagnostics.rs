@@ -196,6 +196,54 @@ fn a_broken_waiver_does_not_hide_an_unknown_vendor_in_another() {
 }
 
 #[test]
+fn a_broken_registry_does_not_hide_the_problems_of_the_waivers() {
+    let dir = support::base_dir();
+    let registry = std::fs::read_to_string(dir.path().join("registry.yaml")).expect("registry");
+    support::write(
+        dir.path(),
+        "registry.yaml",
+        &registry.replace("{id: rival, name: Rival,", "{id: rival, nme: Rival,"),
+    );
+    support::write(
+        dir.path(),
+        "waivers.yaml",
+        "waivers:\n  - {policy: rival-stake, vendor: vendor-a, reason: r, approver: ciso, expires: 2025-12-31}\n  - {policy: rival-stak, vendor: vendor-a, reason: r, approved_by: ciso, expires: 2025-12-31}\n",
+    );
+    let run = support::check_base(
+        dir.path(),
+        &["--format", "json", "--waivers", "waivers.yaml"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let found = problems(&run);
+    let codes: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|(code, place, help)| (code.as_str(), place.as_str(), help.as_str()))
+        .collect();
+    // The registry's own problem, the waiver's misspelt field, and its unknown policy (the
+    // policies loaded); its vendors are not judged against a registry that did not load.
+    assert_eq!(
+        codes,
+        [
+            (
+                "registry::schema",
+                "registry.yaml:9:17",
+                "did you mean `name`? (`name` is required and missing here)"
+            ),
+            (
+                "waiver::schema",
+                "waivers.yaml:2:56",
+                "did you mean `approved_by`? (`approved_by` is required and missing here)"
+            ),
+            (
+                "waiver::unknown-reference",
+                "waivers.yaml:3:14",
+                "did you mean `rival-stake`?"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_test_case_that_breaks_the_schema_does_not_hide_the_problems_of_the_others() {
     let test = "cases:\n\
                 \x20 - name: misspelt outcome\n\

@@ -53,8 +53,24 @@ pub fn run(args: CheckArgs) -> Exit {
     let policies = load_policies(&policy_paths, &mut sources, &limits, &overrides);
     let policies = crate::cli::empty::allow_no_policies(policies, args.allow_empty);
     drop(progress);
+    // The waivers file is read with the other inputs, so that its problems are reported with
+    // theirs; its references are checked against whatever loaded.
+    let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
+        let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
+        local.is_file().then_some(local)
+    });
+    let waivers = waiver_path.map(|path| {
+        crate::engine::waivers::load(
+            &path,
+            &mut sources,
+            &limits,
+            policies.as_ref().ok().map(Vec::as_slice),
+            registry.as_ref().ok(),
+        )
+    });
+    let waiver_problems = waivers.as_ref().map_or(&[][..], |w| w.problems.as_slice());
     let (registry, policies) = match (registry, policies) {
-        (Ok(r), Ok(p)) => (r, p),
+        (Ok(r), Ok(p)) if waiver_problems.is_empty() => (r, p),
         (r, p) => {
             let mut problems = Vec::new();
             if let Err(e) = r {
@@ -63,6 +79,7 @@ pub fn run(args: CheckArgs) -> Exit {
             if let Err(e) = p {
                 problems.extend(e);
             }
+            problems.extend(waiver_problems.iter().cloned());
             terminal.report_problems(&problems, &sources);
             return Exit::Invalid;
         }
@@ -125,31 +142,19 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let waiver_path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
-        let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
-        local.is_file().then_some(local)
-    });
-    if let Some(path) = waiver_path {
-        match crate::engine::waivers::load(&path, &mut sources, &limits, &policies, &registry) {
-            Ok(waivers) => {
-                let days = args
-                    .waiver_warning_days
-                    .or(config.waiver_warning_days)
-                    .unwrap_or(crate::engine::waivers::DEFAULT_WARNING_DAYS);
-                let warnings = crate::engine::waivers::apply(&mut report, &waivers, days);
-                terminal.report_warnings(&warnings, &sources);
-                for w in &warnings {
-                    let place = w
-                        .location(&sources)
-                        .map(|l| format!("{l}: "))
-                        .unwrap_or_default();
-                    report.warnings.push(format!("{place}{}", w.message));
-                }
-            }
-            Err(problems) => {
-                terminal.report_problems(&problems, &sources);
-                return Exit::Invalid;
-            }
+    if let Some(waivers) = &waivers {
+        let days = args
+            .waiver_warning_days
+            .or(config.waiver_warning_days)
+            .unwrap_or(crate::engine::waivers::DEFAULT_WARNING_DAYS);
+        let warnings = crate::engine::waivers::apply(&mut report, &waivers.waivers, days);
+        terminal.report_warnings(&warnings, &sources);
+        for w in &warnings {
+            let place = w
+                .location(&sources)
+                .map(|l| format!("{l}: "))
+                .unwrap_or_default();
+            report.warnings.push(format!("{place}{}", w.message));
         }
     }
     report.gate = Gate::from_flags(Some(fail_on), fail_on_indeterminate, args.new_only);

@@ -375,6 +375,36 @@ fn an_unknown_id_in_an_anchored_stake_is_one_problem_with_its_alias() {
 }
 
 #[test]
+fn a_misspelt_fact_in_an_anchored_condition_is_one_problem_with_its_alias() {
+    let dir = tree(&[(
+        "policies/p.yaml",
+        "id: p\ntitle: t\nseverity: low\non_indeterminate: warn\n\
+         applies_to: &cond {fact: vendor.nme, eq: x}\n\
+         fails_when:\n  all:\n    - *cond\n    - {fact: relationship.status, eq: active}\n\
+         message: \"{vendor.name}\"\n",
+    )]);
+    let run = vrisk_in(
+        dir.path(),
+        &["validate", "--policies", "policies", "--format", "json"],
+    );
+    assert_eq!(
+        problems(&run),
+        [triple(
+            "policy::unknown-fact",
+            "policies/p.yaml:5:26",
+            "did you mean `vendor.name`?"
+        )]
+    );
+    assert_eq!(
+        labels(&run.json()[0]),
+        [
+            "5:26 organisation has no field `nme`",
+            "8:7 used again here, through this alias"
+        ]
+    );
+}
+
+#[test]
 fn an_anchored_test_registry_shared_by_four_cases_reports_its_two_typos_once() {
     let registry = "      organisations:\n\
                     \x20       - {id: acme, name: Acme, kind: compny}\n\

@@ -115,6 +115,7 @@ impl Parser<'_> {
                     policy.message = self.text(key, value).map(|text| Located {
                         text,
                         loc: value.loc,
+                        alias: value.alias,
                     })
                 }
                 _ => self.unknown_key(key, TOP_KEYS, "a policy"),
@@ -139,6 +140,7 @@ impl Parser<'_> {
                     format!("`{text}` is not a valid policy id"),
                 )
                 .at(value.loc, "not a lower-case slug")
+                .through(value.alias)
                 .with_help(format!(
                     "ids are lower-case slugs (`a-z`, `0-9`, `.`, `_`, `-`), e.g. `{}`",
                     slug(&text)
@@ -148,6 +150,7 @@ impl Parser<'_> {
         Some(Located {
             text,
             loc: value.loc,
+            alias: value.alias,
         })
     }
 
@@ -162,6 +165,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("{what} must be a text"))
                         .at(value.loc, format!("found {}", describe(value)))
+                        .through(value.alias)
                         .with_help("quote the value if it looks like a number or a boolean"),
                 );
                 None
@@ -185,6 +189,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("invalid `{what}`: {err}"))
                         .at(value.loc, format!("not a valid {what}"))
+                        .through(value.alias)
                         .with_help(help),
                 );
                 None
@@ -197,6 +202,7 @@ impl Parser<'_> {
             self.problems.push(
                 Problem::new("policy::invalid-value", "`references` must be a list")
                     .at(value.loc, format!("found {}", describe(value)))
+                    .through(value.alias)
                     .with_help("write `references: [source-id, \"https://...\"]`"),
             );
             return Vec::new();
@@ -287,6 +293,7 @@ impl Parser<'_> {
                         format!("unknown parameter type `{text}`"),
                     )
                     .at(value.loc, "not a type")
+                    .through(value.alias)
                     .with_help(help),
                 );
                 None
@@ -355,6 +362,7 @@ impl Parser<'_> {
                     format!("expected a condition, found {}", describe(node)),
                 )
                 .at(node.loc, "not a condition")
+                .through(node.alias)
                 .with_help(
                     "a condition is a mapping: `{fact: PATH, OP: VALUE}`, `all: [...]`, \
                      `any: [...]`, `not: ...`, or `exists|all|none|count: {each: ..., where: ...}`",
@@ -369,6 +377,7 @@ impl Parser<'_> {
             self.problems.push(
                 Problem::new("policy::invalid-condition", "empty condition")
                     .at(node.loc, "nothing here")
+                    .through(node.alias)
                     .with_help(
                         "write a condition such as `{fact: relationship.status, eq: active}`",
                     ),
@@ -414,6 +423,7 @@ impl Parser<'_> {
                         format!("`{}` takes a list of conditions", key.name),
                     )
                     .at(value.loc, format!("found {}", describe(value)))
+                    .through(value.alias)
                     .with_help(help),
                 );
                 invalid
@@ -492,14 +502,18 @@ impl Parser<'_> {
         for (k, v) in entries {
             match k.name.as_str() {
                 "each" => {
-                    q.each = self
-                        .expect_str(v, "`each`")
-                        .map(|text| Located { text, loc: v.loc })
+                    q.each = self.expect_str(v, "`each`").map(|text| Located {
+                        text,
+                        loc: v.loc,
+                        alias: v.alias,
+                    })
                 }
                 "as" => {
-                    q.var = self
-                        .expect_str(v, "`as`")
-                        .map(|text| Located { text, loc: v.loc })
+                    q.var = self.expect_str(v, "`as`").map(|text| Located {
+                        text,
+                        loc: v.loc,
+                        alias: v.alias,
+                    })
                 }
                 "where" => q.body = Some(self.condition(v)),
                 other => match CmpOp::from_key(other) {
@@ -558,6 +572,7 @@ impl Parser<'_> {
                 path = self.expect_str(value, "`fact`").map(|text| Located {
                     text,
                     loc: value.loc,
+                    alias: value.alias,
                 });
             } else if let Some(op) = Op::from_key(&key.name) {
                 ops.push((op, key.loc, value));
@@ -639,6 +654,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("{what} must be a mapping"))
                         .at(node.loc, format!("found {}", describe(node)))
+                        .through(node.alias)
                         .with_help(format!("write {example}")),
                 );
                 None

@@ -279,8 +279,8 @@ fn validate_accepts_every_fixture() {
         ("band-0.4.jsonl", "3 organisations, 2 stakes"),
         ("band-0.3.json", "4 organisations, 3 stakes"),
         ("joint-0.4.json", "4 organisations, 3 stakes"),
-        ("non-voting-0.4.json", "2 organisations, 1 stakes"),
-        ("closed-0.4.json", "2 organisations, 1 stakes"),
+        ("non-voting-0.4.json", "2 organisations, 1 stake"),
+        ("closed-0.4.json", "2 organisations, 1 stake"),
         ("unspecified-0.4.json", "3 organisations, 2 stakes"),
         ("indirect-0.4.json", "4 organisations, 4 stakes"),
     ];
@@ -683,7 +683,7 @@ fn documented_example_flags_the_competitor_stake() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "registry valid: 4 files, 6 organisations, 3 stakes, 1 competitors, 2 vendor relationships"
+            "registry valid: 4 files, 6 organisations, 3 stakes, 1 competitor, 2 vendor relationships"
         ),
         "{stdout}"
     );

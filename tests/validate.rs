@@ -83,7 +83,14 @@ fn unknown_field_suggests_the_right_one() {
         .expect("a problem about `knd`");
     assert_eq!(problem["line"], 4);
     assert_eq!(problem["column"], 5);
-    assert_eq!(problem["help"], "did you mean `kind`?");
+    assert_eq!(
+        problem["help"],
+        "did you mean `kind`? (`kind` is required and missing here)"
+    );
+    assert!(
+        !json.to_string().contains("missing field `kind`"),
+        "the misspelt field is not reported missing as well: {json:#}"
+    );
 }
 
 #[test]
@@ -325,7 +332,7 @@ fn the_shipped_registry_and_policies_are_valid() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "registry valid: 6 files, 14 organisations, 1 stakes, 20 competitors, 12 vendor relationships, 2 sources; policies valid: 7 policies\n"
+        "registry valid: 6 files, 14 organisations, 1 stake, 20 competitors, 12 vendor relationships, 2 sources; policies valid: 7 policies\n"
     );
 }
 
@@ -351,5 +358,69 @@ fn a_bad_policy_fails_validation_with_its_position() {
         json.as_array()
             .is_some_and(|a| a.iter().any(|p| p["line"] == 3)),
         "{json:#}"
+    );
+}
+
+#[test]
+fn counts_of_one_take_the_singular() {
+    let dir = support::tree(&[
+        (
+            "registry.yaml",
+            "sources:\n  - {id: s1, title: A source}\n\
+             organisations:\n  - {id: acme, name: Acme, kind: company}\n  - {id: rival, name: Rival, kind: company}\n\
+             stakes:\n  - {owner: rival, owned: acme, economic: 10%, source: s1}\n\
+             competitors:\n  - {of: acme, competitor: rival, tier: major}\n\
+             vendors:\n  - {customer: acme, vendor: rival, status: active}\n",
+        ),
+        (
+            "policies/exiting.yaml",
+            "id: exiting\ntitle: A vendor being exited\nseverity: low\non_indeterminate: warn\n\
+             fails_when: {fact: relationship.status, eq: exiting}\nmessage: \"{vendor.name} is being exited\"\n",
+        ),
+        (
+            "policies/exiting.test.yaml",
+            "cases:\n  - name: one\n    org: acme\n    as_of: 2025-06-20\n    registry_files: [../registry.yaml]\n    expect: {rival: pass}\n",
+        ),
+    ]);
+    let validate = support::vrisk_in(
+        dir.path(),
+        &["validate", "registry.yaml", "--policies", "policies"],
+    );
+    assert_eq!(
+        validate.stdout,
+        "registry valid: 1 file, 2 organisations, 1 stake, 1 competitor, 1 vendor relationship, 1 source; policies valid: 1 policy\n",
+        "{}",
+        validate.stderr
+    );
+    let check = support::vrisk_in(
+        dir.path(),
+        &[
+            "check",
+            "-r",
+            "registry.yaml",
+            "-p",
+            "policies",
+            "--org",
+            "acme",
+            "--as-of",
+            "2025-06-20",
+        ],
+    );
+    assert!(
+        check
+            .stdout
+            .contains("vrisk: acme (Acme) as of 2025-06-20: 1 policy × 1 vendor relationship\n"),
+        "{}",
+        check.stdout
+    );
+    let test = support::vrisk_in(dir.path(), &["test", "policies"]);
+    assert_eq!(
+        test.stdout,
+        "policy exiting (policies/exiting.yaml)\n\
+         \x20 ok      one\n\
+         \x20 coverage: 0 of 1 condition seen true and false; not covered:\n\
+         \x20   policies/exiting.yaml:5:13: relationship.status == exiting: never true\n\
+         \n\
+         test result: ok. 1 passed, 0 failed; 1 policy, 0 of 1 condition covered\n"
     );
 }

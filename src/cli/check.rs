@@ -69,8 +69,20 @@ pub fn run(args: CheckArgs) -> Exit {
     let policies = load_policies(&chosen.policies, &mut sources, &limits, &overrides);
     let policies = crate::cli::empty::allow_no_policies(policies, args.allow_empty);
     drop(progress);
+    // The waivers file is read with the other inputs, so that its problems are reported with
+    // theirs; its references are checked against whatever loaded.
+    let waivers = waiver_path(&args, &config).map(|path| {
+        crate::engine::waivers::load(
+            &path,
+            &mut sources,
+            &limits,
+            policies.as_ref().ok().map(|(p, _)| p.as_slice()),
+            registry.as_ref().ok(),
+        )
+    });
+    let waiver_problems = waivers.as_ref().map_or(&[][..], |w| w.problems.as_slice());
     let (registry, policies) = match (registry, policies) {
-        (Ok(r), Ok((p, notes))) => {
+        (Ok(r), Ok((p, notes))) if waiver_problems.is_empty() => {
             print_notes(&notes);
             (r, p)
         }
@@ -82,6 +94,7 @@ pub fn run(args: CheckArgs) -> Exit {
             if let Err(e) = p {
                 problems.extend(e);
             }
+            problems.extend(waiver_problems.iter().cloned());
             terminal.report_problems(&problems, &sources);
             return Exit::Invalid;
         }
@@ -125,13 +138,6 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     let fail_on_indeterminate =
         args.fail_on_indeterminate || config.fail_on_indeterminate.unwrap_or(false);
-    let waivers = match load_waivers(&args, &config, &mut sources, &limits, &policies, &registry) {
-        Ok(waivers) => waivers,
-        Err(problems) => {
-            terminal.report_problems(&problems, &sources);
-            return Exit::Invalid;
-        }
-    };
     // Every report target is checked before the evaluation, so that a path that cannot be
     // written stops the run before it costs anything.
     let planned = targets(&args.formats, &config).and_then(|targets| {
@@ -160,12 +166,12 @@ pub fn run(args: CheckArgs) -> Exit {
     // Warnings about the inputs (a policy that applies to no vendor) are for the person at
     // the terminal whatever the report format; the reports carry them too.
     crate::cli::empty::print_warnings(&report.warnings);
-    if let Some(waivers) = waivers {
+    if let Some(waivers) = &waivers {
         let days = args
             .waiver_warning_days
             .or(config.waiver_warning_days)
             .unwrap_or(crate::engine::waivers::DEFAULT_WARNING_DAYS);
-        let warnings = crate::engine::waivers::apply(&mut report, &waivers, days);
+        let warnings = crate::engine::waivers::apply(&mut report, &waivers.waivers, days);
         terminal.report_warnings(&warnings, &sources);
         for w in &warnings {
             let place = w
@@ -252,28 +258,14 @@ fn plan_reports(
     Ok((plan, slots))
 }
 
-/// The waivers: `--waivers`, else vrisk.yaml's, else ./waivers.yaml when there is one (not for
-/// `--example`, whose run does not pick up this directory's waivers either).
-fn load_waivers(
-    args: &CheckArgs,
-    config: &Config,
-    sources: &mut SourceMap,
-    limits: &crate::input::limits::Limits,
-    policies: &[crate::policy::Policy],
-    registry: &crate::registry::Registry,
-) -> Result<Option<Vec<crate::engine::waivers::Waiver>>, Vec<Problem>> {
-    let path = args.waivers.clone().or(config.waivers.clone()).or_else(|| {
-        // Any file of that name, so that one that is not a regular file is reported, not
-        // skipped.
+/// The waivers file: `--waivers`, else vrisk.yaml's, else ./waivers.yaml when there is one (not
+/// for `--example`, whose run does not pick up this directory's waivers either). Any file of
+/// that name counts, so that one that is not a regular file is reported, not skipped.
+fn waiver_path(args: &CheckArgs, config: &Config) -> Option<PathBuf> {
+    args.waivers.clone().or(config.waivers.clone()).or_else(|| {
         let local = PathBuf::from(crate::engine::waivers::FILE_NAME);
         (local.symlink_metadata().is_ok() && !args.inputs.example).then_some(local)
-    });
-    match path {
-        None => Ok(None),
-        Some(path) => {
-            crate::engine::waivers::load(&path, sources, limits, policies, registry).map(Some)
-        }
-    }
+    })
 }
 
 /// Whether problems should also go to stdout as JSON: a JSON report to stdout was asked for, by

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
+use crate::value::count;
 
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
 pub struct Terminal {
@@ -62,10 +63,10 @@ impl Terminal {
         if errors > 0 {
             let _ = writeln!(
                 stderr,
-                "error: {errors} error{}{} found; {outcome}",
-                plural(errors),
+                "error: {}{} found; {outcome}",
+                count(errors, "error"),
                 if warnings > 0 {
-                    format!(" and {warnings} warning{}", plural(warnings))
+                    format!(" and {}", count(warnings, "warning"))
                 } else {
                     String::new()
                 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use crate::cli::args::{ProblemFormat, ValidateArgs};
 use crate::cli::exit::Exit;
 use crate::cli::inputs::{Inputs, Request, limits_from, load_policies, load_registry};
-use crate::cli::terminal::{Terminal, plural, print_notes, print_stdout};
+use crate::cli::terminal::{Terminal, print_notes, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
+use crate::value::count;
 
 /// Validates the registry (PATHS, --registry, or the discovered one) and, when --policies is
 /// given or no PATHS are, the policies too. Every problem of every file is reported.
@@ -51,22 +52,21 @@ pub fn run(args: ValidateArgs) -> Exit {
         Ok(registry) => {
             problems.extend(registry.warnings.iter().cloned());
             summary.push(format!(
-            "registry valid: {registry_files} file{}, {} organisations, {} stakes, {} competitors, {} vendor relationships, {} sources",
-            plural(registry_files),
-            registry.organisations.len(),
-            registry.stakes.len(),
-            registry.competitors.len(),
-            registry.vendors.len(),
-            registry.sources.len(),
-        ))
+                "registry valid: {}, {}, {}, {}, {}, {}",
+                count(registry_files, "file"),
+                count(registry.organisations.len(), "organisation"),
+                count(registry.stakes.len(), "stake"),
+                count(registry.competitors.len(), "competitor"),
+                count(registry.vendors.len(), "vendor relationship"),
+                count(registry.sources.len(), "source"),
+            ))
         }
         Err(p) => problems.extend(p.iter().cloned()),
     }
     match &policies {
         Some(Ok(policies)) => summary.push(format!(
-            "policies valid: {} polic{}",
-            policies.len(),
-            if policies.len() == 1 { "y" } else { "ies" }
+            "policies valid: {}",
+            count(policies.len(), "policy")
         )),
         Some(Err(p)) => problems.extend(p.iter().cloned()),
         None => {}

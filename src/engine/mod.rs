@@ -136,9 +136,9 @@ pub fn evaluate(input: &Evaluation) -> Report {
         let count = evaluated.get(policy.id.as_str()).copied().unwrap_or(0);
         if count == 0 && !relationships.is_empty() {
             warnings.push(format!(
-                "policy `{}` applies to none of the {} vendor relationships of `{}`",
+                "policy `{}` applies to none of the {} of `{}`",
                 policy.id,
-                relationships.len(),
+                crate::value::count(relationships.len(), "vendor relationship"),
                 input.org
             ));
         }

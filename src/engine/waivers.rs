@@ -5,13 +5,14 @@
 use std::path::Path;
 
 use crate::engine::{Outcome, Report};
-use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::diagnostic::{Problem, did_you_mean, merge_repeats};
 use crate::input::limits::Limits;
 use crate::input::schema::{self, SchemaKind};
 use crate::input::source::{Loc, SourceMap, read_file_into};
 use crate::input::yaml::{self, Node};
 use crate::policy::Policy;
 use crate::registry::Registry;
+use crate::value::count;
 use crate::value::date::Date;
 
 pub const FILE_NAME: &str = "waivers.yaml";
@@ -34,52 +35,98 @@ pub struct Waiver {
     pub expires_loc: Loc,
 }
 
-/// Reads a waivers file and checks it against the loaded policies and registry.
-pub fn load(
-    path: &Path,
-    sources: &mut SourceMap,
-    limits: &Limits,
-    policies: &[Policy],
-    registry: &Registry,
-) -> Result<Vec<Waiver>, Vec<Problem>> {
-    let file =
-        read_file_into(path, &path.display().to_string(), limits, sources).map_err(|p| vec![p])?;
+/// A waivers file as read: the waivers that could be read, and the problems of the file.
+pub struct Read {
+    pub waivers: Vec<Waiver>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads a waivers file. Each waiver that passes the schema is read, whatever is wrong with
+/// the others, so that one run reports every problem of the file.
+fn read(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Read {
+    let unreadable = |problem| Read {
+        waivers: Vec::new(),
+        problems: vec![problem],
+    };
+    let file = match read_file_into(path, &path.display().to_string(), limits, sources) {
+        Ok(file) => file,
+        Err(problem) => return unreadable(problem),
+    };
     let id = sources.add(file);
-    let document = yaml::parse(id, sources.get(id), limits).map_err(|p| vec![p])?;
-    let problems = schema::validate(SchemaKind::Waivers, &document);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let document = match yaml::parse(id, sources.get(id), limits) {
+        Ok(document) => document,
+        Err(problem) => return unreadable(problem),
+    };
+    let mut validation = schema::validate_by_item(SchemaKind::Waivers, &document);
+    let mut problems = std::mem::take(&mut validation.problems);
     let mut waivers = Vec::new();
-    let mut problems = Vec::new();
     let items = document
         .get("waivers")
         .and_then(Node::as_seq)
         .unwrap_or(&[]);
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
+        if validation.is_broken("waivers", index) {
+            continue;
+        }
         match parse(item) {
             Ok(w) => waivers.push(w),
             Err(p) => problems.push(p),
         }
     }
-    let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
-    let org_ids: Vec<&str> = registry
-        .organisations
+    Read { waivers, problems }
+}
+
+/// The waivers that name a policy or a vendor that is not loaded. Either may be missing when
+/// it failed to load: what it would have said is not known, and is not reported.
+fn check_references(
+    waivers: &[Waiver],
+    policies: Option<&[Policy]>,
+    registry: Option<&Registry>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let policy_ids: Vec<&str> = policies
+        .unwrap_or_default()
         .iter()
-        .map(|o| o.id.value.as_str())
+        .map(|p| p.id.as_str())
         .collect();
-    for w in &waivers {
-        if !policy_ids.contains(&w.policy.as_str()) {
+    let org_ids: Vec<&str> = registry
+        .map(|r| {
+            r.organisations
+                .iter()
+                .map(|o| o.id.value.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    for w in waivers {
+        if policies.is_some() && !policy_ids.contains(&w.policy.as_str()) {
             problems.push(unknown("policy", &w.policy, w.policy_loc, &policy_ids));
         }
-        if registry.org(&w.vendor).is_none() {
+        if let Some(registry) = registry
+            && registry.org(&w.vendor).is_none()
+        {
             problems.push(unknown("vendor", &w.vendor, w.vendor_loc, &org_ids));
         }
     }
-    if problems.is_empty() {
-        Ok(waivers)
-    } else {
-        Err(problems)
+    problems
+}
+
+/// Reads a waivers file and checks its references against the policies and the registry that
+/// loaded (`None` for one that did not): the waivers that could be read, and every problem.
+pub fn load(
+    path: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+    policies: Option<&[Policy]>,
+    registry: Option<&Registry>,
+) -> Read {
+    let Read {
+        waivers,
+        mut problems,
+    } = read(path, sources, limits);
+    problems.extend(check_references(&waivers, policies, registry));
+    Read {
+        waivers,
+        problems: merge_repeats(problems),
     }
 }
 
@@ -105,6 +152,7 @@ fn parse(item: &Node) -> Result<Waiver, Problem> {
             format!("`{expires_text}` is not a calendar date"),
         )
         .at(loc_of("expires"), "expected YYYY-MM-DD, a real date")
+        .through(item.get("expires").and_then(|n| n.alias))
         .with_help("every waiver needs a real expiry date")
     })?;
     Ok(Waiver {
@@ -172,11 +220,11 @@ pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<
                 Problem::warning(
                     "waiver::expiring",
                     format!(
-                        "the waiver of `{}` for `{}` expires on {} ({left} day{} left)",
+                        "the waiver of `{}` for `{}` expires on {} ({} left)",
                         waiver.policy,
                         waiver.vendor,
                         waiver.expires,
-                        if left == 1 { "" } else { "s" }
+                        count(usize::try_from(left).unwrap_or(0), "day")
                     ),
                 )
                 .at(waiver.expires_loc, "expires soon")

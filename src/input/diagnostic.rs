@@ -14,6 +14,9 @@ use miette::{
 
 use crate::input::source::{Loc, SnippetSource, SourceMap};
 
+/// The label of an alias that copies a value a problem is about (see [`Problem::through`]).
+pub const ALIAS_LABEL: &str = "used again here, through this alias";
+
 /// Labels of one file more than this many lines apart are shown in separate snippets.
 pub const MAX_SNIPPET_GAP: usize = 40;
 
@@ -76,6 +79,16 @@ impl Problem {
         self
     }
 
+    /// Notes the alias that copied the value this problem is about (a YAML `*name` or
+    /// `<<: *name`), when one did: the problem is reported where the value is written, inside
+    /// the anchored node, and the alias is labelled so that the copy is found too.
+    pub fn through(self, alias: Option<Loc>) -> Self {
+        match alias {
+            Some(loc) => self.at(loc, ALIAS_LABEL),
+            None => self,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
@@ -113,9 +126,16 @@ impl Problem {
             let source = sources.get(file);
             Snippet {
                 source: source.snippet_source(),
+                // A snippet's header gives the position of its first label in the problem's
+                // order (for the first snippet, where the problem is reported), not of the
+                // label that comes first in the file.
                 labels: labels
                     .into_iter()
-                    .map(|(loc, label)| LabeledSpan::new_with_span(Some(label), loc.span))
+                    .enumerate()
+                    .map(|(i, (loc, label))| match i {
+                        0 => LabeledSpan::new_primary_with_span(Some(label), loc.span),
+                        _ => LabeledSpan::new_with_span(Some(label), loc.span),
+                    })
                     .collect(),
             }
         });
@@ -136,6 +156,66 @@ impl Problem {
     pub fn render(&self, sources: &SourceMap, width: usize) -> String {
         render_diagnostic(&self.to_diagnostic(sources), width, false)
     }
+}
+
+/// Problems in reading order, each reported once.
+///
+/// A value inside an anchored YAML node is checked once for every alias that copies it, and
+/// each copy's problem is reported where the value is written: the same problem at the same
+/// place. Such repeats (the same code, level, primary position and label, and the same message
+/// but for the list indexes in it, `/organisations/3` against `/organisations/0`) are merged
+/// into the first, which gains the labels of the others: the aliases that used the value.
+pub fn merge_repeats(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by_key(|p| p.primary());
+    let mut merged: Vec<Problem> = Vec::with_capacity(problems.len());
+    // Only problems at one primary position can be repeats: `group` is where those start.
+    let mut group = 0;
+    for problem in problems {
+        if merged
+            .get(group)
+            .is_some_and(|first| first.primary() != problem.primary())
+        {
+            group = merged.len();
+        }
+        match merged[group..]
+            .iter_mut()
+            .find(|earlier| is_repeat(earlier, &problem))
+        {
+            Some(earlier) => {
+                for label in problem.labels {
+                    if !earlier.labels.contains(&label) {
+                        earlier.labels.push(label);
+                    }
+                }
+            }
+            None => merged.push(problem),
+        }
+    }
+    merged
+}
+
+/// Whether `b` is `a` found again (see [`merge_repeats`]).
+fn is_repeat(a: &Problem, b: &Problem) -> bool {
+    a.code == b.code
+        && a.level == b.level
+        && a.labels.first() == b.labels.first()
+        && without_indexes(&a.message) == without_indexes(&b.message)
+}
+
+/// The message with every list index of a JSON pointer (`/3`) written `/#`.
+fn without_indexes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '/' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('#');
+        }
+    }
+    out
 }
 
 /// Renders any diagnostic as text: graphical (unicode, no colour unless asked) or narrated.
@@ -266,28 +346,60 @@ impl Diagnostic for RelatedSnippet {
 const SUGGEST_MAX_CHARS: usize = 128;
 
 /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
+///
+/// A name also matches a candidate whose leading words it spells (words end at `-`, `_` or
+/// `.`): `paywave` suggests `paywave-payments`, `approver` suggests `approved_by`. A whole-name
+/// match beats a leading-words match at the same distance.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let name_len = name.chars().count();
-    if name_len > SUGGEST_MAX_CHARS {
+    if name.chars().count() > SUGGEST_MAX_CHARS {
         return None;
     }
-    let mut best: Option<(usize, &str)> = None;
+    let mut best: Option<((usize, bool), &str)> = None;
     for candidate in candidates {
-        let candidate_len = candidate.chars().count();
-        let limit = (name_len.max(candidate_len) / 3).max(1);
-        // The distance is at least the difference in length: skip what cannot be close.
-        if name_len.abs_diff(candidate_len) > limit {
+        let Some(rank) = closeness(name, candidate) else {
             continue;
-        }
-        let distance = edit_distance(name, candidate);
-        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
-            best = Some((distance, candidate));
+        };
+        if best.is_none_or(|(r, c)| (rank, candidate) < (r, c)) {
+            best = Some((rank, candidate));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// How close `name` is to `candidate`, when close enough to suggest: the edit distance, and
+/// whether only the candidate's leading words were matched.
+fn closeness(name: &str, candidate: &str) -> Option<(usize, bool)> {
+    if let Some(d) = within_limit(name, candidate) {
+        return Some((d, false));
+    }
+    // Leading words are only worth matching for a name long enough to mean something.
+    if name.chars().count() < 3 {
+        return None;
+    }
+    candidate
+        .match_indices(['-', '_', '.'])
+        .filter_map(|(end, _)| within_limit(name, &candidate[..end]))
+        .min()
+        .map(|d| (d, true))
+}
+
+/// The edit distance of two names when it is at most a third of the longer one (at least 1).
+fn within_limit(name: &str, candidate: &str) -> Option<usize> {
+    let name_len = name.chars().count();
+    let candidate_len = candidate.chars().count();
+    if candidate_len > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let limit = (name_len.max(candidate_len) / 3).max(1);
+    // The distance is at least the difference in length: skip what cannot be close.
+    if name_len.abs_diff(candidate_len) > limit {
+        return None;
+    }
+    let distance = edit_distance(name, candidate);
+    (distance <= limit).then_some(distance)
 }
 
 /// Edit distance over characters, counting a swap of two neighbours as one edit (so that
@@ -417,6 +529,18 @@ registry::duplicate-id
         assert_eq!(did_you_mean("meat", ["meta", "scale-ai"]), Some("meta"));
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("abc", ""), 3);
+    }
+
+    #[test]
+    fn a_name_that_spells_the_leading_words_of_a_candidate_suggests_it() {
+        let vendors = ["paywave-payments", "scale-ai", "turing"];
+        assert_eq!(did_you_mean("paywave", vendors), Some("paywave-payments"));
+        let fields = ["approved_by", "expires", "policy", "reason"];
+        assert_eq!(did_you_mean("approver", fields), Some("approved_by"));
+        assert_eq!(did_you_mean("expiry", fields), Some("expires"));
+        // A whole-name match wins over a leading-words match at the same distance.
+        assert_eq!(did_you_mean("scal", ["scale-ai", "scale"]), Some("scale"));
+        assert_eq!(did_you_mean("ai", ["ai-lab"]), None);
     }
 
     #[test]

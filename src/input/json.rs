@@ -292,7 +292,10 @@ impl<'t> Reader<'t> {
         if self.open.len() >= self.max_depth {
             return Err(Box::new(self.error(
                 "json::limit",
-                &format!("nesting deeper than {} levels", self.max_depth),
+                &format!(
+                    "nesting deeper than {}",
+                    crate::value::count(self.max_depth, "level")
+                ),
                 "limit reached here",
             )));
         }
@@ -772,6 +775,7 @@ impl<'a> Json<'a> {
         };
         Node {
             loc: self.loc(),
+            alias: None,
             value,
         }
     }

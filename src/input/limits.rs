@@ -98,17 +98,19 @@ impl Limit {
     }
 
     /// What the limit counts, for "over the limit of N ...".
-    pub fn unit(self) -> &'static str {
-        match self {
-            Limit::FileBytes | Limit::StringBytes => "bytes",
-            Limit::Depth => "levels of nesting",
-            Limit::Nodes => "YAML nodes",
-            Limit::Aliases => "alias uses",
-            Limit::AliasExpansion => "nodes expanded from aliases",
-            Limit::Organisations => "organisations",
-            Limit::Stakes => "stakes",
-            Limit::Policies => "policy files",
-        }
+    /// `n` of what this limit counts, in the right number: `1 byte`, `64 levels of nesting`.
+    pub fn amount(self, n: u64) -> String {
+        let (one, many) = match self {
+            Limit::FileBytes | Limit::StringBytes => ("byte", "bytes"),
+            Limit::Depth => ("level of nesting", "levels of nesting"),
+            Limit::Nodes => ("YAML node", "YAML nodes"),
+            Limit::Aliases => ("alias use", "alias uses"),
+            Limit::AliasExpansion => ("node expanded from aliases", "nodes expanded from aliases"),
+            Limit::Organisations => ("organisation", "organisations"),
+            Limit::Stakes => ("stake", "stakes"),
+            Limit::Policies => ("policy file", "policy files"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
     }
 
     pub fn value(self, limits: &Limits) -> u64 {
@@ -132,9 +134,8 @@ impl Limit {
         Problem::new(
             self.code(),
             format!(
-                "{what}, over the limit of {} {}",
-                self.value(limits),
-                self.unit()
+                "{what}, over the limit of {}",
+                self.amount(self.value(limits))
             ),
         )
         .with_help(format!(
@@ -162,7 +163,11 @@ pub fn too_many_files(
     let file = sources.add(SourceFile::new(display, Some(first_over.to_path_buf()), ""));
     limit.exceeded(
         limits,
-        format!("{count} {} are given", limit.unit()),
+        format!(
+            "{} {} given",
+            limit.amount(u64::try_from(count).unwrap_or(u64::MAX)),
+            if count == 1 { "is" } else { "are" }
+        ),
         Loc {
             file,
             span: Span::new(0, 0),

@@ -5,6 +5,7 @@
 pub mod diagnostic;
 pub mod embedded;
 pub mod files;
+mod flow;
 pub mod json;
 pub mod limits;
 pub mod schema;

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use jsonschema::Validator;
 use rayon::prelude::*;
 
-use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::input::diagnostic::{Problem, did_you_mean, merge_repeats};
 use crate::input::source::{Loc, Span};
 use crate::input::yaml::{Node, Value};
 
@@ -166,32 +166,7 @@ fn list_properties(schema: &serde_json::Value) -> Vec<(String, serde_json::Value
 pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
     let validators = kind.validators();
     let is_list = |name: &str| validators.lists.iter().position(|(n, _)| n == name);
-    // The document with its item lists emptied (lists that are not lists stay as they are, for
-    // the whole schema to report).
-    let shallow = match &document.value {
-        Value::Map(entries) => serde_json::Value::Object(
-            entries
-                .iter()
-                .map(|(key, value)| {
-                    let json = match (is_list(&key.name), &value.value) {
-                        (Some(_), Value::Seq(_)) => serde_json::Value::Array(Vec::new()),
-                        _ => value.to_json(),
-                    };
-                    (key.name.clone(), json)
-                })
-                .collect(),
-        ),
-        _ => document.to_json(),
-    };
-    let mut problems: Vec<Problem> = validators
-        .whole
-        .iter_errors(&shallow)
-        .map(|error| {
-            let pointer = error.instance_path().to_string();
-            describe(kind, document.nearest(&pointer), &pointer, &error)
-        })
-        .collect();
-    drop(shallow);
+    let mut problems = validate_top(kind, document);
     if let Value::Map(entries) = &document.value {
         for (key, value) in entries {
             let (Some(index), Value::Seq(items)) = (is_list(&key.name), &value.value) else {
@@ -208,6 +183,96 @@ pub fn validate(kind: SchemaKind, document: &Node) -> Vec<Problem> {
         }
     }
     sort_problems(problems)
+}
+
+/// Validates a document with the items of its item lists (see [`is_item_list`]) left out: the
+/// problems of the document itself, which [`validate_item`] does not find.
+pub fn validate_top(kind: SchemaKind, document: &Node) -> Vec<Problem> {
+    let validators = kind.validators();
+    let is_list = |name: &str| validators.lists.iter().any(|(n, _)| n == name);
+    // The document with its item lists emptied (lists that are not lists stay as they are, for
+    // the whole schema to report).
+    let shallow = match &document.value {
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(key, value)| {
+                    let json = match (is_list(&key.name), &value.value) {
+                        (true, Value::Seq(_)) => serde_json::Value::Array(Vec::new()),
+                        _ => value.to_json(),
+                    };
+                    (key.name.clone(), json)
+                })
+                .collect(),
+        ),
+        _ => document.to_json(),
+    };
+    let errors: Vec<Located> = validators
+        .whole
+        .iter_errors(&shallow)
+        .map(|error| {
+            let pointer = error.instance_path().to_string();
+            (document.nearest(&pointer), pointer, error)
+        })
+        .collect();
+    describe_all(kind, errors)
+}
+
+/// The schema problems of a document, and which items of its top-level lists they are in: a
+/// reader can then read the items that are right and report the problems of the others.
+pub struct ItemValidation {
+    pub problems: Vec<Problem>,
+    /// `(list, index)` of every item of a top-level list with a problem inside it.
+    pub broken_items: Vec<(String, usize)>,
+    /// Whether a problem is in the document itself rather than inside an item.
+    pub document_broken: bool,
+}
+
+impl ItemValidation {
+    pub fn is_broken(&self, list: &str, index: usize) -> bool {
+        self.broken_items
+            .iter()
+            .any(|(l, i)| l == list && *i == index)
+    }
+}
+
+/// Validates a small document whole (a waivers or test file) and sorts its problems into those
+/// of the items of its top-level lists and those of the document itself.
+pub fn validate_by_item(kind: SchemaKind, document: &Node) -> ItemValidation {
+    let instance = document.to_json();
+    let errors: Vec<Located> = kind
+        .validators()
+        .whole
+        .iter_errors(&instance)
+        .map(|error| {
+            let pointer = error.instance_path().to_string();
+            (document.nearest(&pointer), pointer, error)
+        })
+        .collect();
+    let mut broken_items = Vec::new();
+    let mut document_broken = false;
+    for (_, pointer, _) in &errors {
+        match item_of(document, pointer) {
+            Some(item) => broken_items.push(item),
+            None => document_broken = true,
+        }
+    }
+    broken_items.sort();
+    broken_items.dedup();
+    ItemValidation {
+        problems: sort_problems(describe_all(kind, errors)),
+        broken_items,
+        document_broken,
+    }
+}
+
+/// The top-level list and index of the item `pointer` is in (`/cases/2/org` -> `(cases, 2)`).
+fn item_of(document: &Node, pointer: &str) -> Option<(String, usize)> {
+    let mut segments = pointer.strip_prefix('/')?.split('/');
+    let list = segments.next()?.replace("~1", "/").replace("~0", "~");
+    let index: usize = segments.next()?.parse().ok()?;
+    document.get(&list)?.as_seq()?.get(index)?;
+    Some((list, index))
 }
 
 /// Whether the top-level property `list` of a document of this kind is a list whose items
@@ -235,24 +300,118 @@ fn item_problems(
     item: &Node,
 ) -> Vec<Problem> {
     let instance = item.to_json();
-    validator
+    let errors: Vec<Located> = validator
         .iter_errors(&instance)
         .map(|error| {
             let within = error.instance_path().to_string();
             let pointer = format!("{prefix}/{index}{within}");
-            describe(kind, item.nearest(&within), &pointer, &error)
+            (item.nearest(&within), pointer, error)
         })
-        .collect()
+        .collect();
+    describe_all(kind, errors)
 }
 
-/// Problems in reading order; the same error found twice at one place is reported once.
-pub fn sort_problems(mut problems: Vec<Problem>) -> Vec<Problem> {
-    problems.sort_by_key(|p| p.primary());
-    problems.dedup_by(|a, b| a.primary() == b.primary() && a.message == b.message);
+/// Problems in reading order; the same error found twice at one place (a value copied by
+/// aliases) is reported once, with the aliases (see [`merge_repeats`]).
+pub fn sort_problems(problems: Vec<Problem>) -> Vec<Problem> {
+    merge_repeats(problems)
+}
+
+/// A schema error with the JSON pointer of its instance in the whole document, and the deepest
+/// node on the way there.
+type Located<'n, 'e> = (&'n Node, String, jsonschema::ValidationError<'e>);
+
+/// The problems of the schema errors found in one instance.
+///
+/// A misspelt field is both unknown and, when it stands for a required field, missing: the
+/// unknown field is reported with the field it stands for, and the missing field is not
+/// reported again.
+fn describe_all(kind: SchemaKind, errors: Vec<Located>) -> Vec<Problem> {
+    use jsonschema::error::ValidationErrorKind as K;
+    let missing: Vec<(&str, &str)> = errors
+        .iter()
+        .filter_map(|(_, pointer, error)| match error.kind() {
+            K::Required { property } => Some((pointer.as_str(), property.as_str()?)),
+            _ => None,
+        })
+        .collect();
+    let mut explained: Vec<(&str, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for (node, pointer, error) in &errors {
+        match error.kind() {
+            K::AdditionalProperties { unexpected } => {
+                let known = known_properties(kind, pointer);
+                for name in unexpected {
+                    let suggestion = did_you_mean(name, known.iter().map(String::as_str));
+                    let stands_for_missing =
+                        suggestion.is_some_and(|s| missing.contains(&(pointer.as_str(), s)));
+                    if let (true, Some(s)) = (stands_for_missing, suggestion) {
+                        explained.push((pointer, s.to_string()));
+                    }
+                    problems.push(unknown_field(
+                        kind,
+                        node,
+                        pointer,
+                        name,
+                        suggestion,
+                        stands_for_missing,
+                        &known,
+                    ));
+                }
+            }
+            _ => problems.push(describe(kind, node, pointer, error)),
+        }
+    }
+    problems.retain(|p| {
+        !explained.iter().any(|(pointer, name)| {
+            p.code == kind.code() && p.message == missing_message(name, place(pointer))
+        })
+    });
     problems
 }
 
-/// A schema error as a problem; `node` is the deepest node on the way to `pointer`.
+/// How a problem names the place of a pointer.
+fn place(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "the document"
+    } else {
+        pointer
+    }
+}
+
+fn missing_message(name: &str, place: &str) -> String {
+    format!("missing field `{name}` in {place}")
+}
+
+/// A field the schema does not allow here, at its key, with the field it likely stands for.
+fn unknown_field(
+    kind: SchemaKind,
+    node: &Node,
+    pointer: &str,
+    name: &str,
+    suggestion: Option<&str>,
+    stands_for_missing: bool,
+    known: &[String],
+) -> Problem {
+    let key_loc = node.key(name).map_or(node.loc, |k| k.loc);
+    let alias = node.get(name).and_then(|v| v.alias).or(node.alias);
+    let problem = Problem::new(
+        kind.code(),
+        format!("unknown field `{name}` in {}", place(pointer)),
+    )
+    .at(key_loc, "not a field here")
+    .through(alias);
+    match suggestion {
+        Some(s) if stands_for_missing => problem.with_help(format!(
+            "did you mean `{s}`? (`{s}` is required and missing here)"
+        )),
+        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+        None => problem.with_help(format!("known fields: {}", known.join(", "))),
+    }
+}
+
+/// A schema error (other than an unknown field) as a problem; `node` is the deepest node on the
+/// way to `pointer`.
 fn describe(
     kind: SchemaKind,
     node: &Node,
@@ -260,30 +419,31 @@ fn describe(
     error: &jsonschema::ValidationError<'_>,
 ) -> Problem {
     use jsonschema::error::ValidationErrorKind as K;
-    let place = if pointer.is_empty() {
-        "the document"
-    } else {
-        pointer
-    };
+    let place = place(pointer);
     match error.kind() {
-        K::AdditionalProperties { unexpected } => {
-            let name = unexpected.first().cloned().unwrap_or_default();
-            let known = known_properties(kind, pointer);
-            let key_loc = node.key(&name).map(|k| k.loc).unwrap_or(node.loc);
-            let mut problem =
-                Problem::new(kind.code(), format!("unknown field `{name}` in {place}"))
-                    .at(key_loc, "not a field here");
-            problem = match did_you_mean(&name, known.iter().map(String::as_str)) {
-                Some(s) => problem.with_help(format!("did you mean `{s}`?")),
-                None => problem.with_help(format!("known fields: {}", known.join(", "))),
-            };
-            problem
-        }
         K::Required { property } => {
             let name = property.as_str().unwrap_or("?").to_string();
-            Problem::new(kind.code(), format!("missing field `{name}` in {place}"))
+            Problem::new(kind.code(), missing_message(&name, place))
                 .at(node.loc, format!("`{name}` is required here"))
+                .through(node.alias)
                 .with_help(format!("add `{name}: ...`"))
+        }
+        K::Enum { options } => {
+            let names = option_names(options);
+            let given = match error.instance().as_ref() {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let problem = Problem::new(
+                kind.code(),
+                format!("{place}: `{given}` is not one of {}", names.join(", ")),
+            )
+            .at(node.loc, format!("expected one of {}", names.join(", ")))
+            .through(node.alias);
+            match did_you_mean(&given, names.iter().map(String::as_str)) {
+                Some(s) => problem.with_help(format!("did you mean `{s}`?")),
+                None => problem.with_help(format!("write one of {}", names.join(", "))),
+            }
         }
         _ => {
             let message = error.masked().to_string();
@@ -298,6 +458,7 @@ fn describe(
             };
             Problem::new(kind.code(), format!("{place}: {message}"))
                 .at(loc, expected_label(error))
+                .through(node.alias)
                 .with_help(format!(
                     "see `vrisk schema {}` for the expected shape",
                     kind.name()
@@ -306,11 +467,26 @@ fn describe(
     }
 }
 
+/// The values an `enum` allows, as a user writes them: strings bare, anything else as JSON.
+fn option_names(options: &serde_json::Value) -> Vec<String> {
+    options
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn expected_label(error: &jsonschema::ValidationError<'_>) -> String {
     use jsonschema::error::ValidationErrorKind as K;
     match error.kind() {
         K::Type { kind } => format!("expected {}", type_names(kind)),
-        K::Enum { options } => format!("expected one of {options}"),
         K::Pattern { pattern } => format!("does not match {pattern}"),
         K::Format { format } => format!("not a valid {format}"),
         K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
@@ -417,16 +593,16 @@ mod tests {
     /// The problems of the whole document validated at once, as before lists were itemised.
     fn whole(kind: SchemaKind, document: &Node) -> Vec<Problem> {
         let instance = document.to_json();
-        let problems = kind
+        let errors = kind
             .validators()
             .whole
             .iter_errors(&instance)
             .map(|error| {
                 let pointer = error.instance_path().to_string();
-                describe(kind, document.nearest(&pointer), &pointer, &error)
+                (document.nearest(&pointer), pointer, error)
             })
             .collect();
-        sort_problems(problems)
+        sort_problems(describe_all(kind, errors))
     }
 
     #[test]

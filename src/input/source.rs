@@ -353,9 +353,11 @@ impl ReadFailure {
                 bytes,
                 at_least,
             } => {
+                let bytes_in =
+                    |n: u64| crate::value::count(usize::try_from(n).unwrap_or(usize::MAX), "byte");
                 let what = match at_least {
-                    false => format!("{display} is {bytes} bytes"),
-                    true => format!("{display} is over {} bytes", bytes.saturating_sub(1)),
+                    false => format!("{display} is {}", bytes_in(bytes)),
+                    true => format!("{display} is over {}", bytes_in(bytes.saturating_sub(1))),
                 };
                 let Some(sources) = sources else {
                     return Limit::FileBytes.problem(limits, what);

@@ -15,11 +15,17 @@ use serde_saphyr::{Location, Spanned};
 use crate::input::diagnostic::Problem;
 use crate::input::limits::{DEPTH_CEILING, Limit, Limits};
 use crate::input::source::{FileId, Loc, SourceFile, Span};
+use crate::value::count;
 
 /// A parsed YAML (or JSON) value with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Where the value is written. For a value that an alias (`*name`) or a merge key
+    /// (`<<: *name`) copies from an anchor, that is its place inside the anchored node: an
+    /// error in it is an error there, whichever copy it was found in.
     pub loc: Loc,
+    /// The alias or merge key that copied this value here, if one did.
+    pub alias: Option<Loc>,
     pub value: Value,
 }
 
@@ -171,7 +177,7 @@ pub fn parse(file: FileId, source: &SourceFile, limits: &Limits) -> Result<Node,
             match long_string(&node, limits.max_string_bytes) {
                 Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
                     limits,
-                    format!("{}: a string of {bytes} bytes", source.name),
+                    format!("{}: a string of {}", source.name, count(bytes, "byte")),
                     loc,
                 )),
                 None => Ok(node),
@@ -236,7 +242,7 @@ pub fn parse_streaming<S: ItemSink + 'static>(
             match long {
                 Some((loc, bytes)) => Err(Limit::StringBytes.exceeded(
                     limits,
-                    format!("{}: a string of {bytes} bytes", source.name),
+                    format!("{}: a string of {}", source.name, count(bytes, "byte")),
                     loc,
                 )),
                 None => Ok(node),
@@ -497,9 +503,52 @@ fn syntax_problem(
     }
     let (code, help, label) = classify(first_line);
     let message = tidy_message(first_line);
-    Problem::new(code, format!("{}: {message}", source.name))
-        .at(loc, label)
-        .with_help(help)
+    let problem = Problem::new(code, format!("{}: {message}", source.name)).at(loc, label);
+    if code == "yaml::syntax" {
+        return with_open_brackets(problem, loc, source);
+    }
+    problem.with_help(help)
+}
+
+/// Brackets beyond this many open at once are not labelled one by one.
+const MAX_BRACKET_LABELS: usize = 3;
+
+/// A syntax error with the flow brackets still open where the parser gave up: an unclosed `[`
+/// or `{` lets the parser read on, often lines further, and the bracket is what to fix.
+fn with_open_brackets(problem: Problem, at: Loc, source: &SourceFile) -> Problem {
+    let open: Vec<usize> = crate::input::flow::open_brackets(&source.text, at.span.offset)
+        .into_iter()
+        // The parser may report the bracket itself; it is labelled already.
+        .filter(|&offset| offset != at.span.offset)
+        .collect();
+    let Some(&innermost) = open.last() else {
+        return problem.with_help(
+            "fix the YAML syntax at this position (check indentation, quotes and colons)",
+        );
+    };
+    let bracket = |offset: usize| char::from(source.text.as_bytes()[offset]);
+    let closing = |offset: usize| if bracket(offset) == '[' { ']' } else { '}' };
+    let mut problem = problem;
+    for &offset in open.iter().rev().take(MAX_BRACKET_LABELS) {
+        problem = problem.at(
+            Loc {
+                file: at.file,
+                span: Span::new(offset, 1),
+            },
+            format!("this `{}` is not closed", bracket(offset)),
+        );
+    }
+    let line = source.line_col(innermost).line;
+    let more = match open.len() {
+        1 => String::new(),
+        n => format!(" ({} are open here)", count(n, "bracket")),
+    };
+    problem.with_help(format!(
+        "the `{}` opened on line {line} is still open where parsing stopped{more}: close it \
+         with `{}`, or quote the value if the bracket is meant as text",
+        bracket(innermost),
+        closing(innermost),
+    ))
 }
 
 /// Which limit a parse error is about, if any: budget breaches by kind, alias replay guards,
@@ -602,7 +651,9 @@ fn location_to_loc(location: &Location, file: FileId, source: &SourceFile) -> Lo
 }
 
 fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
-    let loc = location_to_loc(&raw.referenced, file, source);
+    let loc = location_to_loc(&raw.defined, file, source);
+    let alias =
+        (raw.referenced != raw.defined).then(|| location_to_loc(&raw.referenced, file, source));
     let value = match raw.value {
         RawNode::Null => Value::Null,
         RawNode::Bool(b) => Value::Bool(b),
@@ -620,7 +671,7 @@ fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
                 .into_iter()
                 .map(|(k, v)| {
                     let key = Key {
-                        loc: location_to_loc(&k.referenced, file, source),
+                        loc: location_to_loc(&k.defined, file, source),
                         name: k.value,
                     };
                     (key, convert(v, file, source))
@@ -628,7 +679,7 @@ fn convert(raw: Spanned<RawNode>, file: FileId, source: &SourceFile) -> Node {
                 .collect(),
         ),
     };
-    Node { loc, value }
+    Node { loc, alias, value }
 }
 
 /// The shape serde-saphyr fills in; converted to [`Node`] once parsing succeeded.

@@ -12,6 +12,8 @@ use super::model::{CmpOp, OnIndeterminate, Op, Severity, ValueType};
 pub struct Located {
     pub text: String,
     pub loc: Loc,
+    /// The YAML alias or merge key that copied the scalar from an anchored node, if one did.
+    pub alias: Option<Loc>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::input::source::Loc;
+use crate::value::count;
 use crate::value::date::Date;
 use crate::value::interval::Interval;
 use crate::value::money::Money;
@@ -122,12 +123,7 @@ impl fmt::Display for FactValue {
             FactValue::Money(m) => write!(f, "{m}"),
             FactValue::TextSet(items) => write!(f, "[{}]", items.join(", ")),
             FactValue::Object(o) => write!(f, "<{}>", o.kind),
-            FactValue::List(items) => write!(
-                f,
-                "<{} item{}>",
-                items.len(),
-                if items.len() == 1 { "" } else { "s" }
-            ),
+            FactValue::List(items) => write!(f, "<{}>", count(items.len(), "item")),
         }
     }
 }

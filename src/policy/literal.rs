@@ -240,6 +240,7 @@ mod tests {
     fn node(value: Yaml) -> Node {
         Node {
             loc: Loc::default(),
+            alias: None,
             value,
         }
     }

@@ -24,7 +24,7 @@ pub mod typecheck;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::input::diagnostic::Problem;
+use crate::input::diagnostic::{Problem, merge_repeats};
 use crate::input::limits::Limits;
 use crate::input::source::{FileId, Loc, SourceFile, Span};
 use crate::input::yaml::{self, Node};
@@ -117,8 +117,7 @@ pub fn load_policy(
 
     problems.extend(unused_params(&raw.params, &doc, message.as_ref()));
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.primary().map(|l| (l.span.offset, l.span.len)));
-        return Err(problems);
+        return Err(merge_repeats(problems));
     }
     // With no problems reported, every part below is present; the fallbacks only keep this
     // function total should a stage ever return nothing without saying why.

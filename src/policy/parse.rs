@@ -117,6 +117,7 @@ impl Parser<'_> {
                     policy.message = self.text(key, value).map(|text| Located {
                         text,
                         loc: value.loc,
+                        alias: value.alias,
                     })
                 }
                 _ => self.unknown_key(key, TOP_KEYS, "a policy"),
@@ -141,6 +142,7 @@ impl Parser<'_> {
                     format!("`{text}` is not a valid policy id"),
                 )
                 .at(value.loc, "not a lower-case slug")
+                .through(value.alias)
                 .with_help(format!(
                     "ids are lower-case slugs (`a-z`, `0-9`, `.`, `_`, `-`), e.g. `{}`",
                     slug(&text)
@@ -150,6 +152,7 @@ impl Parser<'_> {
         Some(Located {
             text,
             loc: value.loc,
+            alias: value.alias,
         })
     }
 
@@ -164,6 +167,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("{what} must be a text"))
                         .at(value.loc, format!("found {}", describe(value)))
+                        .through(value.alias)
                         .with_help("quote the value if it looks like a number or a boolean"),
                 );
                 None
@@ -187,6 +191,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("invalid `{what}`: {err}"))
                         .at(value.loc, format!("not a valid {what}"))
+                        .through(value.alias)
                         .with_help(help),
                 );
                 None
@@ -222,6 +227,7 @@ impl Parser<'_> {
             self.problems.push(
                 Problem::new("policy::invalid-value", "`references` must be a list")
                     .at(value.loc, format!("found {}", describe(value)))
+                    .through(value.alias)
                     .with_help("write `references: [source-id, \"https://...\"]`"),
             );
             return Vec::new();
@@ -312,6 +318,7 @@ impl Parser<'_> {
                         format!("unknown parameter type `{text}`"),
                     )
                     .at(value.loc, "not a type")
+                    .through(value.alias)
                     .with_help(help),
                 );
                 None
@@ -380,6 +387,7 @@ impl Parser<'_> {
                     format!("expected a condition, found {}", describe(node)),
                 )
                 .at(node.loc, "not a condition")
+                .through(node.alias)
                 .with_help(
                     "a condition is a mapping: `{fact: PATH, OP: VALUE}`, `all: [...]`, \
                      `any: [...]`, `not: ...`, or `exists|all|none|count: {each: ..., where: ...}`",
@@ -394,6 +402,7 @@ impl Parser<'_> {
             self.problems.push(
                 Problem::new("policy::invalid-condition", "empty condition")
                     .at(node.loc, "nothing here")
+                    .through(node.alias)
                     .with_help(
                         "write a condition such as `{fact: relationship.status, eq: active}`",
                     ),
@@ -439,6 +448,7 @@ impl Parser<'_> {
                         format!("`{}` takes a list of conditions", key.name),
                     )
                     .at(value.loc, format!("found {}", describe(value)))
+                    .through(value.alias)
                     .with_help(help),
                 );
                 invalid
@@ -517,14 +527,18 @@ impl Parser<'_> {
         for (k, v) in entries {
             match k.name.as_str() {
                 "each" => {
-                    q.each = self
-                        .expect_str(v, "`each`")
-                        .map(|text| Located { text, loc: v.loc })
+                    q.each = self.expect_str(v, "`each`").map(|text| Located {
+                        text,
+                        loc: v.loc,
+                        alias: v.alias,
+                    })
                 }
                 "as" => {
-                    q.var = self
-                        .expect_str(v, "`as`")
-                        .map(|text| Located { text, loc: v.loc })
+                    q.var = self.expect_str(v, "`as`").map(|text| Located {
+                        text,
+                        loc: v.loc,
+                        alias: v.alias,
+                    })
                 }
                 "where" => q.body = Some(self.condition(v)),
                 other => match CmpOp::from_key(other) {
@@ -583,6 +597,7 @@ impl Parser<'_> {
                 path = self.expect_str(value, "`fact`").map(|text| Located {
                     text,
                     loc: value.loc,
+                    alias: value.alias,
                 });
             } else if let Some(op) = Op::from_key(&key.name) {
                 ops.push((op, key.loc, value));
@@ -664,6 +679,7 @@ impl Parser<'_> {
                 self.problems.push(
                     Problem::new("policy::invalid-value", format!("{what} must be a mapping"))
                         .at(node.loc, format!("found {}", describe(node)))
+                        .through(node.alias)
                         .with_help(format!("write {example}")),
                 );
                 None

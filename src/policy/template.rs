@@ -231,7 +231,11 @@ fn check_fact(path: &[String], loc: Loc, witnesses: &[Binding]) -> Option<Proble
             .with_help(help),
         );
     }
-    let located = Located { text, loc };
+    let located = Located {
+        text,
+        loc,
+        alias: None,
+    };
     match resolve_path(&located, witnesses) {
         Ok(p) if p.ty.is_value() => None,
         Ok(p) => Some(

@@ -202,6 +202,7 @@ impl<'p> Checker<'p> {
                     format!("`{name}` is not a valid name"),
                 )
                 .at(var.loc, "not a name")
+                .through(var.alias)
                 .with_help("names are lower-case letters, digits and `_`, starting with a letter"),
             );
             return false;
@@ -213,6 +214,7 @@ impl<'p> Checker<'p> {
                     format!("`{name}` is a built-in name"),
                 )
                 .at(var.loc, "would hide the built-in")
+                .through(var.alias)
                 .with_help("choose another name for the element"),
             );
             return false;
@@ -224,6 +226,7 @@ impl<'p> Checker<'p> {
                     format!("`{name}` is already bound by an enclosing quantifier"),
                 )
                 .at(var.loc, "bound twice")
+                .through(var.alias)
                 .with_help("choose another name for the inner element"),
             );
             return false;
@@ -241,6 +244,7 @@ impl<'p> Checker<'p> {
             self.problems.push(
                 Problem::new("policy::operand-type", "`known` takes `true` or `false`")
                     .at(leaf.operand.loc, format!("found {}", literal::describe(&leaf.operand)))
+                    .through(leaf.operand.alias)
                     .with_help(format!(
                         "write `{{fact: {path}, known: true}}` (or `false` to test that it is unknown)"
                     )),
@@ -281,6 +285,7 @@ impl<'p> Checker<'p> {
             self.problems.push(
                 Problem::new("policy::operand-type", "a list cannot hold a parameter")
                     .at(item.loc, "a parameter inside a list")
+                    .through(item.alias)
                     .with_help(
                         "declare the whole list as a `text-list` parameter and write `$name`",
                     ),
@@ -437,6 +442,7 @@ fn resolve(path: &Located, scope: &[Binding]) -> Result<FactPath, Problem> {
             format!("`{}` is not a fact path", path.text),
         )
         .at(path.loc, "malformed path")
+        .through(path.alias)
         .with_help("a path is dot-separated names, e.g. `vendor.name` or `owner.economic`"));
     }
     let first = segments[0].as_str();
@@ -458,6 +464,7 @@ fn resolve(path: &Located, scope: &[Binding]) -> Result<FactPath, Problem> {
                     format!("`{so_far}` is a collection; `{}` reads into it", path.text),
                 )
                 .at(path.loc, format!("`{so_far}` is a {ty}"))
+                .through(path.alias)
                 .with_help(format!(
                     "read each element with a quantifier: `exists: {{each: {so_far}, as: {k}, where: {{fact: {k}.{segment}, ...}}}}`"
                 )));
@@ -468,6 +475,7 @@ fn resolve(path: &Located, scope: &[Binding]) -> Result<FactPath, Problem> {
                     format!("unknown fact `{}`", path.text),
                 )
                 .at(path.loc, format!("`{so_far}` is {value} and has no fields"))
+                .through(path.alias)
                 .with_help(format!("compare `{so_far}` itself")));
             }
         };
@@ -476,7 +484,8 @@ fn resolve(path: &Located, scope: &[Binding]) -> Result<FactPath, Problem> {
                 "policy::unknown-fact",
                 format!("unknown fact `{}`", path.text),
             )
-            .at(path.loc, "not in the fact model"));
+            .at(path.loc, "not in the fact model")
+            .through(path.alias));
         };
         match model.field(segment) {
             Some(field) => ty = field.ty,
@@ -493,6 +502,7 @@ fn resolve(path: &Located, scope: &[Binding]) -> Result<FactPath, Problem> {
                     format!("unknown fact `{}`", path.text),
                 )
                 .at(path.loc, format!("{kind} has no field `{segment}`"))
+                .through(path.alias)
                 .with_help(help));
             }
         }
@@ -531,6 +541,7 @@ fn unknown_root(path: &Located, first: &str, scope: &[Binding]) -> Problem {
             format!("`{}` is not a fact", path.text),
         )
         .at(path.loc, "parameters are operands")
+        .through(path.alias)
         .with_help("compare a fact with a parameter: `{fact: owner.economic, gte: $threshold}`");
     }
     let names: Vec<&str> = fact_model::ROOTS
@@ -550,6 +561,7 @@ fn unknown_root(path: &Located, first: &str, scope: &[Binding]) -> Problem {
         format!("unknown fact `{}`", path.text),
     )
     .at(path.loc, format!("`{first}` is not a root or a bound name"))
+    .through(path.alias)
     .with_help(help)
 }
 
@@ -561,6 +573,7 @@ fn operator_problem(leaf: &RawLeaf, path: &FactPath) -> Problem {
             format!("`{path}` is a {ty}, not a value"),
         )
         .at(path.loc, format!("a {ty}"))
+        .through(leaf.path.alias)
         .with_help(match ty {
             FactType::List(kind) => format!(
                 "use a quantifier over it: `exists: {{each: {path}, as: {kind}, where: ...}}`, or `count`"
@@ -583,6 +596,7 @@ fn operator_problem(leaf: &RawLeaf, path: &FactPath) -> Problem {
     )
     .at(leaf.op_loc, format!("not an operator for {ty}"))
     .at(path.loc, format!("this fact is {ty}"))
+    .through(leaf.path.alias)
     .with_help(format!("{ty} supports: {}{hint}", ops.join(", ")))
 }
 
@@ -592,6 +606,7 @@ fn not_a_collection(each: &Located, ty: FactType, collections: &[String]) -> Pro
         format!("`{}` is {ty}, not a collection", each.text),
     )
     .at(each.loc, "not a collection")
+    .through(each.alias)
     .with_help(if collections.is_empty() {
         "`each` names a list of objects".to_string()
     } else {

@@ -11,25 +11,51 @@ use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::registry::model::*;
 use crate::value::date::Date;
 
+/// What the registry files may declare that could not be read: the ids of the organisations
+/// and sources of items that broke the schema, and whether anything else was lost (a file that
+/// did not parse, a document whose own shape is wrong). A reference to an id that may have been
+/// declared there is not reported as unknown.
+#[derive(Debug, Default)]
+pub struct Unread {
+    /// Something was lost whose ids are not known: no reference can be called unknown.
+    pub ids_lost: bool,
+    pub organisations: HashSet<String>,
+    pub sources: HashSet<String>,
+}
+
+impl Unread {
+    /// Everything of another file that was not read.
+    pub fn extend(&mut self, other: Unread) {
+        self.ids_lost |= other.ids_lost;
+        self.organisations.extend(other.organisations);
+        self.sources.extend(other.sources);
+    }
+}
+
 /// Runs every check; the checks are independent and run in parallel, their problems joined in
 /// a fixed order (callers sort them by position).
-pub fn check(registry: &Registry) -> Vec<Problem> {
-    type Check = fn(&Registry, &mut Vec<Problem>);
+///
+/// The registry may hold only the items that could be read. Each check reports only what is
+/// certain from those: the checks for too much (duplicates, shares over 100%, cycles, dates)
+/// can only find less when items are missing, and the check for references that name nothing
+/// leaves out the ids that `unread` may declare.
+pub fn check(registry: &Registry, unread: &Unread) -> Vec<Problem> {
+    type Check = fn(&Registry, &Unread, &mut Vec<Problem>);
     const CHECKS: [Check; 8] = [
-        duplicate_ids,
+        |r, _, p| duplicate_ids(r, p),
         references,
-        duplicate_relationships,
-        duplicate_competitors,
-        date_order,
-        self_stakes,
-        owners_over_100,
-        full_ownership_cycles,
+        |r, _, p| duplicate_relationships(r, p),
+        |r, _, p| duplicate_competitors(r, p),
+        |r, _, p| date_order(r, p),
+        |r, _, p| self_stakes(r, p),
+        |r, _, p| owners_over_100(r, p),
+        |r, _, p| full_ownership_cycles(r, p),
     ];
     CHECKS
         .par_iter()
         .map(|check| {
             let mut found = Vec::new();
-            check(registry, &mut found);
+            check(registry, unread, &mut found);
             found
         })
         .collect::<Vec<_>>()
@@ -71,7 +97,10 @@ fn duplicate_ids(registry: &Registry, problems: &mut Vec<Problem>) {
     }
 }
 
-fn references(registry: &Registry, problems: &mut Vec<Problem>) {
+fn references(registry: &Registry, unread: &Unread, problems: &mut Vec<Problem>) {
+    if unread.ids_lost {
+        return;
+    }
     let org_ids: Vec<&str> = registry
         .organisations
         .iter()
@@ -89,6 +118,7 @@ fn references(registry: &Registry, problems: &mut Vec<Problem>) {
     let mut source_refs: Vec<&Ref> = Vec::new();
     if let Some(default) = &registry.default_org
         && !org_set.contains(default.id.as_str())
+        && !unread.organisations.contains(&default.id)
     {
         problems.push(unknown(
             "registry::unknown-default-org",
@@ -131,7 +161,8 @@ fn references(registry: &Registry, problems: &mut Vec<Problem>) {
         source_refs.extend(&m.source);
     }
     for (reference, field) in org_refs {
-        if !org_set.contains(reference.id.as_str()) {
+        if !org_set.contains(reference.id.as_str()) && !unread.organisations.contains(&reference.id)
+        {
             problems.push(unknown(
                 "registry::unknown-organisation",
                 reference,
@@ -141,7 +172,7 @@ fn references(registry: &Registry, problems: &mut Vec<Problem>) {
         }
     }
     for reference in source_refs {
-        if !source_set.contains(reference.id.as_str()) {
+        if !source_set.contains(reference.id.as_str()) && !unread.sources.contains(&reference.id) {
             problems.push(unknown(
                 "registry::unknown-source",
                 reference,
@@ -165,7 +196,8 @@ fn unknown(code: &'static str, reference: &Ref, field: &str, candidates: &[&str]
             reference.id
         ),
     )
-    .at(reference.loc, format!("unknown {what}"));
+    .at(reference.loc, format!("unknown {what}"))
+    .through(reference.alias);
     match did_you_mean(&reference.id, candidates.iter().copied()) {
         Some(s) => problem.with_help(format!("did you mean `{s}`?")),
         None => problem.with_help(format!(
@@ -194,6 +226,7 @@ fn duplicate_relationships(registry: &Registry, problems: &mut Vec<Problem>) {
                     ),
                 )
                 .at(v.vendor.loc, "declared again here")
+                .through(v.vendor.alias)
                 .at(first.vendor.loc, "first declared here")
                 .with_help("merge the two entries: list every service in one relationship"),
             );
@@ -228,6 +261,7 @@ fn duplicate_competitors(registry: &Registry, problems: &mut Vec<Problem>) {
                     ),
                 )
                 .at(c.competitor.loc, "declared again here")
+                .through(c.competitor.alias)
                 .at(first.competitor.loc, "first declared here")
                 .with_help("keep one declaration, with one tier and every market in it"),
             );
@@ -275,6 +309,7 @@ fn self_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
                     format!("`{}` is recorded as owning itself", s.owner.id),
                 )
                 .at(s.owned.loc, "same as the owner")
+                .through(s.owned.alias)
                 .with_help("treasury shares are not ownership; remove the stake"),
             );
         }
@@ -493,6 +528,7 @@ mod tests {
         let at = |id: &str| Ref {
             id: id.to_string(),
             loc: Loc::default(),
+            alias: None,
         };
         Stake {
             id: None,

@@ -46,10 +46,10 @@ pub fn link_identifiers(native: &Registry, bods: &mut Registry) -> Vec<Problem> 
             let mut problem = Problem::warning(
                 "bods::ambiguous-link",
                 format!(
-                    "`{}` ({}) shares identifiers with {} organisations of the registry; it is linked to `{}`",
+                    "`{}` ({}) shares identifiers with {} of the registry; it is linked to `{}`",
                     org.id.value,
                     org.name,
-                    matches.len(),
+                    crate::value::count(matches.len(), "organisation"),
                     target.id.value
                 ),
             )
@@ -170,6 +170,7 @@ mod tests {
         Ref {
             id: id.to_string(),
             loc: Loc::default(),
+            alias: None,
         }
     }
 

@@ -10,19 +10,21 @@ mod order;
 mod parse;
 mod serialize;
 
+use check::Unread;
 pub use link::link_identifiers;
 pub use model::*;
 pub use serialize::{to_value, to_yaml};
 
 use std::path::PathBuf;
 
-use crate::input::diagnostic::Problem;
+use crate::input::diagnostic::{Problem, merge_repeats};
 use crate::input::limits::{Limit, Limits};
 use crate::input::schema::{self, SchemaKind};
 use rayon::prelude::*;
 
 use crate::input::source::{FileId, SourceFile, SourceMap, read_file_into};
 use crate::input::yaml::{self, Node};
+use crate::value::count;
 
 /// Extensions of YAML documents (registry files and policies).
 pub const EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -55,16 +57,36 @@ pub fn load(
     load_files(texts, sources, limits)
 }
 
-/// One file's items and the problems found reading them, or the problems that stopped it.
-type Loaded = Result<(Registry, Vec<Problem>), Vec<Problem>>;
+/// What one registry file gave: the items that could be read, every problem found in it, and
+/// what it may declare that could not be read.
+struct FilePart {
+    registry: Registry,
+    problems: Vec<Problem>,
+    unread: Unread,
+}
 
-/// Parses, validates and reads one registry file: its items, and the problems found reading
-/// them; or, when the file is not valid YAML or breaks the schema, those problems only.
+impl FilePart {
+    /// A file that could not be read at all (a syntax error, a limit): it may declare anything.
+    fn unreadable(problems: Vec<Problem>) -> FilePart {
+        FilePart {
+            registry: Registry::default(),
+            problems,
+            unread: Unread {
+                ids_lost: true,
+                ..Unread::default()
+            },
+        }
+    }
+}
+
+/// Parses, validates and reads one registry file: the items that pass the schema are read
+/// (and checked) even when others do not, so that one run reports the schema problems and the
+/// problems of what could be read together.
 ///
 /// The items of the top-level lists are validated and read one by one as the parser reaches
 /// them, and dropped: a file's tree is never held whole, which is most of the memory a large
 /// registry would otherwise take.
-fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
+fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> FilePart {
     let streamed: Vec<&str> = parse::LISTS
         .iter()
         .copied()
@@ -104,42 +126,82 @@ fn load_document(id: FileId, sources: &SourceMap, limits: &Limits) -> Loaded {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (document, reader)
     });
-    let document = document.map_err(|p| vec![p])?;
-    let mut schema_problems = schema::validate(SchemaKind::Registry, &document);
-    schema_problems.extend(sink.schema_problems);
-    if !schema_problems.is_empty() {
-        return Err(schema::sort_problems(schema_problems));
+    match document {
+        Ok(document) => sink.finish(&document, &streamed),
+        // The items read before the parser failed belong to a document that is invalid.
+        Err(problem) => FilePart::unreadable(vec![problem]),
     }
-    let ItemReader {
-        mut part,
-        mut found,
-        ..
-    } = sink;
-    parse::parse_top(&document, &mut part, &mut found);
-    for list in parse::LISTS.iter().filter(|l| !streamed.contains(l)) {
-        for node in parse::items(&document, list) {
-            parse::parse_item(list, node, &mut part, &mut found);
-        }
-    }
-    Ok((part, found))
 }
 
-/// Validates each item of a registry file as it is parsed and reads it into the file's part.
-/// After the first schema problem it only validates: a file that breaks the schema is not read.
+/// Validates each item of a registry file and reads those that pass the schema into the
+/// file's part. An item that breaks the schema is not read; the ids it declares are noted, so
+/// that references to them are not taken for unknown.
 #[derive(Default)]
 struct ItemReader {
     part: Registry,
     found: Vec<Problem>,
     schema_problems: Vec<Problem>,
+    unread: Unread,
 }
 
 impl ItemReader {
     fn read(&mut self, list: &str, index: usize, item: &yaml::Node) {
         let problems = schema::validate_item(SchemaKind::Registry, list, index, item);
-        if problems.is_empty() && self.schema_problems.is_empty() {
+        if problems.is_empty() {
             parse::parse_item(list, item, &mut self.part, &mut self.found);
+            return;
+        }
+        let declared = item.get("id").and_then(Node::as_str).map(str::to_string);
+        match (list, declared) {
+            ("organisations", Some(id)) => {
+                self.unread.organisations.insert(id);
+            }
+            ("sources", Some(id)) => {
+                self.unread.sources.insert(id);
+            }
+            _ => {}
         }
         self.schema_problems.extend(problems);
+    }
+
+    /// Validates the document itself (its lists already read item by item, and left out of
+    /// `document` or listed in `read`) and reads its own fields and any other list.
+    fn finish(mut self, document: &Node, read: &[&str]) -> FilePart {
+        let top = schema::validate_top(SchemaKind::Registry, document);
+        // A document whose own shape is wrong (a misspelt list name, a list that is not a
+        // list) may declare anything under it.
+        self.unread.ids_lost |= !top.is_empty();
+        parse::parse_top(document, &mut self.part, &mut self.found);
+        if top.is_empty() {
+            for list in parse::LISTS.iter().filter(|l| !read.contains(l)) {
+                for node in parse::items(document, list) {
+                    parse::parse_item(list, node, &mut self.part, &mut self.found);
+                }
+            }
+        }
+        let mut problems = self.schema_problems;
+        problems.extend(top);
+        problems.extend(self.found);
+        FilePart {
+            registry: self.part,
+            problems,
+            unread: self.unread,
+        }
+    }
+
+    /// Reads a document parsed whole: each item of its lists, then the document itself.
+    fn read_whole(mut self, document: &Node) -> FilePart {
+        let itemised: Vec<&str> = parse::LISTS
+            .iter()
+            .copied()
+            .filter(|list| schema::is_item_list(SchemaKind::Registry, list))
+            .collect();
+        for list in &itemised {
+            for (index, item) in parse::items(document, list).iter().enumerate() {
+                self.read(list, index, item);
+            }
+        }
+        self.finish(document, &itemised)
     }
 }
 
@@ -189,9 +251,8 @@ pub fn load_files(
     let mut registry = Registry::default();
     let mut bods = bods::Pool::default();
     let mut problems = Vec::new();
-    // Cross-file checks are only meaningful when every file could be read as a whole: an id
-    // declared in a file that failed to parse would otherwise be reported as unknown.
-    let mut every_file_parsed = true;
+    // What could not be read, so that the checks do not report an id declared there as unknown.
+    let mut unread = Unread::default();
     let ids: Vec<FileId> = files.into_iter().map(|file| sources.add(file)).collect();
     let sources: &SourceMap = sources;
     let bods_files: Vec<FileId> = ids
@@ -206,28 +267,24 @@ pub fn load_files(
         || {
             ids.par_iter()
                 .map(|&id| (!bods_files.contains(&id)).then(|| load_document(id, sources, limits)))
-                .collect::<Vec<Option<Loaded>>>()
+                .collect::<Vec<Option<FilePart>>>()
         },
         || read_bods_files(&bods_files, sources, limits, &mut bods, &mut problems),
     );
-    every_file_parsed &= bods_read_cleanly;
+    unread.ids_lost |= !bods_read_cleanly;
     for (id, document) in json_documents {
         if let Some(index) = ids.iter().position(|&i| i == id) {
-            parts[index] = Some(load_parsed(&document));
+            parts[index] = Some(ItemReader::default().read_whole(&document));
         }
     }
-    for part in parts.into_iter().flatten() {
-        let part = match part {
-            Ok((part, found)) => {
-                problems.extend(found);
-                part
-            }
-            Err(found) => {
-                problems.extend(found);
-                every_file_parsed = false;
-                continue;
-            }
-        };
+    for FilePart {
+        registry: part,
+        problems: found,
+        unread: part_unread,
+    } in parts.into_iter().flatten()
+    {
+        problems.extend(found);
+        unread.extend(part_unread);
         if let (Some(first), Some(again)) = (&registry.default_org, &part.default_org) {
             problems.push(
                 Problem::new(
@@ -250,13 +307,13 @@ pub fn load_files(
     let over_limits = over_limits(&registry, limits);
     let within_limits = over_limits.is_empty();
     problems.extend(over_limits);
-    if every_file_parsed && within_limits {
-        let mut found = check::check(&registry);
+    if within_limits {
+        let mut found = check::check(&registry, &unread);
         tolerate_register_overlaps(&mut found, &bods_files);
         problems.extend(found);
     }
     // Report in reading order, file by file, whatever check found them.
-    problems.sort_by_key(|p| p.primary());
+    let problems = merge_repeats(problems);
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
@@ -287,27 +344,18 @@ fn read_bods_files(
     (documents, clean)
 }
 
-/// Validates and reads a registry document parsed whole (a registry written as JSON).
-fn load_parsed(document: &Node) -> Loaded {
-    let schema_problems = schema::validate(SchemaKind::Registry, document);
-    if !schema_problems.is_empty() {
-        return Err(schema_problems);
-    }
-    let mut found = Vec::new();
-    let part = parse::parse_document(document, &mut found);
-    Ok((part, found))
-}
-
 /// Loads a registry from a document that is already parsed, such as the inline registry of a
 /// policy test case, so that every diagnostic points into the file the document came from.
 pub fn load_node(document: &Node) -> Result<Registry, Vec<Problem>> {
-    let mut problems = schema::validate(SchemaKind::Registry, document);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut registry = parse::parse_document(document, &mut problems);
-    problems.extend(check::check(&registry));
-    problems.sort_by_key(|p| p.primary());
+    let FilePart {
+        registry: part,
+        mut problems,
+        unread,
+    } = ItemReader::default().read_whole(document);
+    let mut registry = Registry::default();
+    registry.merge(part);
+    problems.extend(check::check(&registry, &unread));
+    let problems = merge_repeats(problems);
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
@@ -359,8 +407,8 @@ fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
         problems.push(Limit::Organisations.exceeded(
             limits,
             format!(
-                "the registry has {} organisations",
-                registry.organisations.len()
+                "the registry has {}",
+                count(registry.organisations.len(), "organisation")
             ),
             org.loc,
         ));
@@ -368,7 +416,7 @@ fn over_limits(registry: &Registry, limits: &Limits) -> Vec<Problem> {
     if let Some(stake) = registry.stakes.get(limits.max_stakes) {
         problems.push(Limit::Stakes.exceeded(
             limits,
-            format!("the registry has {} stakes", registry.stakes.len()),
+            format!("the registry has {}", count(registry.stakes.len(), "stake")),
             stake.loc,
         ));
     }

@@ -14,6 +14,9 @@ use crate::value::money::Money;
 pub struct Ref {
     pub id: String,
     pub loc: Loc,
+    /// The YAML alias or merge key that copied the reference from an anchored node, if one
+    /// did: a problem with the reference is labelled there too.
+    pub alias: Option<Loc>,
 }
 
 /// A value with the position it was read from.

@@ -23,19 +23,6 @@ pub const LISTS: &[&str] = &[
     "moves",
 ];
 
-/// Reads a whole schema-valid registry document, indexed.
-pub fn parse_document(document: &Node, problems: &mut Vec<Problem>) -> Registry {
-    let mut registry = Registry::default();
-    parse_top(document, &mut registry, problems);
-    for list in LISTS {
-        for node in items(document, list) {
-            parse_item(list, node, &mut registry, problems);
-        }
-    }
-    registry.reindex();
-    registry
-}
-
 /// Reads the document's own fields (`default_org`) into `registry`; its lists are read item by
 /// item with [`parse_item`].
 pub fn parse_top(document: &Node, registry: &mut Registry, problems: &mut Vec<Problem>) {
@@ -84,7 +71,8 @@ impl Parser<'_> {
         if text.is_none() {
             self.problems.push(
                 Problem::new("registry::schema", format!("missing field `{key}`"))
-                    .at(node.loc, format!("`{key}` is required here")),
+                    .at(node.loc, format!("`{key}` is required here"))
+                    .through(node.alias),
             );
         }
         text
@@ -110,6 +98,7 @@ impl Parser<'_> {
         node.as_str().map(|id| Ref {
             id: id.to_string(),
             loc: node.loc,
+            alias: node.alias,
         })
     }
 
@@ -123,7 +112,8 @@ impl Parser<'_> {
         if r.is_none() {
             self.problems.push(
                 Problem::new("registry::schema", format!("missing field `{key}`"))
-                    .at(node.loc, format!("`{key}` is required here")),
+                    .at(node.loc, format!("`{key}` is required here"))
+                    .through(node.alias),
             );
         }
         r
@@ -147,6 +137,7 @@ impl Parser<'_> {
                         format!("`{text}` is not a calendar date"),
                     )
                     .at(value.loc, "expected YYYY-MM-DD, a real date")
+                    .through(value.alias)
                     .with_help("write dates as YYYY-MM-DD, e.g. 2025-06-12"),
                 );
                 None
@@ -165,6 +156,7 @@ impl Parser<'_> {
                     format!("`{text}` is not an amount of money"),
                 )
                 .at(value.loc, "expected AMOUNT[K|M|B] CURRENCY")
+                .through(value.alias)
                 .with_help("write amounts like `870M USD` or `150000 EUR`"),
             );
         }
@@ -188,6 +180,7 @@ impl Parser<'_> {
                                 format!("`{s}` is not a share"),
                             )
                             .at(value.loc, "expected a percentage")
+                            .through(value.alias)
                             .with_help("write `49%`, `49`, `unknown` or `{min: 25, max: 50}`"),
                         );
                         return None;
@@ -195,18 +188,22 @@ impl Parser<'_> {
                 }
             }
             Value::Map(_) => {
-                let bound = |k: &str| match value.get(k).map(|n| &n.value) {
-                    Some(Value::Int(i)) => Some((*i as f64, value.get(k).map(|n| n.loc))),
-                    Some(Value::Float(f)) => Some((*f, value.get(k).map(|n| n.loc))),
-                    _ => None,
+                let bound = |k: &str| {
+                    let node = value.get(k)?;
+                    let number = match node.value {
+                        Value::Int(i) => i as f64,
+                        Value::Float(f) => f,
+                        _ => return None,
+                    };
+                    Some((number, Some(node)))
                 };
-                let (min, min_loc) = bound("min").unwrap_or((0.0, None));
-                let (max, max_loc) = bound("max").unwrap_or((100.0, None));
-                for (v, loc) in [(min, min_loc), (max, max_loc)] {
-                    if let Some(loc) = loc
+                let (min, min_node) = bound("min").unwrap_or((0.0, None));
+                let (max, max_node) = bound("max").unwrap_or((100.0, None));
+                for (v, node) in [(min, min_node), (max, max_node)] {
+                    if let Some(node) = node
                         && !(0.0..=100.0).contains(&v)
                     {
-                        self.out_of_range(v, loc);
+                        self.out_of_range(v, node.loc, node.alias);
                         return None;
                     }
                 }
@@ -223,6 +220,7 @@ impl Parser<'_> {
                             format!("the range {min}..{max} holds no value"),
                         )
                         .at(value.loc, "min must not be above max")
+                        .through(value.alias)
                         .with_help("swap min and max, or drop an exclusive bound"),
                     );
                     return None;
@@ -241,18 +239,24 @@ impl Parser<'_> {
         if (0.0..=100.0).contains(&value) {
             Some(Interval::exact(value))
         } else {
-            self.out_of_range(value, node.loc);
+            self.out_of_range(value, node.loc, node.alias);
             None
         }
     }
 
-    fn out_of_range(&mut self, value: f64, loc: crate::input::source::Loc) {
+    fn out_of_range(
+        &mut self,
+        value: f64,
+        loc: crate::input::source::Loc,
+        alias: Option<crate::input::source::Loc>,
+    ) {
         self.problems.push(
             Problem::new(
                 "registry::share-out-of-range",
                 format!("a share of {value}% is outside 0-100%"),
             )
             .at(loc, "must be between 0 and 100")
+            .through(alias)
             .with_help("shares are percentages: write 49 or 49% for forty-nine percent"),
         );
     }

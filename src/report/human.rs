@@ -10,6 +10,7 @@ use crate::input::source::SourceMap;
 
 use super::path_route;
 use crate::engine::{BaselineState, Finding, Outcome, Report};
+use crate::value::count;
 
 pub struct Style {
     pub color: bool,
@@ -120,18 +121,12 @@ fn summary_table(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "vrisk: {} ({}) as of {}: {} polic{} × {} vendor relationship{}",
+        "vrisk: {} ({}) as of {}: {} × {}",
         report.org,
         report.org_name,
         report.as_of,
-        report.summary.policies,
-        if report.summary.policies == 1 {
-            "y"
-        } else {
-            "ies"
-        },
-        report.summary.vendors,
-        if report.summary.vendors == 1 { "" } else { "s" },
+        count(report.summary.policies, "policy"),
+        count(report.summary.vendors, "vendor relationship"),
     );
     let width = report
         .policies

@@ -10,6 +10,7 @@ use std::fmt::Write;
 use crate::engine::Verdict;
 
 use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
+use crate::value::count;
 
 use super::diagram::mermaid::flowchart;
 use super::diagram::{Diagram, MAX_EDGES};
@@ -134,11 +135,7 @@ fn title(out: &mut String, report: &Report, verdict: Verdict) {
             },
         ),
     };
-    let _ = writeln!(
-        out,
-        "**{blocking} blocking finding{}**: {rule}.",
-        if blocking == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(out, "**{}**: {rule}.", count(blocking, "blocking finding"));
     if report.has_baseline() {
         let count = |state| {
             report

@@ -119,14 +119,20 @@ pub fn actual_name(actual: Option<Outcome>) -> &'static str {
 /// its shape is wrong) with the cases that are right, and every problem found: a run goes on to
 /// check the good cases, so that one run reports everything wrong.
 pub fn parse(document: &Node) -> (Option<TestFile>, Vec<Problem>) {
-    let problems = schema::validate(SchemaKind::Test, document);
-    if !problems.is_empty() {
+    let mut validation = schema::validate_by_item(SchemaKind::Test, document);
+    let mut problems = std::mem::take(&mut validation.problems);
+    if validation.document_broken {
         return (None, problems);
     }
-    let mut problems = Vec::new();
     let policy = document.get("policy").and_then(text);
     let mut cases = Vec::new();
-    for node in document.get("cases").and_then(Node::as_seq).unwrap_or(&[]) {
+    let nodes = document.get("cases").and_then(Node::as_seq).unwrap_or(&[]);
+    for (index, node) in nodes.iter().enumerate() {
+        // A case that breaks the schema is not run; the others are, so that one run reports
+        // the problems of every case.
+        if validation.is_broken("cases", index) {
+            continue;
+        }
         if let Some(case) = case(node, &mut problems) {
             if let Some(first) = cases
                 .iter()

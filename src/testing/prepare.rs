@@ -79,9 +79,9 @@ pub fn prepare(
         );
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.primary());
-        problems.dedup_by(|a, b| a.primary() == b.primary() && a.message == b.message);
-        return Err(problems);
+        // An inline registry that cases share through an alias is loaded once per case: its
+        // problems are reported once, with the aliases.
+        return Err(crate::input::diagnostic::merge_repeats(problems));
     }
     let tested: Vec<&PathBuf> = loader.groups.iter().map(|g| &g.key).collect();
     let untested = found

@@ -7,6 +7,7 @@ use crate::input::source::SourceMap;
 
 use super::format::actual_name;
 use super::run::{GroupResult, Mismatch, MismatchKind};
+use crate::value::count;
 
 /// Colour on a terminal only; tests and pipes get plain text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -122,21 +123,18 @@ fn mismatch(out: &mut String, m: &Mismatch, sources: &SourceMap) {
 fn coverage(out: &mut String, group: &GroupResult, sources: &SourceMap) {
     let total = group.leaves.len();
     let covered = group.leaves.iter().filter(|l| l.covered()).count();
-    let noun = if total == 1 {
-        "condition"
-    } else {
-        "conditions"
-    };
     if covered == total {
         let _ = writeln!(
             out,
-            "  coverage: {covered} of {total} {noun} seen true and false"
+            "  coverage: {covered} of {} seen true and false",
+            count(total, "condition")
         );
         return;
     }
     let _ = writeln!(
         out,
-        "  coverage: {covered} of {total} {noun} seen true and false; not covered:"
+        "  coverage: {covered} of {} seen true and false; not covered:",
+        count(total, "condition")
     );
     for leaf in group.leaves.iter().filter(|l| !l.covered()) {
         let _ = writeln!(
@@ -157,12 +155,11 @@ pub fn summary(t: &Totals, style: Style) -> String {
         style.paint("FAILED", "31;1")
     };
     format!(
-        "test result: {verdict}. {} passed, {} failed; {} polic{}, {} of {} conditions covered\n",
+        "test result: {verdict}. {} passed, {} failed; {}, {} of {} covered\n",
         t.passed,
         t.failed,
-        t.policies,
-        if t.policies == 1 { "y" } else { "ies" },
+        count(t.policies, "policy"),
         t.covered,
-        t.conditions,
+        count(t.conditions, "condition"),
     )
 }

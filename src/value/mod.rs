@@ -1,6 +1,7 @@
 //! Small value types shared by every stage: dates, exact money, share intervals, three-valued
-//! truth and severities.
+//! truth and severities; and counts written with their noun in the right number.
 
+pub mod count;
 pub mod date;
 pub mod interval;
 pub mod money;
@@ -9,6 +10,7 @@ pub mod truth;
 
 use std::fmt;
 
+pub use count::count;
 pub use date::Date;
 pub use interval::Interval;
 pub use money::Money;

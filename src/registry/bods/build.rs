@@ -405,7 +405,11 @@ impl Side {
             Some(written) => written.clone(),
             None => organisations[self.index].id.value.clone(),
         };
-        Ref { id, loc: self.loc }
+        Ref {
+            id,
+            loc: self.loc,
+            alias: None,
+        }
     }
 }
 

@@ -27,6 +27,7 @@ pub fn statement(node: Json, problems: &mut Vec<Problem>) -> Option<Parsed> {
             n.as_str().map(|id| Ref {
                 id: id.to_string(),
                 loc: n.loc(),
+                alias: None,
             })
         })
         .collect();
@@ -88,6 +89,7 @@ fn subject(node: Json, problems: &mut Vec<Problem>) -> Option<PartyRef> {
     Some(PartyRef::Record(Ref {
         id: id.value.to_string(),
         loc: id.loc,
+        alias: None,
     }))
 }
 
@@ -108,6 +110,7 @@ fn interested_party(node: Json, problems: &mut Vec<Problem>) -> Option<PartyRef>
                 Kind::Str(id) => Some(PartyRef::Record(Ref {
                     id: id.to_string(),
                     loc: value.loc(),
+                    alias: None,
                 })),
                 _ => {
                     problems.push(fields::wrong_type(value, key, "a statement id"));

@@ -78,6 +78,7 @@ fn party_ref(details: Json, key: &str, problems: &mut Vec<Problem>) -> Option<Pa
         Kind::Str(id) => Some(PartyRef::Record(Ref {
             id: id.to_string(),
             loc: value.loc(),
+            alias: None,
         })),
         Kind::Object => Some(PartyRef::Unspecified {
             reason: fields::reason(Some(value)),

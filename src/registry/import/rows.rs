@@ -122,8 +122,8 @@ pub fn read(
                 Problem::new(
                     "import::row-length",
                     format!(
-                        "this row has {} cells, the header {}",
-                        record.len(),
+                        "this row has {}, the header {}",
+                        crate::value::count(record.len(), "cell"),
                         headers.len()
                     ),
                 )

@@ -385,7 +385,15 @@ fn a_misspelt_fact_in_an_anchored_condition_is_one_problem_with_its_alias() {
     )]);
     let run = vrisk_in(
         dir.path(),
-        &["validate", "--policies", "policies", "--format", "json"],
+        // The policy is checked beside the built-in registry: policies alone are no input.
+        &[
+            "validate",
+            "--example",
+            "--policies",
+            "policies",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(
         problems(&run),

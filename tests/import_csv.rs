@@ -443,7 +443,7 @@ fn a_missing_column_is_one_error_naming_the_field_not_one_per_row() {
             .contains("5 spend amounts have no currency, and the header has no `currency` column"),
         "{stderr}"
     );
-    assert!(stderr.contains("e.csv:1:35"), "{stderr}");
+    assert!(stderr.contains("e.csv:2:27"), "{stderr}");
 }
 
 #[test]
@@ -468,7 +468,7 @@ fn rows_that_disagree_about_a_vendor_are_a_conflict() {
         stderr.contains("`globex` holds 40% of `tagwell` here, 30% on an earlier row"),
         "{stderr}"
     );
-    assert!(stderr.contains("e.csv:2:14"), "{stderr}");
+    assert!(stderr.contains("e.csv:3:14"), "{stderr}");
 }
 
 #[test]
@@ -502,5 +502,5 @@ fn a_contract_that_ends_before_it_starts_is_located() {
     let (code, _, stderr) = vrisk(dir.path(), &["validate", "r.yaml"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("registry::end-before-start"), "{stderr}");
-    assert!(stderr.contains("r.yaml:8:23"), "{stderr}");
+    assert!(stderr.contains("r.yaml:8:40"), "{stderr}");
 }

@@ -9,7 +9,6 @@ use crate::policy::facts::{Fact, FactObject, FactValue, Origin};
 use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
 use crate::value::date::Date;
 use crate::value::interval::Interval;
-use crate::value::money::Money;
 use crate::value::truth::Truth;
 
 use super::world::{World, spend_in};
@@ -78,11 +77,6 @@ fn latest_spend(spend: &[Spend], year: i32) -> Option<&Spend> {
         .iter()
         .filter(|s| s.year <= year)
         .max_by_key(|s| (s.year, !s.planned))
-}
-
-fn percent_of(part: &Money, whole: &Money) -> Option<f64> {
-    (part.currency == whole.currency && whole.amount > 0.0)
-        .then(|| (part.amount / whole.amount * 100.0).min(100.0))
 }
 
 fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
@@ -157,13 +151,13 @@ fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
         ) else {
             continue;
         };
-        if let Some(pct) = percent_of(&spend.amount, &revenue.amount) {
+        if let Some(pct) = spend.amount.percent_of(&revenue.amount) {
             let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
             sources.extend(revenue.source.iter().map(|s| s.id.clone()));
             sources.sort();
             sources.dedup();
             return Fact::new(
-                FactValue::Percent(Interval::exact(pct)),
+                FactValue::Percent(Interval::exact(pct.min(100.0))),
                 Origin {
                     loc: Some(spend.loc),
                     sources,
@@ -198,12 +192,15 @@ fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
             .category_spend
             .get(&(customer, service.as_str(), spend.year))
             .and_then(|totals| totals.iter().find(|t| t.currency == spend.amount.currency));
-        let known_total = known.map_or(0.0, |t| t.total);
-        let unknown = members > known.map_or(0, |t| t.relationships);
-        if known_total <= 0.0 {
+        let Some((Some(total), counted)) = known.map(|k| (k.total.as_ref(), k.relationships))
+        else {
             continue;
-        }
-        let max = (spend.amount.amount / known_total * 100.0).min(100.0);
+        };
+        let Some(max) = spend.amount.percent_of(total) else {
+            continue;
+        };
+        let max = max.min(100.0);
+        let unknown = members > counted;
         let share = Interval::closed(if unknown { 0.0 } else { max }, max);
         best = Some(match best {
             Some(b) if b.max >= share.max => b,

@@ -24,11 +24,8 @@ pub fn compare(fact: &FactValue, op: Op, operand: &Value, as_of: Date) -> Truth 
         (FactValue::Percent(iv), Op::Cmp(c), Value::Percent(p)) => percent(iv, c, *p),
         (FactValue::Number(n), Op::Cmp(c), Value::Number(m)) => ordered(n.partial_cmp(m), c),
         (FactValue::Money(a), Op::Cmp(c), Value::Money(b)) => {
-            if a.currency != b.currency {
-                Truth::Unknown
-            } else {
-                ordered(a.amount.partial_cmp(&b.amount), c)
-            }
+            // `None` across currencies: no exchange rate is assumed.
+            ordered(a.compare(b), c)
         }
         (FactValue::Date(a), Op::Cmp(c), Value::Date(b)) => ordered(Some(a.cmp(b)), c),
         (FactValue::Text(a), Op::Cmp(c @ (CmpOp::Eq | CmpOp::Ne)), Value::Text(b)) => {

@@ -77,7 +77,7 @@ fn list(items: &[String]) -> Value {
     }
 }
 
-/// Exact amount: the shortest decimal that reads back as the same `f64`.
+/// Exact amount, in plain digits without a suffix.
 fn money(m: &Money) -> Value {
     json!(format!("{} {}", m.amount, m.currency))
 }

@@ -71,14 +71,6 @@ pub fn roots(world: &World, relationship: &VendorRelationship, method: Method) -
     }
 }
 
-/// The spend figure of the latest year up to the evaluation year: actual before planned.
-fn latest_spend(spend: &[Spend], year: i32) -> Option<&Spend> {
-    spend
-        .iter()
-        .filter(|s| s.year <= year)
-        .max_by_key(|s| (s.year, !s.planned))
-}
-
 fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     let here = |loc| origin(loc, rel.source.as_ref());
     let mut o = FactObject::new("relationship", here(rel.loc));
@@ -96,22 +88,38 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
             Fact::new(FactValue::Date(d), here(rel.status.loc))
         }),
     );
+    // A review recorded after the evaluation date says nothing about the last review before
+    // it: as of that date the last review is unknown, not this later one.
     o.set(
         "last_review",
-        rel.last_review.as_ref().map_or_else(Fact::unknown, |d| {
-            Fact::new(FactValue::Date(d.value), here(d.loc))
-        }),
+        rel.last_review
+            .as_ref()
+            .filter(|d| d.value <= world.as_of)
+            .map_or_else(Fact::unknown, |d| {
+                Fact::new(FactValue::Date(d.value), here(d.loc))
+            }),
     );
+    // Every spend figure is of the evaluation year; an earlier year's figure never stands in.
     let year = world.as_of.year();
-    let spend = latest_spend(&rel.spend, year);
+    let spend = spend_in(&rel.spend, year);
     o.set(
         "spend",
         spend.map_or_else(Fact::unknown, |s| {
             Fact::new(FactValue::Money(s.amount.clone()), here(s.loc))
         }),
     );
-    o.set("revenue_share", revenue_share(world, rel, year));
-    o.set("category_share", category_share(world, rel));
+    o.set(
+        "spend_kind",
+        spend.map_or_else(Fact::unknown, |s| {
+            text(if s.planned { "planned" } else { "actual" }, here(s.loc))
+        }),
+    );
+    o.set(
+        "spend_year",
+        Fact::plain(FactValue::Number(f64::from(year))),
+    );
+    o.set("revenue_share", revenue_share(world, rel, spend));
+    o.set("category_share", category_share(world, rel, spend));
     let attestations = rel
         .attestations
         .iter()
@@ -131,48 +139,36 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     object(o)
 }
 
-/// Our spend as a share of the vendor's revenue, in the latest year up to the evaluation year
-/// for which both are known.
-fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
-    let Some(vendor) = world.registry.org(&rel.vendor.id) else {
+/// Our spend in the evaluation year as a share of the vendor's revenue in that same year;
+/// unknown when either figure is missing (an earlier year's ratio never stands in).
+fn revenue_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>) -> Fact {
+    let (Some(spend), Some(vendor)) = (spend, world.registry.org(&rel.vendor.id)) else {
         return Fact::unknown();
     };
-    let mut years: Vec<i32> = rel
-        .spend
-        .iter()
-        .map(|s| s.year)
-        .filter(|y| *y <= year)
-        .collect();
-    years.sort_unstable();
-    for y in years.into_iter().rev() {
-        let (Some(spend), Some(revenue)) = (
-            spend_in(&rel.spend, y),
-            vendor.revenue.iter().find(|r| r.year == y),
-        ) else {
-            continue;
-        };
-        if let Some(pct) = spend.amount.percent_of(&revenue.amount) {
-            let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
-            sources.extend(revenue.source.iter().map(|s| s.id.clone()));
-            sources.sort();
-            sources.dedup();
-            return Fact::new(
-                FactValue::Percent(Interval::exact(pct.min(100.0))),
-                Origin {
-                    loc: Some(spend.loc),
-                    sources,
-                },
-            );
-        }
-    }
-    Fact::unknown()
+    let Some(revenue) = vendor.revenue.iter().find(|r| r.year == spend.year) else {
+        return Fact::unknown();
+    };
+    let Some(pct) = spend.amount.percent_of(&revenue.amount) else {
+        return Fact::unknown();
+    };
+    let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
+    sources.extend(revenue.source.iter().map(|s| s.id.clone()));
+    sources.sort();
+    sources.dedup();
+    Fact::new(
+        FactValue::Percent(Interval::exact(pct.min(100.0))),
+        Origin {
+            loc: Some(spend.loc),
+            sources,
+        },
+    )
 }
 
 /// The largest share of our spend in one of this vendor's services that this vendor takes,
-/// in the year of this relationship's latest spend figure. A sibling relationship in the same
-/// service whose spend that year is unknown could be any size, so the lower bound drops to 0.
-fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
-    let Some(spend) = latest_spend(&rel.spend, world.as_of.year()) else {
+/// in the evaluation year (the year of `spend`). A sibling relationship in the same service
+/// whose spend that year is unknown could be any size, so the lower bound drops to 0.
+fn category_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>) -> Fact {
+    let Some(spend) = spend else {
         return Fact::unknown();
     };
     let mut best: Option<Interval> = None;

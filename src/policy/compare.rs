@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use crate::policy::facts::FactValue;
 use crate::value::date::Date;
-use crate::value::interval::Interval;
+use crate::value::interval::{Interval, format_percent_against};
 use crate::value::truth::Truth;
 
 use super::model::{CmpOp, Op, Value};
@@ -47,6 +47,17 @@ pub fn compare(fact: &FactValue, op: Op, operand: &Value, as_of: Date) -> Truth 
             Truth::from(*d < as_of.add_days(-w.days))
         }
         _ => Truth::Unknown,
+    }
+}
+
+/// The fact's value as evidence shows it next to `operand`: an exact percentage that differs
+/// from a percentage threshold gets the decimals it needs not to print as the threshold.
+pub fn display_against(fact: &FactValue, operand: &Value) -> String {
+    match (fact, operand) {
+        (FactValue::Percent(iv), Value::Percent(threshold)) if iv.is_exact() => {
+            format_percent_against(iv.min, *threshold)
+        }
+        _ => fact.to_string(),
     }
 }
 

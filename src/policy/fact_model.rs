@@ -130,21 +130,31 @@ pub const KINDS: &[Kind] = &[
             ),
             field("status", Text, "active | exiting | ended"),
             field("status_date", Date, "when the status took effect"),
-            field("last_review", Date, "date of the last vendor review"),
+            field(
+                "last_review",
+                Date,
+                "date of the last vendor review, if it is not after the as-of date",
+            ),
             field(
                 "spend",
                 Money,
                 "spend in the as-of year: actual, else planned",
             ),
+            field("spend_kind", Text, "actual | planned: the kind of `spend`"),
+            field(
+                "spend_year",
+                Number,
+                "the as-of year: the year of `spend`, `revenue_share` and `category_share`",
+            ),
             field(
                 "revenue_share",
                 Percent,
-                "our spend / the vendor's revenue, same year",
+                "`spend` / the vendor's revenue in the as-of year",
             ),
             field(
                 "category_share",
                 Percent,
-                "the largest share of our spend in any of this vendor's services that this vendor takes",
+                "the largest share of our spend in the as-of year in any of this vendor's services that this vendor takes",
             ),
             field(
                 "attestations",

@@ -119,12 +119,30 @@ impl Interval {
     }
 }
 
-/// Formats a percentage without trailing zeros: 49, 66.667, 0.5.
+/// Formats a percentage without trailing zeros, to at most three decimals: 49, 66.667, 0.5.
 pub fn format_percent(value: f64) -> String {
-    let rounded = (value * 1000.0).round() / 1000.0;
-    let text = format!("{rounded:.3}");
+    format_percent_to(value, 3)
+}
+
+fn format_percent_to(value: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (value * scale).round() / scale;
+    let text = format!("{rounded:.decimals$}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if text == "-0" { "0" } else { text };
     format!("{text}%")
+}
+
+/// [`format_percent`], with as many more decimals as it takes (up to nine) for a value that is
+/// not `threshold` not to print as `threshold`: evidence never reads `15% > 15% → true`.
+pub fn format_percent_against(value: f64, threshold: f64) -> String {
+    let mut decimals = 3;
+    let mut text = format_percent_to(value, decimals);
+    while value != threshold && decimals < 9 && text == format_percent_to(threshold, decimals) {
+        decimals += 1;
+        text = format_percent_to(value, decimals);
+    }
+    text
 }
 
 impl fmt::Display for Interval {
@@ -186,5 +204,14 @@ mod tests {
         assert_eq!(Interval::exact(200.0 / 3.0).to_string(), "66.667%");
         assert_eq!(Interval::closed(20.0, 30.0).to_string(), "[20%, 30%]");
         assert_eq!(Interval::UNKNOWN.to_string(), "unknown");
+        assert_eq!(format_percent(0.0004), "0%");
+    }
+
+    #[test]
+    fn a_value_never_prints_as_a_threshold_it_differs_from() {
+        assert_eq!(format_percent_against(15.0001, 15.0), "15.0001%");
+        assert_eq!(format_percent_against(14.99999, 15.0), "14.99999%");
+        assert_eq!(format_percent_against(15.0, 15.0), "15%");
+        assert_eq!(format_percent_against(200.0 / 3.0, 20.0), "66.667%");
     }
 }

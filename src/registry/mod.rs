@@ -3,6 +3,7 @@
 
 pub mod bods;
 mod check;
+mod closed;
 pub mod import;
 mod link;
 mod model;

@@ -8,13 +8,14 @@ use rayon::prelude::*;
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::registry::closed::closed_cross_holdings;
 use crate::registry::model::*;
+use crate::registry::restated::restated_stakes;
 use crate::value::date::Date;
 
 /// Runs every check; the checks are independent and run in parallel, their problems joined in
 /// a fixed order (callers sort them by position).
 pub fn check(registry: &Registry) -> Vec<Problem> {
     type Check = fn(&Registry, &mut Vec<Problem>);
-    const CHECKS: [Check; 8] = [
+    const CHECKS: [Check; 9] = [
         duplicate_ids,
         references,
         duplicate_relationships,
@@ -23,6 +24,7 @@ pub fn check(registry: &Registry) -> Vec<Problem> {
         self_stakes,
         owners_over_100,
         closed_cross_holdings,
+        restated_stakes,
     ];
     CHECKS
         .par_iter()
@@ -395,6 +397,7 @@ mod tests {
             end: None,
             board: false,
             indirect: false,
+            class: None,
             consideration: None,
             source: None,
             loc: Loc::default(),

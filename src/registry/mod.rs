@@ -9,6 +9,7 @@ mod link;
 mod model;
 mod order;
 mod parse;
+mod restated;
 mod serialize;
 
 pub use link::link_identifiers;

@@ -187,6 +187,7 @@ fn stake(s: &Stake) -> Value {
         ("end", opt(&s.end.as_ref().map(|d| d.value))),
         ("board", flag(s.board, false)),
         ("indirect", flag(s.indirect, false)),
+        ("class", opt(&s.class)),
         (
             "consideration",
             s.consideration.as_ref().map_or(Value::Null, money),

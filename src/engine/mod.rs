@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod build;
 pub mod finding;
 pub mod gate;
+mod org;
 pub mod waivers;
 pub mod world;
 
@@ -16,7 +17,6 @@ use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
-use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
 use crate::ownership::Method;
 use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
@@ -30,6 +30,7 @@ pub use finding::{
     SourceRef, Summary,
 };
 pub use gate::{FailOn, Gate, Verdict};
+pub use org::resolve_org;
 pub use world::World;
 
 /// What to evaluate and from where.
@@ -40,38 +41,6 @@ pub struct Evaluation<'a> {
     /// The evaluating organisation's id.
     pub org: &'a str,
     pub as_of: Date,
-}
-
-/// Resolves the point of view: `--org`, else the registry's `default_org`.
-pub fn resolve_org<'a>(
-    registry: &'a Registry,
-    requested: Option<&'a str>,
-) -> Result<&'a str, Problem> {
-    let id = match requested {
-        Some(id) => id,
-        None => match &registry.default_org {
-            Some(r) => r.id.as_str(),
-            None => {
-                return Err(Problem::new(
-                    "check::no-org",
-                    "no point of view: the registry has no `default_org` and --org was not given",
-                )
-                .with_help("pass --org ID, or set `default_org: ID` in the registry"));
-            }
-        },
-    };
-    if registry.org(id).is_some() {
-        return Ok(id);
-    }
-    let candidates = registry.organisations.iter().map(|o| o.id.value.as_str());
-    let problem = Problem::new(
-        "check::unknown-org",
-        format!("--org `{id}` is no organisation of the registry"),
-    );
-    Err(match did_you_mean(id, candidates) {
-        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
-        None => problem.with_help("give the id of an organisation in the registry"),
-    })
 }
 
 pub fn method_of(policy: &Policy) -> Method {

@@ -152,6 +152,7 @@ fn fixture() -> Fixture {
     fail.paths = vec![PathEvidence {
         owner: "meta".to_string(),
         owner_name: "Meta Platforms".to_string(),
+        competitor: None,
         via: vec![
             "meta".to_string(),
             "meta-holdings".to_string(),

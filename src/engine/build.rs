@@ -371,6 +371,23 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                     competitor_origin.clone(),
                 ),
             );
+            let (chain, _) = group_chain(world, owner, membership.map(|m| m.group));
+            let competitor_name = registry.organisations[chain[0]].name.as_str();
+            o.set(
+                "competitor_name",
+                text(competitor_name, competitor_origin.clone()),
+            );
+            let names: Vec<&str> = chain
+                .iter()
+                .map(|&n| registry.organisations[n].name.as_str())
+                .collect();
+            o.set("via", text(names.join(" → "), competitor_origin.clone()));
+            let holder = if chain.len() > 1 {
+                format!("{competitor_name} (through {})", org.name)
+            } else {
+                org.name.clone()
+            };
+            o.set("holder", text(holder, competitor_origin.clone()));
             o.set(
                 "markets",
                 set(
@@ -413,6 +430,33 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
             object(o)
         })
         .collect()
+}
+
+/// The organisations from the declared competitor whose group `owner` is in down to `owner`,
+/// along the chain of control that makes it a member (just `owner` when it is the declared
+/// competitor, or in no competitor's group), with the stakes between them.
+pub fn group_chain(
+    world: &World,
+    owner: NodeId,
+    group: Option<NodeId>,
+) -> (Vec<NodeId>, Vec<usize>) {
+    let Some(leader) = group.filter(|&leader| leader != owner) else {
+        return (vec![owner], Vec::new());
+    };
+    let control = Method::ControlChain {
+        threshold: super::world::GROUP_CONTROL_THRESHOLD,
+    };
+    match world
+        .graph
+        .explain(leader, owner, control)
+        .paths
+        .into_iter()
+        .next()
+    {
+        Some(path) => (path.nodes, path.stakes),
+        // A member is controlled through some chain; were none found, the owner stands alone.
+        None => (vec![owner], Vec::new()),
+    }
 }
 
 /// Whether the owner's group holds board control of the vendor: an active stake marked `board`

@@ -18,7 +18,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::input::source::SourceMap;
-use crate::ownership::Method;
+use crate::ownership::{Method, NodeId};
 use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
 use crate::registry::Registry;
 use crate::value::date::Date;
@@ -322,6 +322,11 @@ fn evidence_of(input: &Evaluation, check: &Check) -> Evidence {
     }
 }
 
+/// A link of a path: the stake's economic share as written.
+fn link(registry: &Registry, stake: usize) -> String {
+    registry.stakes[stake].economic.interval.to_string()
+}
+
 /// The ownership paths of the owners that the evidence names.
 fn owner_paths(
     world: &World,
@@ -347,28 +352,32 @@ fn owner_paths(
             continue;
         };
         let explained = world.graph.explain(owner_node, vendor_node, method);
+        // A path starts at the declared competitor whose group the owner is in, and reaches the
+        // owner along the chain of control that makes it a member.
+        let group = world.competitors.get(&owner_node).map(|m| m.group);
+        let (control_nodes, control_stakes) = build::group_chain(world, owner_node, group);
+        let competitor = (control_nodes.len() > 1).then(|| world.id(control_nodes[0]).to_string());
         for path in &explained.paths {
+            let nodes: Vec<NodeId> = control_nodes
+                .iter()
+                .chain(path.nodes.iter().skip(1))
+                .copied()
+                .collect();
+            let stakes: Vec<usize> = control_stakes.iter().chain(&path.stakes).copied().collect();
+            let links = stakes.iter().map(|&s| link(registry, s)).collect();
             out.push(PathEvidence {
                 owner: owner.to_string(),
                 owner_name: registry.name_of(owner).to_string(),
-                via: path
-                    .nodes
-                    .iter()
-                    .map(|&n| world.id(n).to_string())
-                    .collect(),
-                names: path
-                    .nodes
+                competitor: competitor.clone(),
+                via: nodes.iter().map(|&n| world.id(n).to_string()).collect(),
+                names: nodes
                     .iter()
                     .map(|&n| registry.organisations[n].name.clone())
                     .collect(),
-                links: path
-                    .stakes
-                    .iter()
-                    .map(|&s| registry.stakes[s].economic.interval.to_string())
-                    .collect(),
+                links,
                 economic: path.economic.to_string(),
                 voting: path.voting.to_string(),
-                sources: build::path_sources(registry, &path.stakes),
+                sources: build::path_sources(registry, &stakes),
             });
         }
     }

@@ -222,6 +222,21 @@ pub const KINDS: &[Kind] = &[
             ),
             field("tier", Text, "major | minor | none"),
             field(
+                "competitor_name",
+                Text,
+                "display name of the declared competitor whose group the owner is in (the owner's own name if none)",
+            ),
+            field(
+                "via",
+                Text,
+                "the chain of control from the declared competitor to the owner, e.g. `Helix Robotics → Helix Holdings LLC` (the owner's name alone when it is the declared competitor)",
+            ),
+            field(
+                "holder",
+                Text,
+                "who holds the share, for messages: `Helix Robotics (through Helix Holdings LLC)` for a company the declared competitor controls, the owner's name otherwise",
+            ),
+            field(
                 "markets",
                 TextSet,
                 "markets in which the competitor competes",

@@ -215,13 +215,15 @@ fn resolved(out: &mut String, report: &Report) {
 /// A flowchart of the paths: one node per organisation (shared between paths), one edge per
 /// link labelled with its share. Node ids are generated (`n0`, `n1`, ...) in order of first
 /// appearance, so organisation ids never need to be valid Mermaid ids.
+/// A path longer than [`super::ROUTE_LINKS`] links is drawn as in text, shortened in the
+/// middle: its first link into one node standing for the links left out, and its last link out
+/// of it.
 pub fn mermaid(paths: &[PathEvidence]) -> String {
-    let mut nodes: Vec<(&str, &str)> = Vec::new();
+    let mut nodes: Vec<(String, String)> = Vec::new();
     let mut edges: Vec<(usize, usize, &str)> = Vec::new();
-    for path in paths {
+    for (number, path) in paths.iter().enumerate() {
         let mut previous = None;
-        for (i, id) in path.via.iter().enumerate() {
-            let name = path.names.get(i).map(String::as_str).unwrap_or(id);
+        for (i, id, name) in drawn(path, number) {
             let current = match nodes.iter().position(|(known, _)| *known == id) {
                 Some(n) => n,
                 None => {
@@ -247,6 +249,24 @@ pub fn mermaid(paths: &[PathEvidence]) -> String {
     }
     out.push_str("```\n");
     out
+}
+
+/// The nodes a path draws, each with the index in `via` of the link into it plus one (so that the
+/// link into node `i` is `links[i - 1]`), its key and its label: every node, or for a long path
+/// its ends around one node for the links left out.
+fn drawn(path: &PathEvidence, number: usize) -> Vec<(usize, String, String)> {
+    let node = |i: usize| {
+        let id = path.via.get(i).cloned().unwrap_or_default();
+        let name = path.names.get(i).cloned().unwrap_or_else(|| id.clone());
+        (i, id, name)
+    };
+    let links = path.via.len().saturating_sub(1);
+    if links <= super::ROUTE_LINKS {
+        return (0..path.via.len()).map(node).collect();
+    }
+    // The gap takes the first link in; the last node takes the last link out of the gap.
+    let gap = (1, format!("…{number}"), format!("… {} links …", links - 2));
+    vec![node(0), gap, node(links)]
 }
 
 /// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the

@@ -91,15 +91,21 @@ pub fn evaluate(input: &Evaluation) -> Report {
     }
     findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
     // Warnings about the data come first (a BODS file that disagrees with the registry, say),
-    // with the place they point at, then those about the policies.
-    let mut warnings: Vec<String> = registry
+    // with the place they point at, then those about the policies. The data's are in the order
+    // of what they say, so that the order of the files read does not change the report.
+    let mut data_warnings: Vec<(&str, String)> = registry
         .warnings
         .iter()
-        .map(|w| match w.location(input.sources) {
-            Some(at) => format!("{at}: {}", w.message),
-            None => w.message.clone(),
+        .map(|w| {
+            let text = match w.location(input.sources) {
+                Some(at) => format!("{at}: {}", w.message),
+                None => w.message.clone(),
+            };
+            (w.message.as_str(), text)
         })
         .collect();
+    data_warnings.sort();
+    let mut warnings: Vec<String> = data_warnings.into_iter().map(|(_, text)| text).collect();
     let mut policies = Vec::new();
     for policy in &sorted {
         let count = evaluated.get(policy.id.as_str()).copied().unwrap_or(0);

@@ -175,7 +175,7 @@ pub const KINDS: &[Kind] = &[
             field(
                 "revenue",
                 Money,
-                "revenue of the latest year up to the as-of date",
+                "revenue of the latest year up to and including the as-of year",
             ),
             field("revenue_year", Number, "the year of `revenue`"),
             field("valuation", Money, "latest valuation up to the as-of date"),

@@ -66,11 +66,13 @@ fn overlapping(pair: &[&Stake], repeated: &[&Stake], problems: &mut Vec<Problem>
         .copied()
         .filter(|s| !s.indirect && !repeated.iter().any(|r| std::ptr::eq(*r, *s)))
         .collect();
+    // By what the stakes say, never by where: the warning must not depend on the order in which
+    // the files were read.
     direct.sort_by(|a, b| {
         a.class
             .cmp(&b.class)
             .then(start(a).cmp(&start(b)))
-            .then(a.loc.cmp(&b.loc))
+            .then(same_terms_order(a, b))
     });
     for class in direct.chunk_by(|a, b| a.class == b.class) {
         // Sweep by start date: the stake in force longest so far overlaps the next one if it has
@@ -88,14 +90,9 @@ fn overlapping(pair: &[&Stake], repeated: &[&Stake], problems: &mut Vec<Problem>
     }
 }
 
-/// The warning about two stakes in force at once, at the one read later (in the order of the
-/// files given, then of their lines).
-fn warning(one: &Stake, other: &Stake) -> Problem {
-    let (first, second) = if one.loc <= other.loc {
-        (one, other)
-    } else {
-        (other, one)
-    };
+/// The warning about two stakes in force at once, at `second`, the one that starts later (or,
+/// starting together, comes later in the order of their terms): where the overlap begins.
+fn warning(first: &Stake, second: &Stake) -> Problem {
     let from = match (start(first), start(second)) {
         (None, None) => String::new(),
         (a, b) => format!(

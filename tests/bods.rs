@@ -713,10 +713,10 @@ fn documented_example_flags_the_competitor_stake() {
         .expect("competitor-ownership finding for tagwell");
     assert_eq!(finding["outcome"], "fail");
     assert!(
-        finding["message"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("Tagwell Ltd is 40% owned (40% of the votes) by Globex Ventures Ltd"),
+        finding["message"].as_str().unwrap_or("").starts_with(
+            "Tagwell Ltd is 40% owned (40% of the votes) by Globex Corporation (through \
+                 Globex Ventures Ltd)"
+        ),
         "{finding:#}"
     );
     let registry = load(&[
@@ -734,5 +734,55 @@ fn documented_example_flags_the_competitor_stake() {
     assert_eq!(
         owner.name,
         "Unspecified owner (interested party has not provided information)"
+    );
+}
+
+/// A relationship stated twice in one file (the same statement), updated later, and the same
+/// statements again in a second file: one record, one stake, the latest figure.
+#[test]
+fn a_relationship_restated_in_one_file_and_another_counts_once() {
+    let registry = load(&[
+        fixture("restated-0.4.jsonl"),
+        fixture("restated-again-0.4.jsonl"),
+    ]);
+    assert_eq!(registry.stakes.len(), 1, "{:?}", registry.stakes);
+    assert!(registry.warnings.is_empty(), "{:?}", registry.warnings);
+    let rival = share(&registry, "rival-corp", "v-labels", "2025-06-20");
+    assert_interval(rival.economic, 20.0, 20.0);
+    // Before the update was stated, the register said 15%; vrisk keeps the latest statement of a
+    // record, whose interest started on 2024-01-01.
+    let earlier = share(&registry, "rival-corp", "v-labels", "2024-06-01");
+    assert_interval(earlier.economic, 20.0, 20.0);
+}
+
+/// The same holding written in the YAML registry and in a BODS file is two stakes that add up:
+/// a warning says so, at both (first at the BODS interest, which starts later).
+#[test]
+fn a_yaml_stake_restating_a_bods_relationship_is_a_warning_that_they_add_up() {
+    let bods = std::fs::read_to_string(fixture("restated-0.4.jsonl")).expect("fixture");
+    let yaml = "organisations:
+  - id: rival
+    name: Rival Corp
+    kind: company
+    identifiers: [{scheme: GB-COH, id: \"00000099\"}]
+stakes:
+  - {owner: rival, owned: v-labels, economic: 20%}
+";
+    let (code, problems) = validate_files(
+        &[("ownership.jsonl", &bods), ("registry.yaml", yaml)],
+        &["ownership.jsonl", "registry.yaml"],
+    );
+    assert_eq!(code, 0, "{problems:#}");
+    assert_eq!(
+        codes_and_places(&problems),
+        [(
+            "registry::overlapping-stakes".to_string(),
+            "ownership.jsonl:5:323".to_string()
+        )],
+        "{problems:#}"
+    );
+    assert_eq!(
+        problems[0]["message"],
+        "`rival` holds two stakes in `v-labels` at once from 2024-01-01, 20% and 20%: they add up to 40%"
     );
 }

@@ -189,7 +189,9 @@ fn unknown_org_is_an_error() {
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `alphabet`?"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("did you mean `alphabet` (Alphabet)?")
+    );
 }
 
 #[test]

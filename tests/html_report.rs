@@ -305,6 +305,7 @@ fn large_report(vendors: usize) -> Report {
                 economic: "30%".to_string(),
                 voting: "30%".to_string(),
                 sources: Vec::new(),
+                competitor: None,
             }],
             locations: vec![Location {
                 position: position.clone(),

@@ -42,8 +42,8 @@ fn load(files: Vec<(&str, String)>) -> Registry {
 struct Expected {
     services: Vec<String>,
     data_shared: Vec<String>,
-    /// (year, amount, currency, planned)
-    spend: Vec<(i32, f64, String, bool)>,
+    /// (year, exact amount in digits, currency, planned)
+    spend: Vec<(i32, String, String, bool)>,
     status: String,
     status_date: Option<String>,
     last_review: Option<String>,
@@ -88,7 +88,7 @@ fn a_thousand_rows_round_trip_into_the_registry() {
         entry.data_shared = vec!["proprietary-data".to_string()];
         entry
             .spend
-            .push((year, amount as f64, "USD".to_string(), planned));
+            .push((year, amount.to_string(), "USD".to_string(), planned));
         entry.status = status.to_string();
         entry.status_date = Some(date);
         entry.last_review = review;
@@ -134,7 +134,7 @@ fn a_thousand_rows_round_trip_into_the_registry() {
                 .map(|s| {
                     (
                         s.year,
-                        s.amount.amount,
+                        s.amount.amount.to_string(),
                         s.amount.currency.clone(),
                         s.planned,
                     )

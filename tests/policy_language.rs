@@ -132,6 +132,9 @@ mod facts {
                 ("competitor", boolean(competitor)),
                 ("group", if competitor { text(id) } else { unknown() }),
                 ("tier", text(tier)),
+                ("competitor_name", text(name)),
+                ("via", text(name)),
+                ("holder", text(name)),
                 ("markets", set(&["frontier-ai-models"])),
                 ("board", boolean(false)),
                 ("is_self", boolean(false)),
@@ -267,6 +270,11 @@ mod facts {
                     ("status_date", date("2025-06-13")),
                     ("last_review", self.last_review),
                     ("spend", money("150M USD")),
+                    ("spend_kind", text("actual")),
+                    (
+                        "spend_year",
+                        Fact::plain(vrisk::policy::facts::FactValue::Number(2025.0)),
+                    ),
                     ("revenue_share", self.revenue_share),
                     ("category_share", self.category_share),
                     ("attestations", list(self.attestations)),
@@ -574,8 +582,8 @@ fn customer_concentration() {
     assert_eq!((applies, eval.result), (Truth::True, Truth::True));
     assert_eq!(
         eval.message,
-        "Our spend with Scale AI (150M USD) is 17.2% of its revenue (limit 15%), and it takes 40% \
-         of our spend in a category (limit 70%)"
+        "Our 2025 spend with Scale AI: 150M USD (actual); share of its revenue that year: 17.2% \
+         (limit 15%); its share of our spend in a category: 40% (limit 70%, counted from 1M USD)"
     );
     let ok = World::new(Rel::default(), scale_ai(vec![]));
     assert_eq!(ok.check(&p).1.result, Truth::False);

@@ -153,6 +153,7 @@ fn fixture() -> Fixture {
     fail.paths = vec![PathEvidence {
         owner: "meta".to_string(),
         owner_name: "Meta Platforms".to_string(),
+        competitor: None,
         via: vec![
             "meta".to_string(),
             "meta-holdings".to_string(),
@@ -822,6 +823,7 @@ fn markdown_diagrams_are_capped_with_a_note() {
             economic: "0.1%".to_string(),
             voting: "0.1%".to_string(),
             sources: Vec::new(),
+            competitor: None,
         });
     }
     let text = markdown::mermaid(&paths);

@@ -143,8 +143,8 @@ pub enum SchemaName {
 pub struct CheckArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
-    /// The organisation whose vendors are checked. Default: vrisk.yaml's `org`, else the
-    /// registry's `default_org`.
+    /// The organisation whose vendors are checked: its id, or its name or an alias (`google`
+    /// for `alphabet`). Default: vrisk.yaml's `org`, else the registry's `default_org`.
     #[arg(long, value_name = "ID")]
     pub org: Option<String>,
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
@@ -270,7 +270,8 @@ pub struct ExplainArgs {
     pub vendor: String,
     #[command(flatten)]
     pub inputs: InputArgs,
-    /// The point of view. Default: vrisk.yaml's `org`, else the registry's `default_org`.
+    /// The point of view: an id, or a name or alias of the organisation. Default: vrisk.yaml's
+    /// `org`, else the registry's `default_org`.
     #[arg(long, value_name = "ID")]
     pub org: Option<String>,
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.

@@ -9,7 +9,6 @@ use crate::policy::facts::{Fact, FactObject, FactValue, Origin};
 use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
 use crate::value::date::Date;
 use crate::value::interval::Interval;
-use crate::value::money::Money;
 use crate::value::truth::Truth;
 
 use super::world::{World, spend_in};
@@ -72,19 +71,6 @@ pub fn roots(world: &World, relationship: &VendorRelationship, method: Method) -
     }
 }
 
-/// The spend figure of the latest year up to the evaluation year: actual before planned.
-fn latest_spend(spend: &[Spend], year: i32) -> Option<&Spend> {
-    spend
-        .iter()
-        .filter(|s| s.year <= year)
-        .max_by_key(|s| (s.year, !s.planned))
-}
-
-fn percent_of(part: &Money, whole: &Money) -> Option<f64> {
-    (part.currency == whole.currency && whole.amount > 0.0)
-        .then(|| (part.amount / whole.amount * 100.0).min(100.0))
-}
-
 fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     let here = |loc| origin(loc, rel.source.as_ref());
     let mut o = FactObject::new("relationship", here(rel.loc));
@@ -102,11 +88,16 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
             Fact::new(FactValue::Date(d), here(rel.status.loc))
         }),
     );
+    // A review recorded after the evaluation date says nothing about the last review before
+    // it: as of that date the last review is unknown, not this later one.
     o.set(
         "last_review",
-        rel.last_review.as_ref().map_or_else(Fact::unknown, |d| {
-            Fact::new(FactValue::Date(d.value), here(d.loc))
-        }),
+        rel.last_review
+            .as_ref()
+            .filter(|d| d.value <= world.as_of)
+            .map_or_else(Fact::unknown, |d| {
+                Fact::new(FactValue::Date(d.value), here(d.loc))
+            }),
     );
     let contract = rel.contract.as_ref();
     for (name, date) in [
@@ -120,16 +111,27 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
             }),
         );
     }
+    // Every spend figure is of the evaluation year; an earlier year's figure never stands in.
     let year = world.as_of.year();
-    let spend = latest_spend(&rel.spend, year);
+    let spend = spend_in(&rel.spend, year);
     o.set(
         "spend",
         spend.map_or_else(Fact::unknown, |s| {
             Fact::new(FactValue::Money(s.amount.clone()), here(s.loc))
         }),
     );
-    o.set("revenue_share", revenue_share(world, rel, year));
-    o.set("category_share", category_share(world, rel));
+    o.set(
+        "spend_kind",
+        spend.map_or_else(Fact::unknown, |s| {
+            text(if s.planned { "planned" } else { "actual" }, here(s.loc))
+        }),
+    );
+    o.set(
+        "spend_year",
+        Fact::plain(FactValue::Number(f64::from(year))),
+    );
+    o.set("revenue_share", revenue_share(world, rel, spend));
+    o.set("category_share", category_share(world, rel, spend));
     let attestations = rel
         .attestations
         .iter()
@@ -149,48 +151,36 @@ fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     object(o)
 }
 
-/// Our spend as a share of the vendor's revenue, in the latest year up to the evaluation year
-/// for which both are known.
-fn revenue_share(world: &World, rel: &VendorRelationship, year: i32) -> Fact {
-    let Some(vendor) = world.registry.org(&rel.vendor.id) else {
+/// Our spend in the evaluation year as a share of the vendor's revenue in that same year;
+/// unknown when either figure is missing (an earlier year's ratio never stands in).
+fn revenue_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>) -> Fact {
+    let (Some(spend), Some(vendor)) = (spend, world.registry.org(&rel.vendor.id)) else {
         return Fact::unknown();
     };
-    let mut years: Vec<i32> = rel
-        .spend
-        .iter()
-        .map(|s| s.year)
-        .filter(|y| *y <= year)
-        .collect();
-    years.sort_unstable();
-    for y in years.into_iter().rev() {
-        let (Some(spend), Some(revenue)) = (
-            spend_in(&rel.spend, y),
-            vendor.revenue.iter().find(|r| r.year == y),
-        ) else {
-            continue;
-        };
-        if let Some(pct) = percent_of(&spend.amount, &revenue.amount) {
-            let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
-            sources.extend(revenue.source.iter().map(|s| s.id.clone()));
-            sources.sort();
-            sources.dedup();
-            return Fact::new(
-                FactValue::Percent(Interval::exact(pct)),
-                Origin {
-                    loc: Some(spend.loc),
-                    sources,
-                },
-            );
-        }
-    }
-    Fact::unknown()
+    let Some(revenue) = vendor.revenue.iter().find(|r| r.year == spend.year) else {
+        return Fact::unknown();
+    };
+    let Some(pct) = spend.amount.percent_of(&revenue.amount) else {
+        return Fact::unknown();
+    };
+    let mut sources: Vec<String> = rel.source.iter().map(|s| s.id.clone()).collect();
+    sources.extend(revenue.source.iter().map(|s| s.id.clone()));
+    sources.sort();
+    sources.dedup();
+    Fact::new(
+        FactValue::Percent(Interval::exact(pct.min(100.0))),
+        Origin {
+            loc: Some(spend.loc),
+            sources,
+        },
+    )
 }
 
 /// The largest share of our spend in one of this vendor's services that this vendor takes,
-/// in the year of this relationship's latest spend figure. A sibling relationship in the same
-/// service whose spend that year is unknown could be any size, so the lower bound drops to 0.
-fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
-    let Some(spend) = latest_spend(&rel.spend, world.as_of.year()) else {
+/// in the evaluation year (the year of `spend`). A sibling relationship in the same service
+/// whose spend that year is unknown could be any size, so the lower bound drops to 0.
+fn category_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>) -> Fact {
+    let Some(spend) = spend else {
         return Fact::unknown();
     };
     let mut best: Option<Interval> = None;
@@ -210,12 +200,15 @@ fn category_share(world: &World, rel: &VendorRelationship) -> Fact {
             .category_spend
             .get(&(customer, service.as_str(), spend.year))
             .and_then(|totals| totals.iter().find(|t| t.currency == spend.amount.currency));
-        let known_total = known.map_or(0.0, |t| t.total);
-        let unknown = members > known.map_or(0, |t| t.relationships);
-        if known_total <= 0.0 {
+        let Some((Some(total), counted)) = known.map(|k| (k.total.as_ref(), k.relationships))
+        else {
             continue;
-        }
-        let max = (spend.amount.amount / known_total * 100.0).min(100.0);
+        };
+        let Some(max) = spend.amount.percent_of(total) else {
+            continue;
+        };
+        let max = max.min(100.0);
+        let unknown = members > counted;
         let share = Interval::closed(if unknown { 0.0 } else { max }, max);
         best = Some(match best {
             Some(b) if b.max >= share.max => b,
@@ -390,6 +383,23 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                     competitor_origin.clone(),
                 ),
             );
+            let (chain, _) = group_chain(world, owner, membership.map(|m| m.group));
+            let competitor_name = registry.organisations[chain[0]].name.as_str();
+            o.set(
+                "competitor_name",
+                text(competitor_name, competitor_origin.clone()),
+            );
+            let names: Vec<&str> = chain
+                .iter()
+                .map(|&n| registry.organisations[n].name.as_str())
+                .collect();
+            o.set("via", text(names.join(" → "), competitor_origin.clone()));
+            let holder = if chain.len() > 1 {
+                format!("{competitor_name} (through {})", org.name)
+            } else {
+                org.name.clone()
+            };
+            o.set("holder", text(holder, competitor_origin.clone()));
             o.set(
                 "markets",
                 set(
@@ -432,6 +442,33 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
             object(o)
         })
         .collect()
+}
+
+/// The organisations from the declared competitor whose group `owner` is in down to `owner`,
+/// along the chain of control that makes it a member (just `owner` when it is the declared
+/// competitor, or in no competitor's group), with the stakes between them.
+pub fn group_chain(
+    world: &World,
+    owner: NodeId,
+    group: Option<NodeId>,
+) -> (Vec<NodeId>, Vec<usize>) {
+    let Some(leader) = group.filter(|&leader| leader != owner) else {
+        return (vec![owner], Vec::new());
+    };
+    let control = Method::ControlChain {
+        threshold: super::world::GROUP_CONTROL_THRESHOLD,
+    };
+    match world
+        .graph
+        .explain(leader, owner, control)
+        .paths
+        .into_iter()
+        .next()
+    {
+        Some(path) => (path.nodes, path.stakes),
+        // A member is controlled through some chain; were none found, the owner stands alone.
+        None => (vec![owner], Vec::new()),
+    }
 }
 
 /// Whether the owner's group holds board control of the vendor: an active stake marked `board`

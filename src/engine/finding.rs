@@ -145,9 +145,14 @@ pub struct Binding {
 /// An ownership path behind a finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PathEvidence {
+    /// The owner whose share this path is part of.
     pub owner: String,
     pub owner_name: String,
-    /// Organisation ids from the owner to the vendor.
+    /// The declared competitor the path starts at, when the owner is a company it controls
+    /// (the path then runs through the chain of control to the owner, and on to the vendor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub competitor: Option<String>,
+    /// Organisation ids from the owner (or the declared competitor above it) to the vendor.
     pub via: Vec<String>,
     /// Display names along the path.
     pub names: Vec<String>,

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod build;
 pub mod finding;
 pub mod gate;
+mod org;
 pub mod waivers;
 pub mod world;
 
@@ -16,9 +17,8 @@ use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
-use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
-use crate::ownership::Method;
+use crate::ownership::{Method, NodeId};
 use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
 use crate::registry::Registry;
 use crate::value::date::Date;
@@ -30,6 +30,7 @@ pub use finding::{
     SourceRef, Summary,
 };
 pub use gate::{FailOn, Gate, Verdict};
+pub use org::resolve_org;
 pub use world::World;
 
 /// What to evaluate and from where.
@@ -40,38 +41,6 @@ pub struct Evaluation<'a> {
     /// The evaluating organisation's id.
     pub org: &'a str,
     pub as_of: Date,
-}
-
-/// Resolves the point of view: `--org`, else the registry's `default_org`.
-pub fn resolve_org<'a>(
-    registry: &'a Registry,
-    requested: Option<&'a str>,
-) -> Result<&'a str, Problem> {
-    let id = match requested {
-        Some(id) => id,
-        None => match &registry.default_org {
-            Some(r) => r.id.as_str(),
-            None => {
-                return Err(Problem::new(
-                    "check::no-org",
-                    "no point of view: the registry has no `default_org` and --org was not given",
-                )
-                .with_help("pass --org ID, or set `default_org: ID` in the registry"));
-            }
-        },
-    };
-    if registry.org(id).is_some() {
-        return Ok(id);
-    }
-    let candidates = registry.organisations.iter().map(|o| o.id.value.as_str());
-    let problem = Problem::new(
-        "check::unknown-org",
-        format!("--org `{id}` is no organisation of the registry"),
-    );
-    Err(match did_you_mean(id, candidates) {
-        Some(s) => problem.with_help(format!("did you mean `{s}`?")),
-        None => problem.with_help("give the id of an organisation in the registry"),
-    })
 }
 
 pub fn method_of(policy: &Policy) -> Method {
@@ -122,15 +91,21 @@ pub fn evaluate(input: &Evaluation) -> Report {
     }
     findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
     // Warnings about the data come first (a BODS file that disagrees with the registry, say),
-    // with the place they point at, then those about the policies.
-    let mut warnings: Vec<String> = registry
+    // with the place they point at, then those about the policies. The data's are in the order
+    // of what they say, so that the order of the files read does not change the report.
+    let mut data_warnings: Vec<(&str, String)> = registry
         .warnings
         .iter()
-        .map(|w| match w.location(input.sources) {
-            Some(at) => format!("{at}: {}", w.message),
-            None => w.message.clone(),
+        .map(|w| {
+            let text = match w.location(input.sources) {
+                Some(at) => format!("{at}: {}", w.message),
+                None => w.message.clone(),
+            };
+            (w.message.as_str(), text)
         })
         .collect();
+    data_warnings.sort();
+    let mut warnings: Vec<String> = data_warnings.into_iter().map(|(_, text)| text).collect();
     let mut policies = Vec::new();
     for policy in &sorted {
         let count = evaluated.get(policy.id.as_str()).copied().unwrap_or(0);
@@ -354,6 +329,11 @@ fn evidence_of(input: &Evaluation, check: &Check) -> Evidence {
     }
 }
 
+/// A link of a path: the stake's economic share as written.
+fn link(registry: &Registry, stake: usize) -> String {
+    registry.stakes[stake].economic.interval.to_string()
+}
+
 /// The ownership paths of the owners that the evidence names.
 fn owner_paths(
     world: &World,
@@ -379,28 +359,32 @@ fn owner_paths(
             continue;
         };
         let explained = world.graph.explain(owner_node, vendor_node, method);
+        // A path starts at the declared competitor whose group the owner is in, and reaches the
+        // owner along the chain of control that makes it a member.
+        let group = world.competitors.get(&owner_node).map(|m| m.group);
+        let (control_nodes, control_stakes) = build::group_chain(world, owner_node, group);
+        let competitor = (control_nodes.len() > 1).then(|| world.id(control_nodes[0]).to_string());
         for path in &explained.paths {
+            let nodes: Vec<NodeId> = control_nodes
+                .iter()
+                .chain(path.nodes.iter().skip(1))
+                .copied()
+                .collect();
+            let stakes: Vec<usize> = control_stakes.iter().chain(&path.stakes).copied().collect();
+            let links = stakes.iter().map(|&s| link(registry, s)).collect();
             out.push(PathEvidence {
                 owner: owner.to_string(),
                 owner_name: registry.name_of(owner).to_string(),
-                via: path
-                    .nodes
-                    .iter()
-                    .map(|&n| world.id(n).to_string())
-                    .collect(),
-                names: path
-                    .nodes
+                competitor: competitor.clone(),
+                via: nodes.iter().map(|&n| world.id(n).to_string()).collect(),
+                names: nodes
                     .iter()
                     .map(|&n| registry.organisations[n].name.clone())
                     .collect(),
-                links: path
-                    .stakes
-                    .iter()
-                    .map(|&s| registry.stakes[s].economic.interval.to_string())
-                    .collect(),
+                links,
                 economic: path.economic.to_string(),
                 voting: path.voting.to_string(),
-                sources: build::path_sources(registry, &path.stakes),
+                sources: build::path_sources(registry, &stakes),
             });
         }
     }

@@ -44,6 +44,7 @@ pub fn finding(policy: &str, vendor: &str, severity: Severity, outcome: Outcome)
         paths: vec![PathEvidence {
             owner: "meta".to_string(),
             owner_name: "Meta".to_string(),
+            competitor: None,
             via: vec!["meta".to_string(), vendor.to_string()],
             names: vec!["Meta".to_string(), vendor.to_uppercase()],
             links: vec!["49%".to_string()],

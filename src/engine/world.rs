@@ -10,6 +10,7 @@ use crate::ownership::{Edge, Graph, Method, NodeId, Share};
 use crate::registry::{Registry, Tier};
 use crate::value::date::Date;
 use crate::value::interval::Interval;
+use crate::value::money::Money;
 use crate::value::truth::Truth;
 
 /// Control threshold used to form groups (a company and what it controls), in percent.
@@ -70,7 +71,8 @@ pub struct Index<'r> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CategorySpend<'r> {
     pub currency: &'r str,
-    pub total: f64,
+    /// The exact sum, `None` once it exceeds what an exact amount can hold.
+    pub total: Option<Money>,
     pub relationships: usize,
 }
 
@@ -128,12 +130,12 @@ impl<'r> Index<'r> {
                         .or_default();
                     match totals.iter_mut().find(|t| t.currency == s.amount.currency) {
                         Some(t) => {
-                            t.total += s.amount.amount;
+                            t.total = t.total.as_ref().and_then(|sum| sum.checked_add(&s.amount));
                             t.relationships += 1;
                         }
                         None => totals.push(CategorySpend {
                             currency: &s.amount.currency,
-                            total: s.amount.amount,
+                            total: Some(s.amount.clone()),
                             relationships: 1,
                         }),
                     }

@@ -5,21 +5,32 @@
 //! `x = b + Bᵀx`, i.e. `x = Σₖ (Bᵀ)ᵏ b`. Each bound is solved on its own with the stakes at
 //! that bound. A stake that is zero at a bound (the minimum of an unknown share) does not link
 //! at that bound, so the component may fall apart into smaller ones; they are found again and
-//! solved in topological order, each an irreducible system. For an irreducible system with
-//! some positive input the walk sums are finite exactly when a non-negative solution exists
-//! (Perron-Frobenius), and then it is the solution; otherwise they diverge (a cycle that keeps
-//! 100% or more), and every member is infinite, capped to 100% at the end.
+//! solved in topological order, each an irreducible system.
 //!
-//! Systems of up to [`DENSE_LIMIT`] members are solved exactly by Gaussian elimination with
-//! partial pivoting. Larger ones (not expected in real registries) are solved by Gauss-Seidel
-//! sweeps from below, stopping when a sweep moves no value by more than [`TOLERANCE`] of the
-//! largest; if [`MAX_SWEEPS`] pass first, an upper bound is given up as 100% and a lower bound
-//! keeps the last sweep, which is below the true value, so both stay sound.
+//! When the shares held in each member add up to at most 100% (always so at the lower bound of
+//! a registry the loader accepts), a part of up to [`DENSE_LIMIT`] members is solved by
+//! elimination without subtraction ([`super::gth`]): accurate however nearly the cycle keeps
+//! everything, and singular only when some members hold all of one another exactly, the same
+//! rule ([`unheld_percent`]) by which the registry loader rejects such data. Otherwise (shares
+//! whose maxima add up to more than 100%, as unknown shares do) Gaussian elimination with
+//! partial pivoting solves it; a singular or sign-changing solve there means the walk sums
+//! diverge (a cycle that keeps 100% or more), and every member is infinite. Larger parts (not
+//! expected in real registries) are solved by Gauss-Seidel sweeps from below, stopping when a
+//! sweep moves no value by more than [`TOLERANCE`] of the largest; if [`MAX_SWEEPS`] pass first,
+//! an upper bound is given up as infinite and a lower bound keeps the last sweep, which is below
+//! the true value, so both stay sound.
+//!
+//! Going forward (shares of an owner), no member can hold more of itself than flows in from
+//! outside plus the stakes of the other members in it, each at most 100%: a member's value is
+//! capped there, so that a diverging cycle gives a member at most what its owners could pass on,
+//! and everything downstream at most the stakes that reach it.
 
 use super::bounds::{BOUNDS, bit, is_lower};
 use super::graph::{Direction, Graph};
+use super::gth::{self, Deficits};
 use super::scc::{Successors, strongly_connected};
 use super::scratch::Scratch;
+use crate::value::interval::unheld_percent;
 
 pub(crate) const DENSE_LIMIT: usize = 128;
 pub(crate) const TOLERANCE: f64 = 1e-14;
@@ -50,6 +61,10 @@ pub(crate) struct BlockScratch {
     row_of: Vec<usize>,
     matrix: Vec<f64>,
     rhs: Vec<f64>,
+    deficits: Vec<f64>,
+    /// The values of the block's nodes before the part being solved was solved.
+    inputs: Vec<f64>,
+    caps: Vec<f64>,
     queue: Vec<u32>,
 }
 
@@ -84,7 +99,7 @@ pub(crate) fn solve(
             block.x.push(value.v[bound]);
             block.open.push(value.is_open(bound));
         }
-        solve_values(graph, block, bound);
+        solve_values(graph, block, bound, direction);
         propagate_open(graph, block, bound);
         for (i, &node) in block.nodes.iter().enumerate() {
             let value = &mut acc[node as usize];
@@ -123,7 +138,7 @@ fn collect_links(graph: &Graph, block: &mut BlockScratch, direction: Direction, 
     link_starts.push(links.len());
 }
 
-fn solve_values(graph: &Graph, block: &mut BlockScratch, bound: usize) {
+fn solve_values(graph: &Graph, block: &mut BlockScratch, bound: usize, direction: Direction) {
     if block.x.iter().all(|&value| value == 0.0) {
         return;
     }
@@ -165,11 +180,20 @@ fn solve_values(graph: &Graph, block: &mut BlockScratch, bound: usize) {
                 .any(|&to| to as usize == only)
         };
         if members.len() > 1 || self_linked() {
-            solve_irreducible(block, members, is_lower(bound));
+            let part = System {
+                graph,
+                bound,
+                direction,
+                members,
+            };
+            solve_irreducible(block, &part);
         }
-        // Carry the part's values on to later parts.
+        // Carry the part's values on to later parts; going forward a share carries at most 100%.
         for &i in members {
-            let value = block.x[i as usize];
+            let value = match direction {
+                Direction::Forward => block.x[i as usize].min(1.0),
+                Direction::Backward => block.x[i as usize],
+            };
             if value == 0.0 {
                 continue;
             }
@@ -184,24 +208,138 @@ fn solve_values(graph: &Graph, block: &mut BlockScratch, bound: usize) {
     }
 }
 
+/// One irreducible part of a component at one bound.
+struct System<'a> {
+    graph: &'a Graph,
+    bound: usize,
+    direction: Direction,
+    /// Local indices (into the block's nodes) of the part's members.
+    members: &'a [u32],
+}
+
 /// Solves `x = b + Bᵀx` on one irreducible part, `b` being the part's current values.
-fn solve_irreducible(block: &mut BlockScratch, members: &[u32], lower: bool) {
+fn solve_irreducible(block: &mut BlockScratch, part: &System) {
+    let members = part.members;
     let inputs = members.iter().map(|&i| block.x[i as usize]);
     if inputs.clone().all(|value| value == 0.0) {
         return;
     }
+    block.inputs.clear();
+    block.inputs.extend_from_slice(&block.x);
     if inputs.clone().any(f64::is_infinite) {
         set_all(block, members, f64::INFINITY);
-        return;
-    }
-    let solved = if members.len() <= DENSE_LIMIT {
-        eliminate(block, members)
     } else {
-        sweep(block, members, lower)
-    };
-    if !solved {
-        set_all(block, members, f64::INFINITY);
+        let solved = if members.len() <= DENSE_LIMIT {
+            eliminate_without_subtraction(block, part).unwrap_or_else(|| eliminate(block, members))
+        } else {
+            sweep(block, members, is_lower(part.bound))
+        };
+        if !solved {
+            set_all(block, members, f64::INFINITY);
+        }
     }
+    if part.direction == Direction::Forward {
+        cap_forward(block, part);
+    }
+}
+
+/// Going forward, a member holds at most what flows in from outside plus the other members'
+/// stakes in it, each member holding at most 100% of itself. Only a diverging cycle or shares
+/// adding up to over 100% can exceed this; the cap keeps them to what their owners can pass on.
+fn cap_forward(block: &mut BlockScratch, part: &System) {
+    let BlockScratch {
+        x,
+        inputs,
+        caps,
+        starts,
+        targets,
+        weights,
+        ..
+    } = block;
+    caps.clear();
+    caps.extend_from_slice(inputs);
+    // Stakes from the part's own members; those from elsewhere were carried in as inputs.
+    for &from in part.members {
+        for position in starts[from as usize]..starts[from as usize + 1] {
+            caps[targets[position] as usize] += weights[position];
+        }
+    }
+    for &i in part.members {
+        let cap = caps[i as usize];
+        if x[i as usize] > cap {
+            x[i as usize] = cap;
+        }
+    }
+}
+
+/// Elimination without subtraction ([`gth`]) when every member's shares add up to at most 100%
+/// at this bound; `None` when some do not (the deficits would be negative), for the general
+/// solver.
+fn eliminate_without_subtraction(block: &mut BlockScratch, part: &System) -> Option<bool> {
+    let members = part.members;
+    let m = members.len();
+    let k = block.nodes.len();
+    block.row_of.clear();
+    block.row_of.resize(k, usize::MAX);
+    for (row, &i) in members.iter().enumerate() {
+        block.row_of[i as usize] = row;
+    }
+    // Each member's deficit: the shares in it held from outside the part, plus what no recorded
+    // owner holds. Both are sums of what is there, never 1 minus what the cycle keeps.
+    block.deficits.clear();
+    for &i in members {
+        let node = block.nodes[i as usize];
+        let (mut total, mut outside, mut terms) = (0.0f64, 0.0f64, 0usize);
+        part.graph
+            .for_each_edge(node, Direction::Backward, |edge, owner, _| {
+                let percent = part.graph.weights(edge).pct[part.bound];
+                total += percent;
+                terms += 1;
+                let in_part = block
+                    .nodes
+                    .binary_search(&owner)
+                    .is_ok_and(|local| block.row_of[local] != usize::MAX);
+                if !in_part {
+                    outside += percent;
+                }
+            });
+        let deficit = (outside + unheld_percent(total, terms)) * 0.01;
+        if deficit < 0.0 {
+            return None;
+        }
+        block.deficits.push(deficit);
+    }
+    // Row r is the equation of member r: x_r = b_r + Σ_c flow(c→r) x_c.
+    block.matrix.clear();
+    block.matrix.resize(m * m, 0.0);
+    block.rhs.clear();
+    for (column, &i) in members.iter().enumerate() {
+        block.rhs.push(block.x[i as usize]);
+        for position in block.starts[i as usize]..block.starts[i as usize + 1] {
+            let row = block.row_of[block.targets[position] as usize];
+            if row != usize::MAX {
+                block.matrix[row * m + column] += block.weights[position];
+            }
+        }
+    }
+    // Forward, a row holds the stakes in its member; backward, a column does.
+    let side = match part.direction {
+        Direction::Forward => Deficits::Rows,
+        Direction::Backward => Deficits::Columns,
+    };
+    if !gth::solve(
+        m,
+        &mut block.matrix,
+        &mut block.rhs,
+        &mut block.deficits,
+        side,
+    ) {
+        return Some(false);
+    }
+    for (row, &i) in members.iter().enumerate() {
+        block.x[i as usize] = block.rhs[row];
+    }
+    Some(true)
 }
 
 fn set_all(block: &mut BlockScratch, members: &[u32], value: f64) {

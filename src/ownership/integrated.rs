@@ -11,11 +11,14 @@
 
 use std::cmp::Reverse;
 
+use foldhash::HashSet;
+
 use super::block;
 use super::bounds::{Acc, BOUNDS};
 use super::graph::{Direction, Graph};
 use super::scratch::Scratch;
 use super::{NodeId, Share};
+use crate::value::interval::unheld_percent;
 
 /// Walk sums from `owner` to everything it reaches, left in `scratch.acc` (fractions, uncapped)
 /// for the nodes in `scratch.reached`. With `restricted`, only nodes in the scratch's region
@@ -46,7 +49,7 @@ pub(crate) fn share(graph: &Graph, scratch: &mut Scratch, owner: u32, entity: u3
 /// Every owner of `entity` with its share (unsorted).
 pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Vec<(NodeId, Share)> {
     // Backward walk sums: for an owner off every cycle, the sum over walks from it to `entity`
-    // is exactly its share.
+    // is exactly its share, unless a share on the way would have been capped at 100%.
     propagate(graph, scratch, entity, Direction::Backward, false, false);
     let backward: Vec<(u32, Acc)> = scratch
         .reached
@@ -57,12 +60,13 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
     for &(node, _) in &backward {
         scratch.add_to_region(node);
     }
+    let capped = upstream_of_overfull(graph, scratch, entity, &backward);
     let mut owners = Vec::new();
     for (node, walks) in backward {
         if node == entity {
             continue;
         }
-        let walks = if graph.is_cyclic(graph.component(node)) {
+        let walks = if graph.is_cyclic(graph.component(node)) || capped.contains(&node) {
             propagate_forward(graph, scratch, node, true);
             if scratch.is_seen(entity) {
                 scratch.acc[entity as usize]
@@ -77,6 +81,51 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
         }
     }
     owners
+}
+
+/// The owners (among `reached`, the ancestors of `entity`) whose forward shares may be capped on
+/// their way to `entity`: those with a chain of stakes to an organisation other than `entity`
+/// whose owners' shares add up to more than 100% at some bound (a register band or an unknown
+/// share at its maximum, beside other owners). Going forward such an organisation passes on at
+/// most 100%, which backward walk sums cannot know; the owners upstream of it are computed
+/// forward instead.
+fn upstream_of_overfull(
+    graph: &Graph,
+    scratch: &mut Scratch,
+    entity: u32,
+    reached: &[(u32, Acc)],
+) -> HashSet<u32> {
+    let mut found: HashSet<u32> = reached
+        .iter()
+        .map(|&(node, _)| node)
+        .filter(|&node| node != entity && is_overfull(graph, node))
+        .collect();
+    // Everything with a chain to an overfull organisation, within the region.
+    scratch.queue.clear();
+    scratch.queue.extend(found.iter().copied());
+    while let Some(node) = scratch.queue.pop() {
+        graph.for_each_edge(node, Direction::Backward, |_, owner, _| {
+            if scratch.in_region(owner) && found.insert(owner) {
+                scratch.queue.push(owner);
+            }
+        });
+    }
+    found
+}
+
+/// Whether the shares held in `node` add up to more than 100% at some bound.
+fn is_overfull(graph: &Graph, node: u32) -> bool {
+    let mut totals = [0.0; BOUNDS];
+    let mut terms = 0;
+    graph.for_each_edge(node, Direction::Backward, |edge, _, _| {
+        for (total, percent) in totals.iter_mut().zip(graph.weights(edge).pct) {
+            *total += percent;
+        }
+        terms += 1;
+    });
+    totals
+        .into_iter()
+        .any(|total| unheld_percent(total, terms) < 0.0)
 }
 
 /// Propagates walk sums from `source` in `direction`. With `fixed_source` the source is an
@@ -173,7 +222,14 @@ impl Reach {
 /// queueing the components of nodes reached for the first time. Stakes into the excluded owner,
 /// out of the region, or inside `internal` (a component already solved) are skipped.
 fn carry(graph: &Graph, scratch: &mut Scratch, node: u32, reach: &Reach, internal: Option<u32>) {
-    let from = scratch.acc[node as usize];
+    let mut from = scratch.acc[node as usize];
+    if reach.direction == Direction::Forward {
+        // No organisation holds more than all of another: whatever the stakes on the way add up
+        // to, a share passes on at most 100%, so a share never exceeds the stakes that reach.
+        for value in &mut from.v {
+            *value = value.min(1.0);
+        }
+    }
     if !(0..BOUNDS).any(|bound| from.is_positive(bound)) {
         return;
     }

@@ -21,6 +21,7 @@ mod bounds;
 mod control;
 mod explain;
 mod graph;
+mod gth;
 mod integrated;
 mod paths;
 mod scc;

@@ -14,8 +14,9 @@ use super::graph::Graph;
 use super::{NodeId, OwnershipPath};
 use crate::value::interval::Interval;
 
-/// Longest path listed, in stakes.
-pub const MAX_DEPTH: usize = 32;
+/// Longest path listed, in stakes: long enough for the deepest holding chains of real groups
+/// (reports shorten long paths in the middle, so a long chain costs no space there).
+pub const MAX_DEPTH: usize = 256;
 /// Most partial paths the search extends.
 pub const MAX_EXPANSIONS: usize = 100_000;
 /// Most partial paths the search keeps.

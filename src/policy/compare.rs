@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use crate::policy::facts::FactValue;
 use crate::value::date::Date;
-use crate::value::interval::Interval;
+use crate::value::interval::{Interval, format_percent_against};
 use crate::value::truth::Truth;
 
 use super::model::{CmpOp, Op, Value};
@@ -24,11 +24,8 @@ pub fn compare(fact: &FactValue, op: Op, operand: &Value, as_of: Date) -> Truth 
         (FactValue::Percent(iv), Op::Cmp(c), Value::Percent(p)) => percent(iv, c, *p),
         (FactValue::Number(n), Op::Cmp(c), Value::Number(m)) => ordered(n.partial_cmp(m), c),
         (FactValue::Money(a), Op::Cmp(c), Value::Money(b)) => {
-            if a.currency != b.currency {
-                Truth::Unknown
-            } else {
-                ordered(a.amount.partial_cmp(&b.amount), c)
-            }
+            // `None` across currencies: no exchange rate is assumed.
+            ordered(a.compare(b), c)
         }
         (FactValue::Date(a), Op::Cmp(c), Value::Date(b)) => ordered(Some(a.cmp(b)), c),
         (FactValue::Text(a), Op::Cmp(c @ (CmpOp::Eq | CmpOp::Ne)), Value::Text(b)) => {
@@ -50,6 +47,17 @@ pub fn compare(fact: &FactValue, op: Op, operand: &Value, as_of: Date) -> Truth 
             Truth::from(*d < as_of.add_days(-w.days))
         }
         _ => Truth::Unknown,
+    }
+}
+
+/// The fact's value as evidence shows it next to `operand`: an exact percentage that differs
+/// from a percentage threshold gets the decimals it needs not to print as the threshold.
+pub fn display_against(fact: &FactValue, operand: &Value) -> String {
+    match (fact, operand) {
+        (FactValue::Percent(iv), Value::Percent(threshold)) if iv.is_exact() => {
+            format_percent_against(iv.min, *threshold)
+        }
+        _ => fact.to_string(),
     }
 }
 

@@ -133,9 +133,10 @@ impl<'f> Env<'_, 'f> {
                 };
                 let result = compare::compare(value, c.op, &operand, self.scope.as_of);
                 let path = c.path.to_string();
+                let shown = compare::display_against(value, &operand);
                 let check = Check {
                     path: path.clone(),
-                    value: value.to_string(),
+                    value: shown.clone(),
                     op: c.op.symbol(),
                     operand: operand.to_string(),
                     result,
@@ -151,7 +152,7 @@ impl<'f> Env<'_, 'f> {
                     result,
                     label: format!("{path} {} {operand}", c.op.symbol()),
                     loc: cond.loc,
-                    facts: vec![(path, value.to_string(), origin)],
+                    facts: vec![(path, shown, origin)],
                     children: Vec::new(),
                     role: Role::Leaf(Box::new(check)),
                 }

@@ -130,7 +130,11 @@ pub const KINDS: &[Kind] = &[
             ),
             field("status", Text, "active | exiting | ended"),
             field("status_date", Date, "when the status took effect"),
-            field("last_review", Date, "date of the last vendor review"),
+            field(
+                "last_review",
+                Date,
+                "date of the last vendor review, if it is not after the as-of date",
+            ),
             field("contract_start", Date, "first day of the contract"),
             field("contract_end", Date, "last day of the contract"),
             field(
@@ -138,15 +142,21 @@ pub const KINDS: &[Kind] = &[
                 Money,
                 "spend in the as-of year: actual, else planned",
             ),
+            field("spend_kind", Text, "actual | planned: the kind of `spend`"),
+            field(
+                "spend_year",
+                Number,
+                "the as-of year: the year of `spend`, `revenue_share` and `category_share`",
+            ),
             field(
                 "revenue_share",
                 Percent,
-                "our spend / the vendor's revenue, same year",
+                "`spend` / the vendor's revenue in the as-of year",
             ),
             field(
                 "category_share",
                 Percent,
-                "the largest share of our spend in any of this vendor's services that this vendor takes",
+                "the largest share of our spend in the as-of year in any of this vendor's services that this vendor takes",
             ),
             field(
                 "attestations",
@@ -167,7 +177,7 @@ pub const KINDS: &[Kind] = &[
             field(
                 "revenue",
                 Money,
-                "revenue of the latest year up to the as-of date",
+                "revenue of the latest year up to and including the as-of year",
             ),
             field("revenue_year", Number, "the year of `revenue`"),
             field("valuation", Money, "latest valuation up to the as-of date"),
@@ -213,6 +223,21 @@ pub const KINDS: &[Kind] = &[
                 "id of the declared competitor whose group the owner is in",
             ),
             field("tier", Text, "major | minor | none"),
+            field(
+                "competitor_name",
+                Text,
+                "display name of the declared competitor whose group the owner is in (the owner's own name if none)",
+            ),
+            field(
+                "via",
+                Text,
+                "the chain of control from the declared competitor to the owner, e.g. `Helix Robotics → Helix Holdings LLC` (the owner's name alone when it is the declared competitor)",
+            ),
+            field(
+                "holder",
+                Text,
+                "who holds the share, for messages: `Helix Robotics (through Helix Holdings LLC)` for a company the declared competitor controls, the owner's name otherwise",
+            ),
             field(
                 "markets",
                 TextSet,

@@ -293,7 +293,7 @@ mod tests {
         ));
         assert!(matches!(
             from_str("100M USD", ValueType::Money),
-            Ok(Value::Money(m)) if m.amount == 1e8
+            Ok(Value::Money(m)) if m.amount == rust_decimal::Decimal::from(100_000_000)
         ));
         assert!(matches!(
             from_str("100M usd", ValueType::Money),

@@ -1,14 +1,14 @@
 //! Semantic checks on a merged registry: references, duplicates, dates, shares that cannot add
 //! up. Every problem found is reported, each at its own position.
 
-use std::collections::BTreeMap;
-
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use rayon::prelude::*;
 
 use crate::input::diagnostic::{Problem, did_you_mean};
+use crate::registry::closed::closed_cross_holdings;
 use crate::registry::model::*;
+use crate::registry::restated::restated_stakes;
 use crate::value::date::Date;
 
 /// What the registry files may declare that could not be read: the ids of the organisations
@@ -41,7 +41,7 @@ impl Unread {
 /// leaves out the ids that `unread` may declare.
 pub fn check(registry: &Registry, unread: &Unread) -> Vec<Problem> {
     type Check = fn(&Registry, &Unread, &mut Vec<Problem>);
-    const CHECKS: [Check; 8] = [
+    const CHECKS: [Check; 9] = [
         |r, _, p| duplicate_ids(r, p),
         references,
         |r, _, p| duplicate_relationships(r, p),
@@ -49,7 +49,8 @@ pub fn check(registry: &Registry, unread: &Unread) -> Vec<Problem> {
         |r, _, p| date_order(r, p),
         |r, _, p| self_stakes(r, p),
         |r, _, p| owners_over_100(r, p),
-        |r, _, p| full_ownership_cycles(r, p),
+        |r, _, p| closed_cross_holdings(r, p),
+        |r, _, p| restated_stakes(r, p),
     ];
     CHECKS
         .par_iter()
@@ -413,111 +414,6 @@ impl<'r> ByOwned<'r> {
     }
 }
 
-/// A cycle of stakes in which every link is 100% means each company wholly owns itself, which
-/// no register can mean; the ownership arithmetic has no solution there either.
-fn full_ownership_cycles(registry: &Registry, problems: &mut Vec<Problem>) {
-    let full: Vec<&Stake> = registry
-        .stakes
-        .iter()
-        .filter(|s| s.economic.interval.min >= 100.0 && s.owner.id != s.owned.id && !s.indirect)
-        .collect();
-    let mut next: BTreeMap<&str, Vec<&Stake>> = BTreeMap::new();
-    for s in &full {
-        next.entry(s.owner.id.as_str()).or_default().push(s);
-    }
-    let on_cycle = possibly_on_cycle(&next);
-    let mut reported: HashSet<&str> = HashSet::new();
-    for start in next.keys().copied().collect::<Vec<_>>() {
-        // A search from an organisation on no cycle finds nothing: skipping it changes nothing
-        // but the time (a search per owner of a 100% stake, over all it holds at 100%).
-        if reported.contains(start) || !on_cycle.contains(start) {
-            continue;
-        }
-        // Depth-first search for a path of 100% stakes from `start` back to `start`.
-        let mut stack: Vec<(&str, Vec<&Stake>)> = vec![(start, Vec::new())];
-        let mut visited: HashSet<&str> = HashSet::new();
-        while let Some((at, path)) = stack.pop() {
-            for s in next.get(at).map(Vec::as_slice).unwrap_or(&[]) {
-                let mut path = path.clone();
-                path.push(s);
-                if s.owned.id == start {
-                    let ids: Vec<&str> = path.iter().map(|s| s.owner.id.as_str()).collect();
-                    let mut problem = Problem::new(
-                        "registry::full-ownership-cycle",
-                        format!(
-                            "{} → {start} own each other at 100% in a cycle",
-                            ids.join(" → ")
-                        ),
-                    )
-                    .with_help("at least one link of a cross-holding must be below 100%; correct the shares");
-                    for s in &path {
-                        problem = problem.at(s.economic.loc, "100%");
-                        reported.insert(s.owner.id.as_str());
-                    }
-                    problems.push(problem);
-                    stack.clear();
-                    break;
-                }
-                if visited.insert(s.owned.id.as_str()) {
-                    stack.push((s.owned.id.as_str(), path));
-                }
-            }
-        }
-    }
-}
-
-/// Every organisation on a cycle of `next` (and perhaps a few more): what is left after
-/// repeatedly removing organisations that no remaining stake points to, then those that point to
-/// no remaining organisation. Linear in the number of stakes.
-fn possibly_on_cycle<'a>(next: &BTreeMap<&'a str, Vec<&'a Stake>>) -> HashSet<&'a str> {
-    let mut successors: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut predecessors: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (&owner, stakes) in next {
-        for s in stakes {
-            successors
-                .entry(owner)
-                .or_default()
-                .push(s.owned.id.as_str());
-            successors.entry(s.owned.id.as_str()).or_default();
-            predecessors
-                .entry(s.owned.id.as_str())
-                .or_default()
-                .push(owner);
-            predecessors.entry(owner).or_default();
-        }
-    }
-    let mut alive: HashSet<&str> = successors.keys().copied().collect();
-    for (forward, backward) in [(&predecessors, &successors), (&successors, &predecessors)] {
-        // Peel the nodes with no remaining link in `forward`, following `backward`.
-        let mut degree: HashMap<&str, usize> = alive
-            .iter()
-            .map(|&n| {
-                let d = forward[n].iter().filter(|m| alive.contains(*m)).count();
-                (n, d)
-            })
-            .collect();
-        let mut queue: Vec<&str> = degree
-            .iter()
-            .filter(|&(_, &d)| d == 0)
-            .map(|(&n, _)| n)
-            .collect();
-        while let Some(node) = queue.pop() {
-            alive.remove(node);
-            for &m in &backward[node] {
-                if let Some(d) = degree.get_mut(m)
-                    && *d > 0
-                {
-                    *d -= 1;
-                    if *d == 0 {
-                        queue.push(m);
-                    }
-                }
-            }
-        }
-    }
-    alive
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,6 +439,7 @@ mod tests {
             end: None,
             board: false,
             indirect: false,
+            class: None,
             consideration: None,
             source: None,
             loc: Loc::default(),
@@ -550,39 +447,43 @@ mod tests {
     }
 
     #[test]
-    fn only_organisations_on_a_cycle_of_full_stakes_are_searched() {
-        // a -> b -> c -> a, fed by x, feeding y; d -> e -> d; f -> g on no cycle.
-        let stakes: Vec<Stake> = [
-            ("x", "a"),
-            ("a", "b"),
-            ("b", "c"),
-            ("c", "a"),
-            ("c", "y"),
-            ("d", "e"),
-            ("e", "d"),
-            ("f", "g"),
-        ]
-        .iter()
-        .map(|(o, d)| stake(o, d))
-        .collect();
-        let mut next: BTreeMap<&str, Vec<&Stake>> = BTreeMap::new();
-        for s in &stakes {
-            next.entry(s.owner.id.as_str()).or_default().push(s);
-        }
-        let mut on_cycle: Vec<&str> = possibly_on_cycle(&next).into_iter().collect();
-        on_cycle.sort_unstable();
-        assert_eq!(on_cycle, ["a", "b", "c", "d", "e"]);
-
+    fn organisations_that_hold_all_of_one_another_are_reported_once_per_set() {
+        // a -> b -> c -> a, fed by x, feeding y; d -> e -> d; f -> g on no cycle; h is held half
+        // by i and half by j, each wholly held by h; k and l hold 99.9999999999% of each other.
+        let shares = [
+            ("x", "a", 100.0),
+            ("a", "b", 100.0),
+            ("b", "c", 100.0),
+            ("c", "a", 100.0),
+            ("c", "y", 100.0),
+            ("d", "e", 100.0),
+            ("e", "d", 100.0),
+            ("f", "g", 100.0),
+            ("i", "h", 50.0),
+            ("j", "h", 50.0),
+            ("h", "i", 100.0),
+            ("h", "j", 100.0),
+            ("k", "l", 100.0),
+            ("l", "k", 99.9999999999),
+        ];
         let mut registry = Registry::default();
-        registry.stakes = stakes;
+        registry.stakes = shares
+            .iter()
+            .map(|&(owner, owned, share)| {
+                let mut s = stake(owner, owned);
+                s.economic.interval = Interval::exact(share);
+                s
+            })
+            .collect();
         let mut problems = Vec::new();
-        full_ownership_cycles(&registry, &mut problems);
+        closed_cross_holdings(&registry, &mut problems);
         let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(
             messages,
             [
-                "a → b → c → a own each other at 100% in a cycle",
-                "d → e → d own each other at 100% in a cycle"
+                "a → b → c → a own each other in full: every share of each is held by the others",
+                "d → e → d own each other in full: every share of each is held by the others",
+                "`h`, `i` and `j` own each other in full: every share of each is held by the others"
             ]
         );
     }

@@ -201,6 +201,7 @@ mod tests {
             end: None,
             board: false,
             indirect: false,
+            class: None,
             consideration: None,
             source: None,
             loc: Loc::default(),

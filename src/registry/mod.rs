@@ -3,11 +3,13 @@
 
 pub mod bods;
 mod check;
+mod closed;
 pub mod import;
 mod link;
 mod model;
 mod order;
 mod parse;
+mod restated;
 mod serialize;
 
 use check::Unread;

@@ -124,6 +124,9 @@ pub struct Stake {
     pub board: bool,
     /// A declared indirect interest: never added on top of computed chains.
     pub indirect: bool,
+    /// The class of shares, for an owner holding several classes of one organisation: stakes
+    /// of different classes add up without a warning.
+    pub class: Option<String>,
     pub consideration: Option<Money>,
     pub source: Option<Ref>,
     pub loc: Loc,

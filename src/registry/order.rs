@@ -125,6 +125,7 @@ fn stake_order(a: &Stake, b: &Stake) -> Ordering {
         .then_with(|| interval_order(&a.economic.interval, &b.economic.interval))
         .then_with(|| interval_order(&a.voting_interval(), &b.voting_interval()))
         .then((a.board, a.indirect).cmp(&(b.board, b.indirect)))
+        .then_with(|| a.class.cmp(&b.class))
         .then(a.loc.cmp(&b.loc))
 }
 

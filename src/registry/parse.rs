@@ -372,6 +372,7 @@ impl Parser<'_> {
             end,
             board: self.flag(node, "board").unwrap_or(false),
             indirect: self.flag(node, "indirect").unwrap_or(false),
+            class: self.text(node, "class"),
             consideration,
             source: self.field_ref(node, "source"),
             loc: node.loc,

@@ -77,7 +77,7 @@ fn list(items: &[String]) -> Value {
     }
 }
 
-/// Exact amount: the shortest decimal that reads back as the same `f64`.
+/// Exact amount, in plain digits without a suffix.
 fn money(m: &Money) -> Value {
     json!(format!("{} {}", m.amount, m.currency))
 }
@@ -187,6 +187,7 @@ fn stake(s: &Stake) -> Value {
         ("end", opt(&s.end.as_ref().map(|d| d.value))),
         ("board", flag(s.board, false)),
         ("indirect", flag(s.indirect, false)),
+        ("class", opt(&s.class)),
         (
             "consideration",
             s.consideration.as_ref().map_or(Value::Null, money),

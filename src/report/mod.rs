@@ -149,13 +149,29 @@ pub fn detail_lines(finding: &Finding) -> Vec<String> {
     lines
 }
 
-/// `Meta ─49%→ Scale AI`: the names along a path with the share at each link.
+/// Most links a route shows in full.
+pub const ROUTE_LINKS: usize = 6;
+
+/// `Meta ─49%→ Scale AI`: the names along a path with the share at each link. A path of more
+/// than [`ROUTE_LINKS`] links is shortened in the middle, keeping both ends: the owner (or the
+/// declared competitor the path starts at) and the vendor, as `A ─100%→ … 37 links … ─30%→ V`.
 pub fn path_route(path: &PathEvidence) -> String {
+    let link = |i: usize| path.links.get(i).map(String::as_str).unwrap_or("?");
+    let links = path.names.len().saturating_sub(1);
+    if let (true, Some(first), Some(last)) =
+        (links > ROUTE_LINKS, path.names.first(), path.names.last())
+    {
+        return format!(
+            "{first} ─{}→ … {} links … ─{}→ {last}",
+            link(0),
+            links - 2,
+            link(links - 1)
+        );
+    }
     let mut route = String::new();
     for (i, name) in path.names.iter().enumerate() {
         if i > 0 {
-            let link = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
-            route.push_str(&format!(" ─{link}→ "));
+            route.push_str(&format!(" ─{}→ ", link(i - 1)));
         }
         route.push_str(name);
     }

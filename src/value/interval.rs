@@ -119,12 +119,47 @@ impl Interval {
     }
 }
 
-/// Formats a percentage without trailing zeros: 49, 66.667, 0.5.
+/// What is left of 100% once shares adding up to `total_percent` (a sum of `terms` shares) are
+/// taken: negative when they add up to more. A rest within the floating-point noise of such a
+/// sum is exactly 0, so that `99.9999999999%` and `0.0000000001%` fill a company. The registry
+/// loader and the ownership engine both decide with this function when organisations hold all
+/// of one another, so that they agree on which cross-holdings have no outside owner.
+pub fn unheld_percent(total_percent: f64, terms: usize) -> f64 {
+    let rest = 100.0 - total_percent;
+    let noise = 4.0 * (terms as f64 + 1.0) * f64::EPSILON * 100.0;
+    if rest.abs() <= noise { 0.0 } else { rest }
+}
+
+/// Formats a percentage without trailing zeros, to at most three decimals: 49, 66.667, 0.5; a
+/// share too small for three decimals gets the decimals its first digit needs (0.0000000001),
+/// so that a stake never prints as 0% unless it is nothing.
 pub fn format_percent(value: f64) -> String {
-    let rounded = (value * 1000.0).round() / 1000.0;
-    let text = format!("{rounded:.3}");
+    let mut decimals = 3;
+    while value != 0.0 && (value * 10f64.powi(decimals as i32)).round() == 0.0 && decimals < 15 {
+        decimals += 1;
+    }
+    format_percent_to(value, decimals)
+}
+
+fn format_percent_to(value: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (value * scale).round() / scale;
+    let text = format!("{rounded:.decimals$}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if text == "-0" { "0" } else { text };
     format!("{text}%")
+}
+
+/// [`format_percent`], with as many more decimals as it takes (up to nine) for a value that is
+/// not `threshold` not to print as `threshold`: evidence never reads `15% > 15% → true`.
+pub fn format_percent_against(value: f64, threshold: f64) -> String {
+    let mut decimals = 3;
+    let mut text = format_percent(value);
+    while value != threshold && decimals < 9 && text == format_percent_to(threshold, decimals) {
+        decimals += 1;
+        text = format_percent_to(value, decimals);
+    }
+    text
 }
 
 impl fmt::Display for Interval {
@@ -186,5 +221,25 @@ mod tests {
         assert_eq!(Interval::exact(200.0 / 3.0).to_string(), "66.667%");
         assert_eq!(Interval::closed(20.0, 30.0).to_string(), "[20%, 30%]");
         assert_eq!(Interval::UNKNOWN.to_string(), "unknown");
+        assert_eq!(format_percent(0.0004), "0.0004%");
+        assert_eq!(format_percent(1e-10), "0.0000000001%");
+        assert_eq!(format_percent(0.0), "0%");
+    }
+
+    #[test]
+    fn unheld_rests_are_exact_or_zero() {
+        assert_eq!(unheld_percent(99.9999999999 + 0.0000000001, 2), 0.0);
+        assert_eq!(unheld_percent(100.0, 1), 0.0);
+        assert!((unheld_percent(99.9999999999, 1) - 1e-10).abs() < 1e-13);
+        assert!(unheld_percent(100.5, 2) < 0.0);
+        assert_eq!(unheld_percent(0.0, 0), 100.0);
+    }
+
+    #[test]
+    fn a_value_never_prints_as_a_threshold_it_differs_from() {
+        assert_eq!(format_percent_against(15.0001, 15.0), "15.0001%");
+        assert_eq!(format_percent_against(14.99999, 15.0), "14.99999%");
+        assert_eq!(format_percent_against(15.0, 15.0), "15%");
+        assert_eq!(format_percent_against(200.0 / 3.0, 20.0), "66.667%");
     }
 }

@@ -381,6 +381,7 @@ fn stake(
         end,
         board: terms.board,
         indirect: terms.indirect,
+        class: None,
         consideration: None,
         source: None,
         loc,

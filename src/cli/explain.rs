@@ -19,6 +19,7 @@ use crate::policy::facts::Origin;
 use crate::policy::{self, Check, Policy, Scope, TraceNode};
 use crate::registry::Registry;
 use crate::value::date::Date;
+use crate::value::text::{defuse_ci_commands, json_pretty, neutralise};
 use crate::value::truth::Truth;
 
 pub fn run(args: ExplainArgs) -> Exit {
@@ -100,7 +101,7 @@ pub fn run(args: ExplainArgs) -> Exit {
     };
     let text = match args.format {
         ProblemFormat::Human => explained.human(),
-        ProblemFormat::Json => format!("{:#}\n", explained.json()),
+        ProblemFormat::Json => format!("{}\n", json_pretty(&explained.json())),
     };
     print_stdout(&text);
     Exit::Ok
@@ -173,40 +174,47 @@ impl Explained<'_> {
         }
     }
 
+    /// The explanation as text. Each line is built, then neutralised as a whole: the line's
+    /// own text has no control character, so only data is changed, and no data adds a line.
     fn human(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} × {} ({}), from {} as of {}: {} [{}]",
-            self.policy.id,
-            self.vendor,
-            self.vendor_name,
-            self.org,
-            self.as_of,
-            self.verdict().to_uppercase(),
-            self.policy.severity
+        line(
+            &mut out,
+            format!(
+                "{} × {} ({}), from {} as of {}: {} [{}]",
+                self.policy.id,
+                self.vendor,
+                self.vendor_name,
+                self.org,
+                self.as_of,
+                self.verdict().to_uppercase(),
+                self.policy.severity
+            ),
         );
-        let _ = writeln!(out, "{}", self.policy.title);
+        line(&mut out, &self.policy.title);
         if self.applies != Truth::False {
-            let _ = writeln!(out, "message: {}", self.evaluation.message);
+            line(&mut out, format!("message: {}", self.evaluation.message));
         }
         out.push('\n');
         match self.applies_trace {
             Some(trace) => {
-                let _ = writeln!(out, "applies_to ({})", self.applies);
+                line(&mut out, format!("applies_to ({})", self.applies));
                 self.tree(&mut out, trace, "  ", "  ");
             }
             None => out.push_str("applies_to: every vendor relationship\n"),
         }
         if self.applies == Truth::False {
             out.push_str("\nThe policy does not apply to this vendor relationship.\n");
-            return out;
+            return defuse_ci_commands(&out).into_owned();
         }
-        let _ = writeln!(
-            out,
-            "\nfails_when ({}) at {}",
-            self.evaluation.result,
-            self.sources.describe(self.policy.condition_loc)
+        out.push('\n');
+        line(
+            &mut out,
+            format!(
+                "fails_when ({}) at {}",
+                self.evaluation.result,
+                self.sources.describe(self.policy.condition_loc)
+            ),
         );
         self.tree(&mut out, &self.evaluation.trace, "  ", "  ");
         if let Some(finding) = self.finding
@@ -214,42 +222,47 @@ impl Explained<'_> {
         {
             out.push_str("\nownership paths:\n");
             for path in &finding.paths {
-                let _ = writeln!(
-                    out,
-                    "  {} = {} economic, {} voting{}",
-                    crate::report::path_route(path),
-                    path.economic,
-                    path.voting,
-                    if path.sources.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  [source: {}]", path.sources.join(", "))
-                    }
+                line(
+                    &mut out,
+                    format!(
+                        "  {} = {} economic, {} voting{}",
+                        crate::report::path_route(path),
+                        path.economic,
+                        path.voting,
+                        if path.sources.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  [source: {}]", path.sources.join(", "))
+                        }
+                    ),
                 );
             }
         }
         if let Some(note) = self.finding.and_then(|f| f.note.as_ref()) {
-            let _ = writeln!(out, "\nnote: {note}");
+            out.push('\n');
+            line(&mut out, format!("note: {note}"));
         }
         let changes = self.what_would_change();
         if !changes.is_empty() {
             out.push_str("\nwhat would change the outcome:\n");
             for change in changes {
-                let _ = writeln!(out, "  - {change}");
+                line(&mut out, format!("  - {change}"));
             }
         }
-        out
+        defuse_ci_commands(&out).into_owned()
     }
 
     /// A tree with box-drawing connectors; each leaf shows the facts it read and where from.
     fn tree(&self, out: &mut String, node: &TraceNode, lead: &str, rest: &str) {
-        let _ = writeln!(out, "{lead}[{}] {}", mark(node.result), node.label);
+        line(out, format!("{lead}[{}] {}", mark(node.result), node.label));
         let bar = if node.children.is_empty() { " " } else { "│" };
         for (path, value, origin) in &node.facts {
-            let _ = writeln!(
+            line(
                 out,
-                "{rest}{bar}  · {path} = {value}{}",
-                self.origin_text(origin)
+                format!(
+                    "{rest}{bar}  · {path} = {value}{}",
+                    self.origin_text(origin)
+                ),
             );
         }
         let count = node.children.len();
@@ -335,6 +348,12 @@ impl Explained<'_> {
             "children": node.children.iter().map(|c| self.trace_json(c)).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Appends one line of the explanation, neutralised.
+fn line(out: &mut String, text: impl AsRef<str>) {
+    out.push_str(&neutralise(text.as_ref()));
+    out.push('\n');
 }
 
 fn mark(truth: Truth) -> &'static str {

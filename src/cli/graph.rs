@@ -13,6 +13,7 @@ use crate::input::source::SourceMap;
 use crate::registry::{Registry, Stake};
 use crate::report::markdown::mermaid_text;
 use crate::value::date::Date;
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 pub fn run(args: GraphArgs) -> Exit {
     let terminal = Terminal::detect();
@@ -44,7 +45,7 @@ pub fn run(args: GraphArgs) -> Exit {
         GraphFormat::Mermaid => mermaid(&registry, &args.entity, &stakes),
         GraphFormat::Dot => dot(&registry, &args.entity, &stakes),
     };
-    print_stdout(&text);
+    print_stdout(&defuse_ci_commands(&text));
     Exit::Ok
 }
 
@@ -144,8 +145,10 @@ fn mermaid(registry: &Registry, entity: &str, stakes: &[&Stake]) -> String {
     out
 }
 
+/// Text inside a quoted DOT string: neutralised (so a control character shows as `\u{1b}`),
+/// then backslashes and quotes escaped.
 fn dot_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+    neutralise(text).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 fn dot(registry: &Registry, entity: &str, stakes: &[&Stake]) -> String {

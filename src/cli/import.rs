@@ -8,6 +8,7 @@ use crate::cli::output::write_atomically;
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::{SourceMap, read_file};
+use crate::value::text::neutralise;
 
 use crate::registry::import::{Header, columns, render, rows};
 
@@ -74,6 +75,7 @@ fn csv(args: CsvArgs) -> Exit {
         Err(problems) => return fail(&problems, &sources),
     };
     for column in &imported.unused_columns {
+        let column = neutralise(column);
         eprintln!(
             "note: column `{column}` is not read (map it to a field with --map \"{column}=FIELD\" if it holds one)"
         );
@@ -98,7 +100,7 @@ fn csv(args: CsvArgs) -> Exit {
                 crate::cli::terminal::plural(imported.relationships.len()),
                 imported.rows,
                 crate::cli::terminal::plural(imported.rows),
-                path.display()
+                neutralise(&path.display().to_string())
             );
         }
     }

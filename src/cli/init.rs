@@ -8,6 +8,7 @@ use crate::cli::output::write_atomically;
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
+use crate::value::text::neutralise;
 
 const CONFIG: &str = include_str!("../../templates/vrisk.yaml");
 const WORKFLOW: &str = include_str!("../../docs/examples/github-workflow.yml");
@@ -46,7 +47,10 @@ pub fn run(args: InitArgs) -> Exit {
             terminal.report_problems(&[problem], &SourceMap::new());
             return Exit::Invalid;
         }
-        print_stdout(&format!("wrote {}\n", path.display()));
+        print_stdout(&format!(
+            "wrote {}\n",
+            neutralise(&path.display().to_string())
+        ));
     }
     print_stdout("next: `vrisk check` (reads ./registry and ./policies, or the embedded copies)\n");
     Exit::Ok

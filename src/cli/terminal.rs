@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
+use crate::value::text::json_pretty;
 
 /// How problems are shown on stderr: colour only on a terminal and only without NO_COLOR.
 pub struct Terminal {
@@ -47,7 +48,7 @@ impl Terminal {
     pub fn report(&self, problems: &[Problem], sources: &SourceMap, outcome: &str) {
         if self.problems_json {
             let json = crate::input::diagnostic::problems_to_json(problems, sources);
-            print_stdout(&format!("{json:#}\n"));
+            print_stdout(&format!("{}\n", json_pretty(&json)));
         }
         let mut stderr = std::io::stderr().lock();
         for problem in problems {

@@ -8,6 +8,7 @@ use crate::cli::inputs::{limits_from, load_policies, load_registry};
 use crate::cli::terminal::{Terminal, plural, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
+use crate::value::text::json_pretty;
 
 /// Validates the registry (PATHS, --registry, or the discovered one) and, when --policies is
 /// given or no PATHS are, the policies too. Every problem of every file is reported.
@@ -58,7 +59,7 @@ pub fn run(args: ValidateArgs) -> Exit {
     }
     if args.format == ProblemFormat::Json {
         let json = crate::input::diagnostic::problems_to_json(&problems, &sources);
-        print_stdout(&format!("{json:#}\n"));
+        print_stdout(&format!("{}\n", json_pretty(&json)));
     } else if !problems.iter().any(Problem::is_error) {
         terminal.report_warnings(&problems, &sources);
         print_stdout(&format!("{}\n", summary.join("; ")));

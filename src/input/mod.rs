@@ -8,6 +8,7 @@ pub mod files;
 pub mod json;
 pub mod limits;
 pub mod schema;
+pub mod snippet;
 pub mod source;
 pub mod yaml;
 

@@ -2,14 +2,17 @@
 //! of outcomes per policy, then each finding that is not a pass with its evidence, locations
 //! and a Mermaid diagram of the ownership paths behind it.
 //!
-//! Every piece of registry or policy text is escaped, for Markdown in prose and for Mermaid in
-//! diagrams: an organisation called `A|B <Holdings>` must not break the table or the chart.
+//! Every piece of registry or policy text is neutralised (no control or bidi character, no line
+//! break of its own) and escaped, for Markdown in prose and for Mermaid in diagrams: an
+//! organisation called `A|B <Holdings>` must not break the table or the chart, and one called
+//! `%%{init: ...}%%` must not restyle it.
 
 use std::fmt::Write;
 
 use crate::engine::Verdict;
 
 use crate::engine::{BaselineState, Finding, Outcome, PathEvidence, Report, gate};
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
     let mut out = String::new();
@@ -34,7 +37,7 @@ pub fn render(report: &Report, verdict: Verdict) -> String {
             let _ = writeln!(out, "- {}", escape(w));
         }
     }
-    out
+    defuse_ci_commands(&out).into_owned()
 }
 
 fn title(out: &mut String, report: &Report, verdict: Verdict) {
@@ -249,21 +252,30 @@ pub fn mermaid(paths: &[PathEvidence]) -> String {
     out
 }
 
-/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the
-/// characters that would end the label (`"`, `|`), start an entity (`#`), or be taken as HTML or
-/// a Markdown string (`<`, `>`, `&`, a backtick) are written as entity codes.
+/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, and
+/// treats a good deal of ASCII punctuation as syntax somewhere: `"` and `|` end a label, `#`
+/// starts an entity, `%%` a directive (`%%{init: ...}%%`, applied wherever it appears) or a
+/// comment, `;` ends a statement, brackets and braces shape nodes, `<`, `>` and `&` are HTML, a
+/// backtick starts a Markdown string, `:::` names a class. So after neutralising, every ASCII
+/// character but letters, digits, space and `.,-_/'+` is written as its entity code (`%` is
+/// `#37;`), which Mermaid shows as the character itself.
 pub fn mermaid_text(text: &str) -> String {
+    let text = neutralise(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '|' => out.push_str("#124;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
-            '`' => out.push_str("#96;"),
-            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii_alphanumeric()
+                || matches!(c, ' ' | '.' | ',' | '-' | '_' | '/' | '\'' | '+') =>
+            {
+                out.push(c)
+            }
+            c if c.is_ascii() => {
+                let _ = write!(out, "#{};", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -274,6 +286,7 @@ pub fn mermaid_text(text: &str) -> String {
 /// paragraph), and characters that Markdown or HTML would interpret are backslash-escaped.
 pub fn escape(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = neutralise(&flat);
     let mut out = String::with_capacity(flat.len());
     for (i, c) in flat.chars().enumerate() {
         // `>` and the list markers only mean something at the start of a line.
@@ -292,6 +305,7 @@ pub fn escape(text: &str) -> String {
 /// An inline code span that survives backticks in its text (CommonMark: a longer fence).
 pub fn code(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = neutralise(&flat);
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if flat.starts_with('`') || flat.ends_with('`') {
@@ -329,5 +343,27 @@ mod tests {
             mermaid_text("A \"B\" | #1 <C> & `D`"),
             "A #quot;B#quot; #124; #35;1 #lt;C#gt; #amp; #96;D#96;"
         );
+        assert_eq!(
+            mermaid_text("%%{init: {'theme':'dark'}}%%"),
+            "#37;#37;#123;init#58; #123;'theme'#58;'dark'#125;#125;#37;#37;"
+        );
+        assert_eq!(
+            mermaid_text("a;b[c](d)=e:::f\\g!h?i*j~k^l$m@n"),
+            "a#59;b#91;c#93;#40;d#41;#61;e#58;#58;#58;f#92;g#33;h#63;i#42;j#126;k#94;l#36;m#64;n"
+        );
+        assert_eq!(mermaid_text("49% → Société 東京"), "49#37; → Société 東京");
+        assert_eq!(
+            mermaid_text("line\nbreak\u{1b}"),
+            "line#92;nbreak#92;u#123;1b#125;"
+        );
+    }
+
+    #[test]
+    fn prose_and_code_spans_are_neutralised() {
+        assert_eq!(
+            escape("a\u{1b}[2J b\u{202e}"),
+            "a\\\\u{1b}\\[2J b\\\\u{202e}"
+        );
+        assert_eq!(code("x\u{7}"), "`x\\u{7}`");
     }
 }

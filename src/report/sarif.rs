@@ -11,7 +11,10 @@
 //!   `level: none`, as SARIF requires for any kind other than `fail` (§3.27.10);
 //!   waived -> `kind: fail` with an external suppression carrying the waiver's reason;
 //! - the first registry location is the result's location, the others (the policy) related
-//!   locations; columns are UTF-16 code units, SARIF's default `columnKind`, so none is declared.
+//!   locations; columns are UTF-16 code units, SARIF's default `columnKind`, so none is declared;
+//! - the texts a viewer shows (messages, descriptions, help, justifications) are neutralised:
+//!   one line of data stays one line, with no control or bidi character; ids and names in
+//!   `properties` are kept exact, as `\u` escapes where a terminal would act on them.
 
 use std::fmt::Write;
 
@@ -22,6 +25,7 @@ use crate::value::severity::Severity;
 
 use super::detail_lines;
 use crate::engine::{BaselineState, Finding, Location, Outcome, PolicyInfo, Position, Report};
+use crate::value::text::{json_pretty, neutralise};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -30,7 +34,7 @@ const SCHEMA_URI: &str =
 pub const FINGERPRINT_KEY: &str = "vriskFinding/v1";
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report, verdict)).unwrap_or_default();
+    let mut text = json_pretty(&to_value(report, verdict));
     text.push('\n');
     text
 }
@@ -101,8 +105,8 @@ fn rule(policy: &PolicyInfo) -> Value {
     json!({
         "id": policy.id,
         "name": pascal_case(&policy.id),
-        "shortDescription": {"text": policy.title},
-        "fullDescription": {"text": description.trim()},
+        "shortDescription": {"text": neutralise(&policy.title)},
+        "fullDescription": {"text": neutralise(description.trim())},
         "help": help(policy),
         "defaultConfiguration": {"level": level(severity)},
         "properties": {
@@ -115,8 +119,8 @@ fn rule(policy: &PolicyInfo) -> Value {
 
 fn help(policy: &PolicyInfo) -> Value {
     let (mut text, mut markdown) = (String::new(), String::new());
-    let remediation = policy.remediation.trim();
-    let rationale = policy.rationale.trim();
+    let remediation = neutralise(policy.remediation.trim());
+    let rationale = neutralise(policy.rationale.trim());
     if !remediation.is_empty() {
         let _ = write!(text, "Remediation: {remediation}\n\n");
         let _ = write!(markdown, "**Remediation.** {remediation}\n\n");
@@ -129,13 +133,14 @@ fn help(policy: &PolicyInfo) -> Value {
         text.push_str("References:\n");
         markdown.push_str("**References**\n\n");
         for r in &policy.references {
+            let r = neutralise(r);
             let _ = writeln!(text, "- {r}");
             let _ = writeln!(markdown, "- <{r}>");
         }
     }
     let (text, markdown) = (text.trim_end(), markdown.trim_end());
     if text.is_empty() {
-        json!({"text": policy.title})
+        json!({"text": neutralise(&policy.title)})
     } else {
         json!({"text": text, "markdown": markdown})
     }
@@ -192,10 +197,10 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
         r.insert("baselineState".into(), name.into());
     }
     if finding.outcome == Outcome::Waived {
-        let justification = finding
-            .note
-            .clone()
-            .unwrap_or_else(|| "waived in the policy configuration".to_string());
+        let justification = finding.note.as_deref().map_or_else(
+            || "waived in the policy configuration".to_string(),
+            |note| neutralise(note).into_owned(),
+        );
         r.insert(
             "suppressions".into(),
             json!([{"kind": "external", "status": "accepted", "justification": justification}]),
@@ -216,7 +221,7 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
 
 /// The finding's message, then its evidence, paths and note, one a line.
 fn message(finding: &Finding) -> String {
-    let mut text = finding.message.trim().to_string();
+    let mut text = neutralise(finding.message.trim()).into_owned();
     for line in detail_lines(finding) {
         text.push('\n');
         text.push_str(&line);
@@ -230,7 +235,7 @@ fn location_value(location: &Location, id: Option<usize>) -> Value {
         value["id"] = id.into();
     }
     if !location.label.is_empty() {
-        value["message"] = json!({"text": location.label});
+        value["message"] = json!({"text": neutralise(&location.label)});
     }
     value
 }

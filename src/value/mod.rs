@@ -1,10 +1,11 @@
 //! Small value types shared by every stage: dates, exact money, share intervals, three-valued
-//! truth and severities.
+//! truth, severities, and text from the inputs made safe to show.
 
 pub mod date;
 pub mod interval;
 pub mod money;
 pub mod severity;
+pub mod text;
 pub mod truth;
 
 use std::fmt;

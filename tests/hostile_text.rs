@@ -2,11 +2,12 @@
 //! messages, reasons and test names with line breaks, `::` workflow commands, `##[` markers, ESC
 //! sequences, bidi overrides and line separators reach a terminal or a CI log as visible
 //! escapes, in every format and command and in diagnostic snippets; Mermaid labels cannot
-//! carry a directive.
+//! carry a directive; colour follows NO_COLOR, TERM=dumb and FORCE_COLOR.
 
 mod support;
 
 use std::path::Path;
+use std::process::Command;
 
 use proptest::prelude::*;
 use support::{Run, vrisk_in};
@@ -394,6 +395,60 @@ fn a_mermaid_label_cannot_carry_a_directive() {
             "{what}: {diagram}"
         );
     }
+}
+
+/// Runs vrisk on a pseudo-terminal through util-linux `script`, so that it sees a terminal:
+/// the colour rules only apply there. `None` where `script` is not installed.
+fn on_a_terminal(dir: &Path, env: &[(&str, &str)]) -> Option<String> {
+    let vrisk = env!("CARGO_BIN_EXE_vrisk");
+    let command = format!("{vrisk} check -r registry.yaml -p policies --as-of 2025-06-20");
+    let mut script = Command::new("script");
+    script
+        .current_dir(dir)
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR");
+    for (name, value) in env {
+        script.env(name, value);
+    }
+    let output = script.output().ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn a_dumb_terminal_and_no_color_get_no_colour() {
+    let dir = support::base_dir();
+    let Some(xterm) = on_a_terminal(dir.path(), &[("TERM", "xterm")]) else {
+        eprintln!("util-linux `script` is not installed: the terminal cases are not run");
+        return;
+    };
+    assert!(
+        xterm.contains("\u{1b}["),
+        "a colour terminal gets colour: {xterm:?}"
+    );
+    for env in [
+        &[("TERM", "dumb")][..],
+        &[("TERM", "xterm"), ("NO_COLOR", "1")][..],
+        &[("TERM", "xterm"), ("NO_COLOR", "1"), ("FORCE_COLOR", "1")][..],
+    ] {
+        let text = on_a_terminal(dir.path(), env).expect("script ran before");
+        assert!(!text.contains('\u{1b}'), "{env:?}: {text:?}");
+    }
+}
+
+#[test]
+fn force_color_colours_a_pipe() {
+    let dir = support::base_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_vrisk"))
+        .current_dir(dir.path())
+        .args(support::CHECK_BASE)
+        .env_remove("NO_COLOR")
+        .env("FORCE_COLOR", "1")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\u{1b}["));
 }
 
 /// A name as a YAML double-quoted scalar's content: printable characters as they are, the

@@ -16,7 +16,7 @@ use crate::engine::{Finding, Outcome};
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
 use crate::policy::facts::Origin;
-use crate::policy::{self, Check, Policy, Scope, TraceNode};
+use crate::policy::{self, Budget, Check, Policy, Scope, TraceNode};
 use crate::registry::Registry;
 use crate::value::date::Date;
 use crate::value::text::{defuse_ci_commands, json_pretty, neutralise};
@@ -69,6 +69,24 @@ pub fn run(args: ExplainArgs) -> Exit {
     let Some(org_node) = registry.org_index(&org) else {
         return Exit::Internal;
     };
+    // Within the budget first: the full trace below is as large as the evaluation.
+    let report = engine::evaluate_within(
+        &Input {
+            registry: &registry,
+            policies: std::slice::from_ref(policy),
+            sources: &sources,
+            org: &org,
+            as_of,
+        },
+        &Budget::from_limits(&limits),
+    );
+    let report = match report {
+        Ok(report) => report,
+        Err(problems) => {
+            terminal.report(&problems, &sources, "nothing was explained");
+            return Exit::Invalid;
+        }
+    };
     let world = World::new(&registry, org_node, as_of);
     let roots = build::roots(&world, &registry.vendors[relationship], method_of(policy));
     let scope = Scope {
@@ -79,13 +97,6 @@ pub fn run(args: ExplainArgs) -> Exit {
     };
     let (applies, applies_trace) = policy::applies_with_trace(policy, &scope);
     let evaluation = policy::evaluate(policy, &scope);
-    let report = engine::evaluate(&Input {
-        registry: &registry,
-        policies: std::slice::from_ref(policy),
-        sources: &sources,
-        org: &org,
-        as_of,
-    });
     let finding = report.findings.iter().find(|f| f.vendor == args.vendor);
     let explained = Explained {
         policy,

@@ -4,6 +4,11 @@
 //! collection element and comparison) and keeps, beside the public [`TraceNode`] data, the
 //! element each quantifier node was bound to. The evidence and the witnesses a message reads are
 //! then picked from that tree by following the decisive branches (see [`Explainer`]).
+//!
+//! `vrisk explain` and the coverage of `vrisk test` read the whole tree ([`Keep::All`]); `vrisk
+//! check` needs only the decisive branches, so with [`Keep::Decisive`] each node drops, as soon
+//! as its result is known, the children the explanation will not walk. The result, the evidence
+//! and the message are the same either way.
 
 use crate::policy::facts::{Fact, FactValue, Origin};
 use crate::value::date::Date;
@@ -71,6 +76,37 @@ impl Evaluated<'_> {
         self.result
     }
 
+    /// The node with only the children that [`Explainer`] walks to explain its result: each
+    /// node is walked with its own result as the one to explain, so which children matter
+    /// depends only on the node's role, its result and theirs.
+    fn decisive(mut self) -> Self {
+        let result = self.result;
+        let first = |children: Vec<Self>, want: Truth| -> Vec<Self> {
+            children
+                .into_iter()
+                .find(|c| c.result == want)
+                .into_iter()
+                .collect()
+        };
+        let having = |children: Vec<Self>, want: Truth| -> Vec<Self> {
+            children.into_iter().filter(|c| c.result == want).collect()
+        };
+        let children = std::mem::take(&mut self.children);
+        self.children = match (&self.role, result) {
+            (Role::All | Role::ForAll, Truth::False) => first(children, Truth::False),
+            (Role::Any | Role::Exists, Truth::True) => first(children, Truth::True),
+            (Role::NoneOf, Truth::False) => first(children, Truth::True),
+            (Role::NoneOf, Truth::True) => having(children, Truth::False),
+            (Role::Count, Truth::True | Truth::False) => having(children, Truth::True),
+            (
+                Role::All | Role::ForAll | Role::Any | Role::Exists | Role::NoneOf | Role::Count,
+                _,
+            ) => having(children, result),
+            (Role::Not | Role::Element(_) | Role::Leaf(_), _) => children,
+        };
+        self
+    }
+
     pub(super) fn to_trace(&self) -> TraceNode {
         TraceNode {
             label: self.label.clone(),
@@ -82,21 +118,45 @@ impl Evaluated<'_> {
     }
 }
 
-pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>) -> Evaluated<'f> {
+/// How much of the evaluation tree to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Every node, for `explain` and coverage.
+    All,
+    /// Only the branches that decide the result (what evidence and messages read).
+    Decisive,
+}
+
+pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>, keep: Keep) -> Evaluated<'f> {
     let mut env = Env {
         scope,
         bound: Vec::new(),
+        keep,
     };
-    env.eval(cond)
+    let mut root = env.eval(cond);
+    // A false result is not explained (see `Explainer::explain`): nothing under it is read.
+    if keep == Keep::Decisive && root.result == Truth::False {
+        root.children.clear();
+    }
+    root
 }
 
 struct Env<'s, 'f> {
     scope: &'s Scope<'f>,
     bound: Vec<Bound<'f>>,
+    keep: Keep,
 }
 
 impl<'f> Env<'_, 'f> {
     fn eval(&mut self, cond: &Condition) -> Evaluated<'f> {
+        let evaluated = self.eval_node(cond);
+        match self.keep {
+            Keep::All => evaluated,
+            Keep::Decisive => evaluated.decisive(),
+        }
+    }
+
+    fn eval_node(&mut self, cond: &Condition) -> Evaluated<'f> {
         match &cond.kind {
             ConditionKind::All(items) => {
                 let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();

@@ -50,6 +50,15 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// `text` cut to at most `max` characters, with `…` where it is cut: for a value quoted in a
+/// message, which should say which value without repeating a long one whole.
+pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
 /// `text` padded with spaces to `width` characters, for a column of a table. Written out
 /// because `format!("{:<width$}")` panics for a width over 65,535, and a column as wide as its
 /// longest id can be that wide.
@@ -217,6 +226,13 @@ mod tests {
         }
         let once = neutralise("a\nb\u{1b}").into_owned();
         assert_eq!(neutralise(&once), once);
+    }
+
+    #[test]
+    fn shortening_cuts_long_text_only() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("exactly10!", 10), "exactly10!");
+        assert_eq!(shorten("ééééé", 3), "ééé…");
     }
 
     #[test]

@@ -7,4 +7,4 @@ pub mod columns;
 pub mod rows;
 mod yaml_out;
 
-pub use yaml_out::{Header, render};
+pub use yaml_out::{Header, check_schema, render};

@@ -3,7 +3,35 @@
 
 use std::fmt::Write;
 
+use crate::input::diagnostic::Problem;
+use crate::value::text::{is_unsafe, neutralise};
+
 use super::rows::Relationship;
+
+/// Checks `--schema` for the modeline: a line break in it would end the comment and put the
+/// rest into the YAML (`x\nvendors: [...]`), and another control character would be written
+/// into the file as it is. Such a value is refused rather than quoted: a comment has no quoting.
+pub fn check_schema(schema: &str) -> Result<(), Problem> {
+    match schema.chars().find(|&c| is_unsafe(c)) {
+        None => Ok(()),
+        Some(c) => Err(Problem::new(
+            "import::bad-schema",
+            format!(
+                "--schema `{}` holds {}",
+                neutralise(schema),
+                match c {
+                    '\n' | '\r' => "a line break, which would end the modeline comment and \
+                                   write the rest into the YAML"
+                        .to_string(),
+                    c => format!("the control character {}", neutralise(&c.to_string())),
+                }
+            ),
+        )
+        .with_help(
+            "give a path or URL on one line, e.g. --schema ../schemas/registry.schema.json",
+        )),
+    }
+}
 
 pub struct Header<'a> {
     /// The `$schema` the modeline points at.
@@ -13,14 +41,20 @@ pub struct Header<'a> {
     pub rows: usize,
 }
 
+/// The fragment. The comment lines hold the schema and the input's name: both are written
+/// neutralised, so neither can end its comment (`check_schema` refuses such a schema first).
 pub fn render(header: &Header, relationships: &[Relationship]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# yaml-language-server: $schema={}", header.schema);
+    let _ = writeln!(
+        out,
+        "# yaml-language-server: $schema={}",
+        neutralise(header.schema)
+    );
     let _ = writeln!(out, "#");
     let _ = writeln!(
         out,
         "# Imported by `vrisk import csv` from {}: {} vendor relationship{} from {} row{}.",
-        one_line(header.input),
+        neutralise(header.input),
         relationships.len(),
         if relationships.len() == 1 { "" } else { "s" },
         header.rows,
@@ -99,10 +133,6 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("\"{}\"", text.replace('"', "'")))
 }
 
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +146,15 @@ mod tests {
         assert_eq!(scalar("1e5"), "\"1e5\"");
         assert_eq!(scalar("3m"), "\"3m\"");
         assert_eq!(quoted("1,500,000 USD"), "\"1,500,000 USD\"");
+    }
+
+    #[test]
+    fn a_schema_on_one_line_is_kept_and_any_other_refused() {
+        assert!(check_schema("../schemas/registry.schema.json").is_ok());
+        assert!(check_schema("https://example.com/my schemas/r.json").is_ok());
+        for bad in ["x\nvendors: []", "x\r", "x\u{1b}[2J", "x\u{2028}y", "x\ty"] {
+            let problem = check_schema(bad).expect_err(bad);
+            assert_eq!(problem.code, "import::bad-schema");
+        }
     }
 }

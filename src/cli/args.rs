@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::FailOn;
 use crate::report::FormatName;
+use crate::value::text::neutralise;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -171,11 +172,12 @@ pub struct LimitArgs {
 
 /// A limit flag: a whole number of at least 1.
 pub fn parse_limit<T: std::str::FromStr + TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let shown = neutralise(text);
     let n = parse_whole(text, 1)?;
     if n == 0 {
         return Err("a limit of 0 would reject every input; give 1 or more".to_string());
     }
-    T::try_from(n).map_err(|_| format!("`{text}` is too large for this limit"))
+    T::try_from(n).map_err(|_| format!("`{shown}` is too large for this limit"))
 }
 
 /// `--max-depth`: from 1 to [`DEPTH_CEILING`](crate::input::limits::DEPTH_CEILING), since the
@@ -194,36 +196,38 @@ pub fn parse_depth(text: &str) -> Result<usize, String> {
 
 /// A whole number; `least` (which the caller checks) is what the messages ask for.
 fn parse_whole(text: &str, least: u64) -> Result<u64, String> {
+    let shown = neutralise(text);
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
         return Err(format!(
-            "`{text}` is negative; give a whole number of {least} or more"
+            "`{shown}` is negative; give a whole number of {least} or more"
         ));
     }
     trimmed.parse::<u64>().map_err(|e| match e.kind() {
         std::num::IntErrorKind::PosOverflow => {
-            format!("`{text}` is too large (at most {})", u64::MAX)
+            format!("`{shown}` is too large (at most {})", u64::MAX)
         }
-        _ => format!("`{text}` is not a whole number of {least} or more"),
+        _ => format!("`{shown}` is not a whole number of {least} or more"),
     })
 }
 
 /// A percent from 0 to 100, written `50` or `50%`: finite, in range.
 pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let shown = neutralise(text);
     let number = text.trim().strip_suffix('%').unwrap_or(text.trim());
     match number.trim().parse::<f64>() {
         Ok(n) if n.is_nan() => Err(format!(
-            "`{text}` is not a number; give a percent from 0 to 100"
+            "`{shown}` is not a number; give a percent from 0 to 100"
         )),
         Ok(n) if n.is_infinite() => Err(format!(
-            "`{text}` is not a finite number; give a percent from 0 to 100"
+            "`{shown}` is not a finite number; give a percent from 0 to 100"
         )),
         Ok(n) if !(0.0..=100.0).contains(&n) => Err(format!(
-            "`{text}` is outside 0 to 100; a share is a percent from 0 to 100"
+            "`{shown}` is outside 0 to 100; a share is a percent from 0 to 100"
         )),
         Ok(n) => Ok(n),
         Err(_) => Err(format!(
-            "`{text}` is not a number; give a percent such as 50 or 25%"
+            "`{shown}` is not a number; give a percent such as 50 or 25%"
         )),
     }
 }
@@ -233,11 +237,12 @@ pub const MAX_WARNING_DAYS: i64 = 36_500;
 
 /// `--waiver-warning-days`: from 0 to [`MAX_WARNING_DAYS`].
 pub fn parse_warning_days(text: &str) -> Result<i64, String> {
+    let shown = neutralise(text);
     let days = parse_whole(text, 0)?;
     i64::try_from(days)
         .ok()
         .filter(|d| *d <= MAX_WARNING_DAYS)
-        .ok_or_else(|| format!("`{text}` is more than {MAX_WARNING_DAYS} days (a hundred years)"))
+        .ok_or_else(|| format!("`{shown}` is more than {MAX_WARNING_DAYS} days (a hundred years)"))
 }
 
 #[derive(Debug, Args)]
@@ -350,8 +355,12 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
 }
 
 pub fn parse_date(text: &str) -> Result<crate::value::date::Date, String> {
-    crate::value::date::Date::parse(text)
-        .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
+    crate::value::date::Date::parse(text).ok_or_else(|| {
+        format!(
+            "`{}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20",
+            neutralise(text)
+        )
+    })
 }
 
 #[derive(Debug, Args)]

@@ -45,7 +45,8 @@ remediation: \"Exit.\\n::warning::forged fix\"
 ";
 
 /// The corpus base with `name` (a YAML double-quoted scalar's content) for the competitor,
-/// the vendor and the organisation, and a policy test whose case name is hostile too.
+/// the vendor and the organisation, a policy test whose case name is hostile too, and a waiver
+/// whose reason and approver are.
 fn hostile_project(dir: &Path, name: &str) {
     let registry = format!(
         "default_org: acme\n\
@@ -71,6 +72,13 @@ fn hostile_project(dir: &Path, name: &str) {
          registry_files: [../registry.yaml]\n    expect:\n      vendor-a: pass\n"
     );
     std::fs::write(dir.join("policies/rival-stake.test.yaml"), test).expect("write test");
+    // A waiver of the indeterminate finding, with the name as its reason: it becomes the
+    // finding's note in every format.
+    let waivers = format!(
+        "waivers:\n  - {{policy: rival-stake, vendor: vendor-b, reason: \"{name}\", \
+         approved_by: \"{name}\", expires: 2099-01-01}}\n"
+    );
+    std::fs::write(dir.join("waivers.yaml"), waivers).expect("write waivers");
 }
 
 /// Every command and format that prints data, as (what, arguments).

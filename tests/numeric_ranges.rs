@@ -87,3 +87,24 @@ fn a_number_too_large_in_json_is_out_of_range_not_a_wrong_type() {
     assert_eq!(problem["column"], text.find("-1e400").unwrap() + 1);
     assert!(!run.stdout.contains("not of types"), "{}", run.stdout);
 }
+
+#[test]
+fn a_graph_depth_is_a_whole_number_of_0_or_more() {
+    let dir = support::base_dir();
+    for (value, message) in [
+        ("-1", "`-1` is negative"),
+        ("two", "`two` is not a whole number"),
+    ] {
+        let run = vrisk_in(
+            dir.path(),
+            &["graph", "vendor-a", "-r", "registry.yaml", "--depth", value],
+        );
+        assert_eq!(run.code, 2, "{value}: {}", run.stdout);
+        assert!(run.stderr.contains(message), "{value}: {}", run.stderr);
+    }
+    let run = vrisk_in(
+        dir.path(),
+        &["graph", "vendor-a", "-r", "registry.yaml", "--depth", "0"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

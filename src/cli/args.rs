@@ -232,6 +232,13 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `vrisk graph --depth`: a whole number of 0 or more.
+pub fn parse_links(text: &str) -> Result<usize, String> {
+    let links = parse_whole(text, 0)?;
+    // More links than a usize counts reaches every organisation there is.
+    Ok(usize::try_from(links).unwrap_or(usize::MAX))
+}
+
 /// The most days ahead `--waiver-warning-days` looks: a hundred years.
 pub const MAX_WARNING_DAYS: i64 = 36_500;
 
@@ -431,8 +438,8 @@ pub struct GraphArgs {
     /// The organisation at the centre.
     #[arg(value_name = "ENTITY")]
     pub entity: String,
-    /// How many links out to follow, up (owners) and down (holdings).
-    #[arg(long, default_value_t = 3)]
+    /// How many links out to follow, up (owners) and down (holdings): 0 or more.
+    #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = parse_links)]
     pub depth: usize,
     /// Stakes active on this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]

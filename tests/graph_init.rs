@@ -22,7 +22,7 @@ fn graph_of_scale_ai_in_mermaid_and_dot() {
     };
     assert_eq!(
         run("mermaid"),
-        "flowchart LR\n  n0[\"Scale AI<br/>scale-ai\"]\n  n1[\"Meta Platforms<br/>meta\"]\n  n1 -->|\"49%, 0% votes\"| n0\n  style n0 stroke-width:3px\n"
+        "flowchart LR\n  n0[\"Scale AI<br/>scale-ai\"]\n  n1[\"Meta Platforms<br/>meta\"]\n  n1 -->|\"49#37;, 0#37; votes\"| n0\n  style n0 stroke-width:3px\n"
     );
     assert!(run("dot").contains("n1 -> n0 [label=\"49%, 0% votes\"];"));
 }
@@ -45,7 +45,7 @@ fn graph_follows_chains_to_the_requested_depth() {
     };
     assert!(!run("1").contains("X<br/>x"));
     // Nodes are numbered from the centre out: v, then h, then x.
-    assert!(run("2").contains("n2 -->|\"60%\"| n1"), "{}", run("2"));
+    assert!(run("2").contains("n2 -->|\"60#37;\"| n1"), "{}", run("2"));
 }
 
 /// `vrisk graph ARGS` in `dir`: exit code, stdout, stderr.

@@ -504,3 +504,155 @@ fn a_contract_that_ends_before_it_starts_is_located() {
     assert!(stderr.contains("registry::end-before-start"), "{stderr}");
     assert!(stderr.contains("r.yaml:8:40"), "{stderr}");
 }
+
+#[test]
+fn a_column_that_a_map_cannot_read_unambiguously_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Two columns headed `Supplier`: the mapped one would be the first, the other dropped.
+    std::fs::write(
+        dir.path().join("two.csv"),
+        "customer,Supplier,Supplier,status\na,b,c,active\n",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "two.csv", "--map", "Supplier=vendor"],
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("import::duplicate-column"), "{stderr}");
+    assert!(
+        stderr.contains("the header has 2 columns named `Supplier`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[two.csv:1:19]"), "{stderr}");
+
+    // One column mapped to two fields: the first mapping would be dropped.
+    std::fs::write(
+        dir.path().join("one.csv"),
+        "customer,Supplier,status\na,b,active\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = vrisk(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            "one.csv",
+            "--map",
+            "Supplier=vendor",
+            "--map",
+            "supplier=customer",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--map reads the column `supplier` as both `vendor` and `customer`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_delimiter_that_is_not_one_ascii_byte_is_refused_for_what_it_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("e.csv"),
+        "customer,vendor,status\na,b,active\n",
+    )
+    .expect("write");
+    for (delimiter, reason) in [
+        (
+            "é",
+            "--delimiter `é` is not an ASCII character (it takes 2 bytes in UTF-8",
+        ),
+        (";;", "--delimiter `;;` is not one character"),
+        ("\"", "is the quote character"),
+        ("", "--delimiter `` is empty"),
+    ] {
+        let (code, _, stderr) = vrisk(
+            dir.path(),
+            &["import", "csv", "e.csv", "--delimiter", delimiter],
+        );
+        assert_eq!(code, 2, "{delimiter}: {stderr}");
+        assert!(stderr.contains(reason), "{delimiter}: {stderr}");
+    }
+}
+
+#[test]
+fn a_schema_with_a_line_break_or_a_control_character_cannot_inject_yaml() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("e.csv"),
+        "customer,vendor,status\na,b,active\n",
+    )
+    .expect("write");
+    for schema in [
+        "x.json\nvendors: [{customer: evil, vendor: b, status: active}]",
+        "x.json\rdefault_org: evil",
+        "x.json\u{1b}[2J",
+        "x.json\u{85}next line",
+    ] {
+        let (code, stdout, stderr) = vrisk(
+            dir.path(),
+            &[
+                "import", "csv", "e.csv", "--schema", schema, "--output", "out.yaml",
+            ],
+        );
+        assert_eq!(code, 2, "{schema:?}: {stdout}");
+        assert!(
+            stderr.contains("import::bad-schema"),
+            "{schema:?}: {stderr}"
+        );
+        assert!(!dir.path().join("out.yaml").exists(), "{schema:?}");
+    }
+    let (code, yaml, stderr) = vrisk(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            "e.csv",
+            "--schema",
+            "https://example.com/my schemas/r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        yaml.starts_with("# yaml-language-server: $schema=https://example.com/my schemas/r.json\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn every_cell_is_held_to_the_string_length_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = "v".repeat(200_000);
+    std::fs::write(
+        dir.path().join("big.csv"),
+        format!("customer,vendor,status\na,{long},active\na,b,active\n"),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = vrisk(dir.path(), &["import", "csv", "big.csv"]);
+    assert_eq!(code, 2, "{}", &stdout[..stdout.len().min(200)]);
+    assert!(stdout.is_empty(), "no 200 KB id is written");
+    assert!(stderr.contains("limits::string-length"), "{stderr}");
+    assert!(
+        stderr.contains("big.csv: a cell of 200000 bytes, over the limit of 65536 bytes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[big.csv:2:3]"), "{stderr}");
+    assert!(stderr.len() < 2_000, "{} bytes", stderr.len());
+    // A long header cell too; and the limit can be raised for a trusted export.
+    std::fs::write(
+        dir.path().join("head.csv"),
+        format!("customer,vendor,status,{long}\na,b,active,x\n"),
+    )
+    .expect("write");
+    let (code, _, stderr) = vrisk(dir.path(), &["import", "csv", "head.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("[head.csv:1:24]"), "{stderr}");
+    let (code, _, stderr) = vrisk(
+        dir.path(),
+        &["import", "csv", "big.csv", "--max-string-bytes", "300000"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}

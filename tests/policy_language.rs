@@ -1041,6 +1041,32 @@ fn eval_with(p: &Policy, org_id: Truth, org_name: Truth, owners: Option<Vec<Trut
     policy::evaluate(p, &world.scope()).result
 }
 
+/// `vrisk check` keeps of the evaluation tree only what explains the result: the witness of a
+/// true `exists`, nothing under a false root; with the same result and evidence as the whole
+/// tree that `explain` shows.
+#[test]
+fn check_keeps_only_the_decisive_branches() {
+    let p = condition_policy(
+        "{exists: {each: vendor.owners, as: owner, where: {fact: owner.economic, gte: 20%}}}",
+    );
+    let run = |owners: Vec<Truth>| {
+        let world = World::new(
+            Rel::default(),
+            scale_ai(owners.into_iter().map(owner_with).collect()),
+        );
+        let whole = policy::evaluate(&p, &world.scope());
+        let decisive = policy::evaluate_keeping(&p, &world.scope(), policy::Keep::Decisive);
+        assert_eq!(whole.result, decisive.result);
+        assert_eq!(whole.evidence, decisive.evidence);
+        assert_eq!(whole.message, decisive.message);
+        (whole.trace.children.len(), decisive.trace.children.len())
+    };
+    use Truth::{False as F, True as T, Unknown as U};
+    assert_eq!(run(vec![F, U, T, F]), (4, 1), "the first witness");
+    assert_eq!(run(vec![F, U, U, F]), (4, 2), "the undecided elements");
+    assert_eq!(run(vec![F, F, F]), (3, 0), "a pass is not explained");
+}
+
 #[test]
 fn kleene_tables_for_all_any_not() {
     let all = condition_policy("{all: [{fact: org.id, eq: x}, {fact: org.name, eq: x}]}");

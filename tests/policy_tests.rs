@@ -354,7 +354,8 @@ mod mutations {
                 .and_then(|found| prepare::prepare(&found, None, &root, &mut sources, &limits));
             match suite {
                 Ok(suite) => {
-                    let results = run::run(&suite, &sources);
+                    let results = run::run(&suite, &sources, &Default::default())
+                        .expect("small worlds stay within the evaluation budget");
                     let text = render::render(&results, &suite.untested, &sources, render::Style::default());
                     prop_assert!(text.contains("test result: "));
                 }

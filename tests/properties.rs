@@ -171,6 +171,42 @@ proptest! {
         }
     }
 
+    /// `vrisk check` keeps only the decisive branches of an evaluation: they give the same
+    /// result, message and evidence as the whole tree. And the cost known before evaluating
+    /// bounds the tree that evaluating builds.
+    #[test]
+    fn decisive_branches_say_what_the_whole_tree_says_within_the_known_cost(c in choices()) {
+        let (registry, policy) = world(&c);
+        let loaded = load_world(&registry, &policy)?;
+        let Some(org) = loaded.registry.org_index("o0") else {
+            return Ok(());
+        };
+        let world = World::new(&loaded.registry, org, as_of());
+        let policy = &loaded.policies[0];
+        for rel in loaded.registry.vendors.iter().filter(|v| v.customer.id == "o0") {
+            let roots = engine::build::roots(&world, rel, engine::method_of(policy));
+            let scope = policy::Scope {
+                org: &roots.org,
+                relationship: &roots.relationship,
+                vendor: &roots.vendor,
+                as_of: as_of(),
+            };
+            let whole = policy::evaluate(policy, &scope);
+            let decisive = policy::evaluate_keeping(policy, &scope, policy::Keep::Decisive);
+            prop_assert_eq!(whole.result, decisive.result);
+            prop_assert_eq!(&whole.message, &decisive.message);
+            prop_assert_eq!(&whole.evidence, &decisive.evidence);
+            prop_assert!(nodes(&decisive.trace) <= nodes(&whole.trace));
+            let (_, applies) = policy::applies_with_trace(policy, &scope);
+            let built = nodes(&whole.trace) + applies.as_ref().map_or(0, nodes);
+            let cost = policy::budget::Costing::new(&scope).policy(policy);
+            prop_assert!(
+                built as u64 <= cost.trace_nodes,
+                "{built} nodes built, {} known", cost.trace_nodes
+            );
+        }
+    }
+
     #[test]
     fn effective_shares_are_intervals_within_0_and_100(c in choices()) {
         let (registry, policy) = world(&c);
@@ -191,6 +227,10 @@ proptest! {
             }
         }
     }
+}
+
+fn nodes(trace: &policy::TraceNode) -> usize {
+    1 + trace.children.iter().map(nodes).sum::<usize>()
 }
 
 /// Edits that break YAML and its meaning in interesting ways.

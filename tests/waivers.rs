@@ -128,3 +128,60 @@ fn a_waiver_without_expiry_is_rejected() {
         run.stderr
     );
 }
+
+#[test]
+fn a_waiver_whose_org_names_no_organisation_is_an_error() {
+    let text = "waivers:\n  - policy: competitor-ownership\n    vendor: scale-ai\n    org: alphabt\n    reason: r\n    approved_by: a\n    expires: 2026-01-01\n";
+    let run = run_with_waivers(text);
+    assert_eq!(run.exit, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the waiver names organisation `alphabt`, which is not loaded"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("waivers.yaml:4:10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `alphabet`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Two waivers for one finding, the old one expired and its renewal in force: whatever their
+/// order, the finding stays waived by the renewal, and the warning says so instead of "counts
+/// again".
+#[test]
+fn an_expired_waiver_beside_its_renewal_keeps_the_finding_waived_and_says_so() {
+    let old = "  - {policy: competitor-ownership, vendor: scale-ai, reason: old, approved_by: CISO, expires: 2025-06-15}\n";
+    let new = "  - {policy: competitor-ownership, vendor: scale-ai, reason: renewed, approved_by: CFO, expires: 2025-12-31}\n";
+    for (text, expired_line, in_force_line) in [
+        (format!("waivers:\n{old}{new}"), 2, 3),
+        (format!("waivers:\n{new}{old}"), 3, 2),
+    ] {
+        let run = run_with_waivers(&text);
+        assert_eq!(run.exit, 0, "{}", run.stderr);
+        let finding = &run.report["findings"][0];
+        assert_eq!(finding["outcome"], "waived");
+        assert_eq!(finding["note"], "waived until 2025-12-31 by CFO: renewed");
+        // The warning is at the expired waiver, says the finding stays waived, and shows the
+        // waiver in force.
+        let warnings = run.report["warnings"].as_array().expect("warnings");
+        let expected = "the waiver of `competitor-ownership` for `scale-ai` expired on \
+                        2025-06-15; the finding stays waived by another waiver, until 2025-12-31";
+        assert!(
+            warnings.iter().any(|w| w
+                .as_str()
+                .is_some_and(|w| w.starts_with(&format!("waivers.yaml:{expired_line}:"))
+                    && w.ends_with(expected))),
+            "{warnings:?}"
+        );
+        assert!(!run.stderr.contains("counts again"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(" {in_force_line} │ "))
+                && run.stderr.contains("╰── in force"),
+            "{}",
+            run.stderr
+        );
+    }
+}

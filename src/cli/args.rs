@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::FailOn;
 use crate::report::FormatName;
+use crate::value::text::neutralise;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,35 +75,192 @@ pub struct InputArgs {
     pub limits: LimitArgs,
 }
 
+/// Every limit is a whole number of at least 1 (a limit of 0 would reject every input), so
+/// each flag is parsed by [`parse_limit`] or, for the nesting depth, [`parse_depth`].
 #[derive(Debug, Args, Clone, Default)]
 pub struct LimitArgs {
     /// Largest input file, in bytes.
-    #[arg(long, value_name = "BYTES", global = true)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<u64>,
+    )]
     pub max_file_bytes: Option<u64>,
     /// Deepest YAML or JSON nesting accepted (at most 1000).
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_depth,
+    )]
     pub max_depth: Option<usize>,
     /// Most YAML nodes (values and collections) in one file.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_nodes: Option<usize>,
     /// Most alias (`*name`) uses in one YAML file.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_aliases: Option<usize>,
     /// Most nodes that aliases may expand to in one YAML file.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_alias_expansion: Option<usize>,
     /// Longest string (a value or a key), in bytes.
-    #[arg(long, value_name = "BYTES", global = true)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_string_bytes: Option<usize>,
     /// Most organisations in the registry.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_organisations: Option<usize>,
     /// Most stakes in the registry.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_stakes: Option<usize>,
     /// Most policy files.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<usize>,
+    )]
     pub max_policies: Option<usize>,
+    /// Most collection elements that evaluating one policy for one vendor may visit (every
+    /// nested quantifier multiplies them).
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<u64>,
+    )]
+    pub max_element_visits: Option<u64>,
+    /// Most nodes in the evaluation tree of one policy for one vendor.
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        allow_negative_numbers = true,
+        value_parser = parse_limit::<u64>,
+    )]
+    pub max_trace_nodes: Option<u64>,
+}
+
+/// A limit flag: a whole number of at least 1.
+pub fn parse_limit<T: std::str::FromStr + TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let shown = neutralise(text);
+    let n = parse_whole(text, 1)?;
+    if n == 0 {
+        return Err("a limit of 0 would reject every input; give 1 or more".to_string());
+    }
+    T::try_from(n).map_err(|_| format!("`{shown}` is too large for this limit"))
+}
+
+/// `--max-depth`: from 1 to [`DEPTH_CEILING`](crate::input::limits::DEPTH_CEILING), since the
+/// loaders recurse once per level.
+pub fn parse_depth(text: &str) -> Result<usize, String> {
+    let ceiling = crate::input::limits::DEPTH_CEILING;
+    let depth: usize = parse_limit(text)?;
+    if depth > ceiling {
+        return Err(format!(
+            "the deepest nesting vrisk can check is {ceiling} (the readers recurse once per \
+             level); give 1 to {ceiling}"
+        ));
+    }
+    Ok(depth)
+}
+
+/// A whole number; `least` (which the caller checks) is what the messages ask for.
+fn parse_whole(text: &str, least: u64) -> Result<u64, String> {
+    let shown = neutralise(text);
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err(format!(
+            "`{shown}` is negative; give a whole number of {least} or more"
+        ));
+    }
+    trimmed.parse::<u64>().map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => {
+            format!("`{shown}` is too large (at most {})", u64::MAX)
+        }
+        _ => format!("`{shown}` is not a whole number of {least} or more"),
+    })
+}
+
+/// A percent from 0 to 100, written `50` or `50%`: finite, in range.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let shown = neutralise(text);
+    let number = text.trim().strip_suffix('%').unwrap_or(text.trim());
+    match number.trim().parse::<f64>() {
+        Ok(n) if n.is_nan() => Err(format!(
+            "`{shown}` is not a number; give a percent from 0 to 100"
+        )),
+        Ok(n) if n.is_infinite() => Err(format!(
+            "`{shown}` is not a finite number; give a percent from 0 to 100"
+        )),
+        Ok(n) if !(0.0..=100.0).contains(&n) => Err(format!(
+            "`{shown}` is outside 0 to 100; a share is a percent from 0 to 100"
+        )),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "`{shown}` is not a number; give a percent such as 50 or 25%"
+        )),
+    }
+}
+
+/// `vrisk graph --depth`: a whole number of 0 or more.
+pub fn parse_links(text: &str) -> Result<usize, String> {
+    let links = parse_whole(text, 0)?;
+    // More links than a usize counts reaches every organisation there is.
+    Ok(usize::try_from(links).unwrap_or(usize::MAX))
+}
+
+/// The most days ahead `--waiver-warning-days` looks: a hundred years.
+pub const MAX_WARNING_DAYS: i64 = 36_500;
+
+/// `--waiver-warning-days`: from 0 to [`MAX_WARNING_DAYS`].
+pub fn parse_warning_days(text: &str) -> Result<i64, String> {
+    let shown = neutralise(text);
+    let days = parse_whole(text, 0)?;
+    i64::try_from(days)
+        .ok()
+        .filter(|d| *d <= MAX_WARNING_DAYS)
+        .ok_or_else(|| format!("`{shown}` is more than {MAX_WARNING_DAYS} days (a hundred years)"))
 }
 
 #[derive(Debug, Args)]
@@ -173,8 +331,8 @@ pub struct CheckArgs {
     /// Waivers file. Default: vrisk.yaml's `waivers`, else ./waivers.yaml when present.
     #[arg(long, value_name = "PATH")]
     pub waivers: Option<PathBuf>,
-    /// Warn about waivers that expire within this many days.
-    #[arg(long, value_name = "DAYS")]
+    /// Warn about waivers that expire within this many days (0 to 36500).
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = parse_warning_days)]
     pub waiver_warning_days: Option<i64>,
     /// With --baseline: only new findings decide the exit code.
     #[arg(long, requires = "baseline")]
@@ -219,8 +377,12 @@ pub fn parse_target(text: &str) -> Result<ReportTarget, String> {
 }
 
 pub fn parse_date(text: &str) -> Result<crate::value::date::Date, String> {
-    crate::value::date::Date::parse(text)
-        .ok_or_else(|| format!("`{text}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20"))
+    crate::value::date::Date::parse(text).ok_or_else(|| {
+        format!(
+            "`{}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-20",
+            neutralise(text)
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -234,8 +396,14 @@ pub struct OwnershipArgs {
     /// How shares combine along chains.
     #[arg(long, value_enum, default_value = "integrated")]
     pub method: MethodName,
-    /// Control threshold of the control-chain method, in percent.
-    #[arg(long, value_name = "PERCENT", default_value_t = 50.0)]
+    /// Control threshold of the control-chain method: a percent from 0 to 100.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value = "50",
+        allow_negative_numbers = true,
+        value_parser = parse_percent
+    )]
     pub control_threshold: f64,
     /// Evaluate as of this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -290,8 +458,8 @@ pub struct GraphArgs {
     /// The organisation at the centre.
     #[arg(value_name = "ENTITY")]
     pub entity: String,
-    /// How many links out to follow, up (owners) and down (holdings).
-    #[arg(long, default_value_t = 3)]
+    /// How many links out to follow, up (owners) and down (holdings): 0 or more.
+    #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = parse_links)]
     pub depth: usize,
     /// Stakes active on this date (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]

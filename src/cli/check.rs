@@ -15,6 +15,7 @@ use crate::engine::{self, Evaluation};
 use crate::engine::{FailOn, Gate, baseline, gate};
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
+use crate::policy::Budget;
 use crate::report::{self, FormatName};
 use crate::value::date::Date;
 
@@ -155,14 +156,26 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     };
     let progress = Progress::start("evaluating the policies");
-    let mut report = engine::evaluate(&Evaluation {
-        registry: &registry,
-        policies: &policies,
-        sources: &sources,
-        org: &org,
-        as_of,
-    });
+    let evaluated = engine::evaluate_within(
+        &Evaluation {
+            registry: &registry,
+            policies: &policies,
+            sources: &sources,
+            org: &org,
+            as_of,
+        },
+        &Budget::from_limits(&limits),
+    );
     drop(progress);
+    // A policy over the evaluation budget fails the run (exit 2) rather than giving an
+    // indeterminate finding that the gate could let through.
+    let mut report = match evaluated {
+        Ok(report) => report,
+        Err(problems) => {
+            terminal.report(&problems, &sources, "no report was written");
+            return Exit::Invalid;
+        }
+    };
     // Warnings about the inputs (a policy that applies to no vendor) are for the person at
     // the terminal whatever the report format; the reports carry them too.
     crate::cli::empty::print_warnings(&report.warnings);

@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::input::diagnostic::Problem;
 use crate::policy::Policy;
 use crate::registry::Registry;
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 /// With `--allow-empty`, a policy input that holds no policy is an empty list, not an error.
 pub fn allow_no_policies(
@@ -45,10 +46,12 @@ pub fn no_vendors(registry: &Registry, org: &str, allow_empty: bool) -> Option<P
     })
 }
 
-/// Prints report warnings on stderr, one a line; never fails (stderr may be closed).
+/// Prints report warnings on stderr, one a line (each neutralised: a warning quotes data);
+/// never fails (stderr may be closed).
 pub fn print_warnings(warnings: &[String]) {
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
-        let _ = writeln!(stderr, "warning: {warning}");
+        let line = format!("warning: {}", neutralise(warning));
+        let _ = writeln!(stderr, "{}", defuse_ci_commands(&line));
     }
 }

@@ -16,9 +16,10 @@ use crate::engine::{Finding, Outcome};
 use crate::input::diagnostic::{Problem, did_you_mean};
 use crate::input::source::SourceMap;
 use crate::policy::facts::Origin;
-use crate::policy::{self, Check, Policy, Scope, TraceNode};
+use crate::policy::{self, Budget, Check, Policy, Scope, TraceNode};
 use crate::registry::Registry;
 use crate::value::date::Date;
+use crate::value::text::{defuse_ci_commands, json_pretty, neutralise};
 use crate::value::truth::Truth;
 
 pub fn run(args: ExplainArgs) -> Exit {
@@ -86,6 +87,24 @@ pub fn run(args: ExplainArgs) -> Exit {
     let Some(org_node) = registry.org_index(&org) else {
         return Exit::Internal;
     };
+    // Within the budget first: the full trace below is as large as the evaluation.
+    let report = engine::evaluate_within(
+        &Input {
+            registry: &registry,
+            policies: std::slice::from_ref(policy),
+            sources: &sources,
+            org: &org,
+            as_of,
+        },
+        &Budget::from_limits(&limits),
+    );
+    let report = match report {
+        Ok(report) => report,
+        Err(problems) => {
+            terminal.report(&problems, &sources, "nothing was explained");
+            return Exit::Invalid;
+        }
+    };
     let world = World::new(&registry, org_node, as_of);
     let roots = build::roots(&world, &registry.vendors[relationship], method_of(policy));
     let scope = Scope {
@@ -96,13 +115,6 @@ pub fn run(args: ExplainArgs) -> Exit {
     };
     let (applies, applies_trace) = policy::applies_with_trace(policy, &scope);
     let evaluation = policy::evaluate(policy, &scope);
-    let report = engine::evaluate(&Input {
-        registry: &registry,
-        policies: std::slice::from_ref(policy),
-        sources: &sources,
-        org: &org,
-        as_of,
-    });
     let finding = report.findings.iter().find(|f| f.vendor == args.vendor);
     let explained = Explained {
         policy,
@@ -118,7 +130,7 @@ pub fn run(args: ExplainArgs) -> Exit {
     };
     let text = match args.format {
         ProblemFormat::Human => explained.human(),
-        ProblemFormat::Json => format!("{:#}\n", explained.json()),
+        ProblemFormat::Json => format!("{}\n", json_pretty(&explained.json())),
     };
     print_stdout(&text);
     Exit::Ok
@@ -191,40 +203,47 @@ impl Explained<'_> {
         }
     }
 
+    /// The explanation as text. Each line is built, then neutralised as a whole: the line's
+    /// own text has no control character, so only data is changed, and no data adds a line.
     fn human(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} × {} ({}), from {} as of {}: {} [{}]",
-            self.policy.id,
-            self.vendor,
-            self.vendor_name,
-            self.org,
-            self.as_of,
-            self.verdict().to_uppercase(),
-            self.policy.severity
+        line(
+            &mut out,
+            format!(
+                "{} × {} ({}), from {} as of {}: {} [{}]",
+                self.policy.id,
+                self.vendor,
+                self.vendor_name,
+                self.org,
+                self.as_of,
+                self.verdict().to_uppercase(),
+                self.policy.severity
+            ),
         );
-        let _ = writeln!(out, "{}", self.policy.title);
+        line(&mut out, &self.policy.title);
         if self.applies != Truth::False {
-            let _ = writeln!(out, "message: {}", self.evaluation.message);
+            line(&mut out, format!("message: {}", self.evaluation.message));
         }
         out.push('\n');
         match self.applies_trace {
             Some(trace) => {
-                let _ = writeln!(out, "applies_to ({})", self.applies);
+                line(&mut out, format!("applies_to ({})", self.applies));
                 self.tree(&mut out, trace, "  ", "  ");
             }
             None => out.push_str("applies_to: every vendor relationship\n"),
         }
         if self.applies == Truth::False {
             out.push_str("\nThe policy does not apply to this vendor relationship.\n");
-            return out;
+            return defuse_ci_commands(&out).into_owned();
         }
-        let _ = writeln!(
-            out,
-            "\nfails_when ({}) at {}",
-            self.evaluation.result,
-            self.sources.describe(self.policy.condition_loc)
+        out.push('\n');
+        line(
+            &mut out,
+            format!(
+                "fails_when ({}) at {}",
+                self.evaluation.result,
+                self.sources.describe(self.policy.condition_loc)
+            ),
         );
         self.tree(&mut out, &self.evaluation.trace, "  ", "  ");
         if let Some(finding) = self.finding
@@ -232,42 +251,47 @@ impl Explained<'_> {
         {
             out.push_str("\nownership paths:\n");
             for path in &finding.paths {
-                let _ = writeln!(
-                    out,
-                    "  {} = {} economic, {} voting{}",
-                    crate::report::path_route(path),
-                    path.economic,
-                    path.voting,
-                    if path.sources.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  [source: {}]", path.sources.join(", "))
-                    }
+                line(
+                    &mut out,
+                    format!(
+                        "  {} = {} economic, {} voting{}",
+                        crate::report::path_route(path),
+                        path.economic,
+                        path.voting,
+                        if path.sources.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  [source: {}]", path.sources.join(", "))
+                        }
+                    ),
                 );
             }
         }
         if let Some(note) = self.finding.and_then(|f| f.note.as_ref()) {
-            let _ = writeln!(out, "\nnote: {note}");
+            out.push('\n');
+            line(&mut out, format!("note: {note}"));
         }
         let changes = self.what_would_change();
         if !changes.is_empty() {
             out.push_str("\nwhat would change the outcome:\n");
             for change in changes {
-                let _ = writeln!(out, "  - {change}");
+                line(&mut out, format!("  - {change}"));
             }
         }
-        out
+        defuse_ci_commands(&out).into_owned()
     }
 
     /// A tree with box-drawing connectors; each leaf shows the facts it read and where from.
     fn tree(&self, out: &mut String, node: &TraceNode, lead: &str, rest: &str) {
-        let _ = writeln!(out, "{lead}[{}] {}", mark(node.result), node.label);
+        line(out, format!("{lead}[{}] {}", mark(node.result), node.label));
         let bar = if node.children.is_empty() { " " } else { "│" };
         for (path, value, origin) in &node.facts {
-            let _ = writeln!(
+            line(
                 out,
-                "{rest}{bar}  · {path} = {value}{}",
-                self.origin_text(origin)
+                format!(
+                    "{rest}{bar}  · {path} = {value}{}",
+                    self.origin_text(origin)
+                ),
             );
         }
         let count = node.children.len();
@@ -353,6 +377,12 @@ impl Explained<'_> {
             "children": node.children.iter().map(|c| self.trace_json(c)).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Appends one line of the explanation, neutralised.
+fn line(out: &mut String, text: impl AsRef<str>) {
+    out.push_str(&neutralise(text.as_ref()));
+    out.push('\n');
 }
 
 fn mark(truth: Truth) -> &'static str {

@@ -50,6 +50,7 @@ pub fn man(args: ManArgs) -> Exit {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the commands are: {}", names.join(", ")),
                 };
+                let name = crate::value::text::neutralise(name);
                 eprintln!("error: vrisk has no command `{name}`; {hint}");
                 return Exit::Invalid;
             }

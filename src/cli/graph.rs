@@ -21,6 +21,7 @@ use crate::input::source::SourceMap;
 use crate::registry::{Registry, Stake};
 use crate::report::diagram::{self, Diagram, Emphasis, MAX_EDGES};
 use crate::value::date::Date;
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 pub fn run(args: GraphArgs) -> Exit {
     let terminal = Terminal::detect();
@@ -80,7 +81,7 @@ pub fn run(args: GraphArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    plan.fill(slot, text);
+    plan.fill(slot, defuse_ci_commands(&text).into_owned());
     if let Err(failed) = plan.commit() {
         terminal.report(&[failed.problem], &sources, &failed.outcome);
         return Exit::Invalid;
@@ -199,7 +200,7 @@ fn label(stake: &Stake) -> String {
 }
 
 fn dot_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+    neutralise(text).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 fn dot(diagram: &Diagram) -> String {

@@ -15,9 +15,10 @@ use crate::input::diagnostic::Problem;
 use crate::input::limits::Limits;
 use crate::input::schema::SchemaKind;
 use crate::input::source::{SourceMap, read_file, read_file_into};
+use crate::value::text::neutralise;
 
 use crate::registry::import::yaml_out::SourceEntry;
-use crate::registry::import::{Header, Known, columns, render, rows};
+use crate::registry::import::{Header, Known, check_schema, columns, render, rows};
 
 pub fn run(args: ImportArgs) -> Exit {
     match args.kind {
@@ -75,6 +76,11 @@ fn csv(args: CsvArgs) -> Exit {
             b','
         }
     };
+    if let Some(schema) = &args.schema
+        && let Err(p) = check_schema(schema)
+    {
+        problems.push(p);
+    }
     if !problems.is_empty() {
         return fail(&problems, &sources);
     }
@@ -101,6 +107,7 @@ fn csv(args: CsvArgs) -> Exit {
         delimiter,
         supplier_id_scheme: scheme,
         known,
+        max_cell_bytes: limits.max_string_bytes,
     };
     let imported = match rows::read(id, sources.get(id), &mappings, &options) {
         Ok(imported) => imported,
@@ -159,7 +166,7 @@ fn csv(args: CsvArgs) -> Exit {
             count(imported.organisations.len(), "organisation"),
             count(imported.stakes.len(), "stake"),
             count(imported.rows, "row"),
-            path.display()
+            neutralise(&path.display().to_string())
         );
     }
     Exit::Ok
@@ -254,17 +261,24 @@ fn is_scheme(text: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// `,` by default; any single ASCII character, or `tab`.
+/// `,` by default; any single ASCII character but the quote and the line breaks, or `tab`.
 pub fn delimiter(text: &str) -> Result<u8, Problem> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() && text != "\"" && text != "\n" => {
-            Ok(text.as_bytes()[0])
-        }
-        _ => Err(Problem::new(
-            "import::bad-delimiter",
-            format!("--delimiter `{text}` is not one character"),
-        )
-        .with_help("give one character such as `,` or `;`, or `tab`")),
-    }
+    let reason = match text {
+        "tab" | "\\t" | "\t" => return Ok(b'\t'),
+        "" => "is empty".to_string(),
+        "\"" => "is the quote character, which CSV uses around cells".to_string(),
+        "\n" | "\r" => "is a line break, which ends rows".to_string(),
+        _ if text.chars().count() > 1 => "is not one character".to_string(),
+        // One character, but CSV splits cells on one byte: `é` is two.
+        _ if !text.is_ascii() => format!(
+            "is not an ASCII character (it takes {} bytes in UTF-8; cells are split on one byte)",
+            text.len()
+        ),
+        _ => return Ok(text.as_bytes()[0]),
+    };
+    Err(Problem::new(
+        "import::bad-delimiter",
+        format!("--delimiter `{}` {reason}", neutralise(text)),
+    )
+    .with_help("give one ASCII character such as `,`, `;` or `|`, or `tab`"))
 }

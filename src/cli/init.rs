@@ -22,6 +22,7 @@ use crate::input::schema::SchemaKind;
 use crate::input::source::{SourceFile, SourceMap, read_file};
 use crate::registry::import::yaml_out::SourceEntry;
 use crate::registry::import::{Header, Known, columns, render, rows};
+use crate::value::text::neutralise;
 
 const CONFIG: &str = include_str!("../../templates/vrisk.yaml");
 const VENDORS: &str = include_str!("../../templates/vendors.yaml");
@@ -86,7 +87,10 @@ pub fn run(args: InitArgs) -> Exit {
     }
     let mut out = String::new();
     for (path, _) in &files {
-        out.push_str(&format!("wrote {}\n", path.display()));
+        out.push_str(&format!(
+            "wrote {}\n",
+            neutralise(&path.display().to_string())
+        ));
     }
     out.push_str(&next_steps(&project, &args.dir));
     print_stdout(&out);
@@ -376,6 +380,7 @@ fn vendors_from_csv(
         delimiter,
         supplier_id_scheme: rows::DEFAULT_SUPPLIER_ID_SCHEME.to_string(),
         known,
+        max_cell_bytes: limits.max_string_bytes,
     };
     let imported = rows::read(id, sources.get(id), &mappings, &options)?;
     let file_name = csv

@@ -21,7 +21,14 @@ pub fn limits_from(args: &LimitArgs) -> Limits {
         limits.max_file_bytes = bytes;
     }
     if let Some(depth) = args.max_depth {
+        // `parse_depth` keeps it under the ceiling; the `min` is for a caller that did not.
         limits.max_depth = depth.min(crate::input::limits::DEPTH_CEILING);
+    }
+    if let Some(n) = args.max_element_visits {
+        limits.max_element_visits = n;
+    }
+    if let Some(n) = args.max_trace_nodes {
+        limits.max_trace_nodes = n;
     }
     let counts = [
         (args.max_nodes, &mut limits.max_nodes),

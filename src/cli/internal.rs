@@ -81,6 +81,8 @@ fn report() {
         .ok()
         .and_then(|mut last| last.take())
         .unwrap_or_else(|| "no detail was recorded".to_string());
+    // A panic message can quote data.
+    let detail = crate::value::text::neutralise(&detail);
     let _ = writeln!(
         std::io::stderr().lock(),
         "error: vrisk hit an internal error; this is a bug in vrisk, not in your input. \

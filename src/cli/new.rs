@@ -11,6 +11,7 @@ use crate::cli::output::{Destination, Inputs, Mode, Plan};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::{Problem, render_diagnostic};
 use crate::input::source::SourceMap;
+use crate::value::text::neutralise;
 
 const POLICY: &str = include_str!("../../templates/policy.yaml");
 const TESTS: &str = include_str!("../../templates/policy.test.yaml");
@@ -43,11 +44,12 @@ pub fn run(args: NewArgs) -> Exit {
             Ok(written) => {
                 let mut out = String::new();
                 for path in &written {
-                    out.push_str(&format!("created {}\n", path.display()));
+                    let path = path.display().to_string();
+                    out.push_str(&format!("created {}\n", neutralise(&path)));
                 }
                 out.push_str(&format!(
                     "next: edit the policy and its tests, then run `vrisk test {}`\n",
-                    args.dir.display()
+                    neutralise(&args.dir.display().to_string())
                 ));
                 print_stdout(&out);
                 Exit::Ok

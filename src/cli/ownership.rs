@@ -16,6 +16,7 @@ use crate::ownership::{Explained, Method, NodeId};
 use crate::registry::Registry;
 use crate::value::date::Date;
 use crate::value::interval::Interval;
+use crate::value::text::{defuse_ci_commands, json_pretty, neutralise, pad_end};
 
 pub fn run(args: OwnershipArgs) -> Exit {
     let terminal = Terminal::detect();
@@ -60,7 +61,10 @@ pub fn run(args: OwnershipArgs) -> Exit {
         .collect();
     let text = match args.format {
         ProblemFormat::Json => {
-            format!("{:#}\n", to_json(&world, entity, method, &owners))
+            format!(
+                "{}\n",
+                json_pretty(&to_json(&world, entity, method, &owners))
+            )
         }
         ProblemFormat::Human => human(&world, entity, method, &owners),
     };
@@ -166,50 +170,67 @@ fn to_json(world: &World, entity: NodeId, method: Method, owners: &[Explained]) 
     out
 }
 
+/// The owners as text. Each line is built, then neutralised as a whole (its own text has no
+/// control character, so only data changes, and no data adds a line).
 fn human(world: &World, entity: NodeId, method: Method, owners: &[Explained]) -> String {
     let registry = world.registry;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Effective owners of {} ({}) as of {}, {} method",
-        registry.organisations[entity].name,
-        world.id(entity),
-        world.as_of,
-        method_label(method)
+    line(
+        &mut out,
+        format!(
+            "Effective owners of {} ({}) as of {}, {} method",
+            registry.organisations[entity].name,
+            world.id(entity),
+            world.as_of,
+            method_label(method)
+        ),
     );
     if owners.is_empty() {
         out.push_str("  no owner with a share above 0% is recorded\n");
-        return out;
+        return defuse_ci_commands(&out).into_owned();
     }
-    let width = owners
+    let ids: Vec<_> = owners
         .iter()
-        .map(|e| world.id(e.owner).chars().count())
+        .map(|e| neutralise(world.id(e.owner)))
+        .collect();
+    let width = ids
+        .iter()
+        .map(|id| id.chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
-    let _ = writeln!(
-        out,
-        "\n  {:<width$}  {:>18}  {:>18}",
-        "owner", "economic", "voting"
+    out.push('\n');
+    line(
+        &mut out,
+        format!(
+            "  {}  {:>18}  {:>18}",
+            pad_end("owner", width),
+            "economic",
+            "voting"
+        ),
     );
-    for e in owners {
-        let _ = writeln!(
-            out,
-            "  {:<width$}  {:>18}  {:>18}",
-            world.id(e.owner),
-            e.share.economic.to_string(),
-            e.share.voting.to_string()
+    for (e, id) in owners.iter().zip(&ids) {
+        line(
+            &mut out,
+            format!(
+                "  {}  {:>18}  {:>18}",
+                pad_end(id, width),
+                e.share.economic.to_string(),
+                e.share.voting.to_string()
+            ),
         );
     }
     out.push('\n');
     for e in owners {
-        let _ = writeln!(
-            out,
-            "{} ({}): {} economic, {} voting",
-            registry.organisations[e.owner].name,
-            world.id(e.owner),
-            e.share.economic,
-            e.share.voting
+        line(
+            &mut out,
+            format!(
+                "{} ({}): {} economic, {} voting",
+                registry.organisations[e.owner].name,
+                world.id(e.owner),
+                e.share.economic,
+                e.share.voting
+            ),
         );
         let count = e.paths.len();
         for (i, path) in e.paths.iter().enumerate() {
@@ -226,18 +247,26 @@ fn human(world: &World, entity: NodeId, method: Method, owners: &[Explained]) ->
                 }
                 route.push_str(world.id(node));
             }
-            let _ = writeln!(out, "  {branch} {route}  = {}", path.economic);
+            line(&mut out, format!("  {branch} {route}  = {}", path.economic));
         }
         if let Some(rest) = &e.unlisted {
-            let _ = writeln!(out, "  ├─ (further paths)  = {}", rest.economic);
+            line(
+                &mut out,
+                format!("  ├─ (further paths)  = {}", rest.economic),
+            );
         }
         if let Some(rest) = &e.cycle_remainder {
-            let _ = writeln!(
-                out,
-                "  └─ (round cross-holding cycles)  = {}",
-                rest.economic
+            line(
+                &mut out,
+                format!("  └─ (round cross-holding cycles)  = {}", rest.economic),
             );
         }
     }
-    out
+    defuse_ci_commands(&out).into_owned()
+}
+
+/// Appends one line, neutralised.
+fn line(out: &mut String, text: impl AsRef<str>) {
+    out.push_str(&neutralise(text.as_ref()));
+    out.push('\n');
 }

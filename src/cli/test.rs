@@ -12,6 +12,7 @@ use crate::cli::inputs::{PolicySource, limits_from};
 use crate::cli::terminal::{Terminal, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
+use crate::policy::Budget;
 
 use crate::testing::render::{self, Style, Totals};
 use crate::testing::root::ProjectRoot;
@@ -63,7 +64,13 @@ pub fn run(args: TestArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let results = run::run(&suite, &sources);
+    let results = match run::run(&suite, &sources, &Budget::from_limits(&limits)) {
+        Ok(results) => results,
+        Err(problems) => {
+            terminal.report(&problems, &sources, "no test result was printed");
+            return Exit::Invalid;
+        }
+    };
     let style = Style {
         color: terminal.stdout_color,
     };

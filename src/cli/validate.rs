@@ -9,6 +9,7 @@ use crate::cli::terminal::{Terminal, print_notes, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
 use crate::value::count;
+use crate::value::text::json_pretty;
 
 /// Validates the registry (PATHS, --registry, or the discovered one) and, when --policies is
 /// given or no PATHS are, the policies too. Every problem of every file is reported.
@@ -73,7 +74,7 @@ pub fn run(args: ValidateArgs) -> Exit {
     }
     if args.format == ProblemFormat::Json {
         let json = crate::input::diagnostic::problems_to_json(&problems, &sources);
-        print_stdout(&format!("{json:#}\n"));
+        print_stdout(&format!("{}\n", json_pretty(&json)));
     } else if !problems.iter().any(Problem::is_error) {
         terminal.report_warnings(&problems, &sources);
         print_stdout(&format!("{}\n", summary.join("; ")));

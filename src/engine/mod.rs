@@ -17,9 +17,14 @@ use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
-use crate::input::source::SourceMap;
+use crate::input::diagnostic::Problem;
+use crate::input::limits::Limit;
+use crate::input::source::{Loc, SourceMap};
 use crate::ownership::{Method, NodeId};
-use crate::policy::{self, Check, OnIndeterminate, OwnershipMethod, Policy, Scope};
+use crate::policy::budget::Costing;
+use crate::policy::{
+    self, Budget, Check, Cost, Keep, OnIndeterminate, OwnershipMethod, Policy, Scope,
+};
 use crate::registry::Registry;
 use crate::value::date::Date;
 use crate::value::truth::Truth;
@@ -50,8 +55,28 @@ pub fn method_of(policy: &Policy) -> Method {
     }
 }
 
-/// Evaluates everything and builds the report.
+/// Evaluates everything and builds the report, within the default [`Budget`]. A (policy,
+/// vendor relationship) whose evaluation would go over the budget is not evaluated: its finding
+/// is `indeterminate`, with a message that says so (never a pass). [`evaluate_within`] reports
+/// it as a problem instead, which is what the commands do.
 pub fn evaluate(input: &Evaluation) -> Report {
+    evaluate_counting(input, &Budget::default()).0
+}
+
+/// [`evaluate`] within `budget`: the report, or, when some (policy, vendor relationship) would
+/// go over it, one `limits::element-visits` or `limits::trace-nodes` problem per policy. Each
+/// evaluation's cost is known from the facts before it runs (see [`policy::budget`]), so an
+/// evaluation over the budget costs nothing.
+pub fn evaluate_within(input: &Evaluation, budget: &Budget) -> Result<Report, Vec<Problem>> {
+    let (report, stopped) = evaluate_counting(input, budget);
+    if stopped.is_empty() {
+        Ok(report)
+    } else {
+        Err(over_budget(&stopped, budget, input))
+    }
+}
+
+fn evaluate_counting(input: &Evaluation, budget: &Budget) -> (Report, Vec<Stopped>) {
     let registry = input.registry;
     let org_node = registry
         .org_index(input.org)
@@ -75,19 +100,23 @@ pub fn evaluate(input: &Evaluation) -> Report {
     // Relationship by relationship, so that each fact tree is built once per ownership method
     // and dropped before the next relationship. Relationships are independent: they are
     // evaluated in parallel, and their findings kept in relationship order.
-    let per_relationship: Vec<Vec<Finding>> = relationships
+    let per_relationship: Vec<(Vec<Finding>, Vec<Stopped>)> = relationships
         .par_iter()
-        .map(|rel| evaluate_relationship(input, &world, &sorted, rel))
+        .map(|rel| evaluate_relationship(input, &world, &sorted, rel, budget))
         .collect();
     let mut evaluated: HashMap<&str, usize> = HashMap::new();
-    let mut findings = Vec::with_capacity(per_relationship.iter().map(Vec::len).sum());
-    for finding in per_relationship.into_iter().flatten() {
+    let mut findings = Vec::with_capacity(per_relationship.iter().map(|(f, _)| f.len()).sum());
+    let mut stopped = Vec::new();
+    for (found, over) in per_relationship {
+        stopped.extend(over);
+        findings.extend(found);
+    }
+    for finding in &findings {
         let id = sorted
             .iter()
             .find(|p| p.id == finding.policy)
             .map_or("", |p| p.id.as_str());
         *evaluated.entry(id).or_default() += 1;
-        findings.push(finding);
     }
     findings.sort_by(|a, b| (&a.policy, &a.vendor).cmp(&(&b.policy, &b.vendor)));
     // Warnings about the data come first (a BODS file that disagrees with the registry, say),
@@ -150,17 +179,20 @@ pub fn evaluate(input: &Evaluation) -> Report {
         gate: crate::engine::gate::Gate::default(),
     };
     report.recount();
-    report
+    (report, stopped)
 }
 
-/// The findings of every policy that applies to one relationship, in policy order.
+/// The findings of every policy that applies to one relationship, in policy order, and the
+/// policies whose evaluation would go over the budget.
 fn evaluate_relationship(
     input: &Evaluation,
     world: &World,
     sorted: &[&Policy],
     rel: &crate::registry::VendorRelationship,
-) -> Vec<Finding> {
+    budget: &Budget,
+) -> (Vec<Finding>, Vec<Stopped>) {
     let mut findings = Vec::new();
+    let mut stopped = Vec::new();
     let mut roots_by_method: Vec<(MethodKey, build::Roots)> = Vec::new();
     for policy in sorted {
         let method = method_of(policy);
@@ -179,13 +211,155 @@ fn evaluate_relationship(
             vendor: &roots.vendor,
             as_of: input.as_of,
         };
-        if policy::applies(policy, &scope) == Truth::False {
-            continue;
+        // The cost is checked before each part runs: `applies_to` first, then, where the
+        // policy applies, `applies_to` and `fails_when` together.
+        let costing = Costing::new(&scope);
+        let within = |cost: Cost| {
+            budget
+                .check(&cost)
+                .map_err(|(limit, amount)| (limit, amount, cost))
+        };
+        let checked = within(costing.applies_to(policy)).and_then(|_| {
+            if policy::applies(policy, &scope) == Truth::False {
+                return Ok(false);
+            }
+            within(costing.policy(policy)).map(|_| true)
+        });
+        match checked {
+            Ok(false) => {}
+            Ok(true) => {
+                let evaluation = policy::evaluate_keeping(policy, &scope, Keep::Decisive);
+                findings.push(finding(input, world, policy, rel, &evaluation));
+            }
+            Err((limit, amount, cost)) => {
+                let over = Stopped {
+                    policy: policy.id.clone(),
+                    vendor: rel.vendor.id.clone(),
+                    limit,
+                    amount,
+                    at: cost.heaviest.unwrap_or(policy.condition_loc),
+                    relationship: rel.vendor.loc,
+                };
+                findings.push(not_evaluated(input, policy, rel, &over, budget));
+                stopped.push(over);
+            }
         }
-        let evaluation = policy::evaluate(policy, &scope);
-        findings.push(finding(input, world, policy, rel, &evaluation));
     }
-    findings
+    (findings, stopped)
+}
+
+/// A (policy, vendor relationship) left unevaluated because it would go over the budget.
+struct Stopped {
+    policy: String,
+    vendor: String,
+    limit: Limit,
+    /// What the evaluation would cost in the limit's unit.
+    amount: u64,
+    /// The outermost quantifier of the costliest nesting.
+    at: Loc,
+    /// The relationship's vendor in the registry.
+    relationship: Loc,
+}
+
+fn budget_value(limit: Limit, budget: &Budget) -> u64 {
+    match limit {
+        Limit::TraceNodes => budget.trace_nodes,
+        _ => budget.element_visits,
+    }
+}
+
+/// The finding of an evaluation that did not run: indeterminate, whatever the policy's
+/// `on_indeterminate` says, since nothing was found out.
+fn not_evaluated(
+    input: &Evaluation,
+    policy: &Policy,
+    rel: &crate::registry::VendorRelationship,
+    over: &Stopped,
+    budget: &Budget,
+) -> Finding {
+    let message = format!(
+        "not evaluated: it would take up to {} {}, over the limit of {} ({})",
+        over.amount,
+        over.limit.unit(),
+        budget_value(over.limit, budget),
+        over.limit.flag()
+    );
+    Finding {
+        policy: policy.id.clone(),
+        vendor: rel.vendor.id.clone(),
+        vendor_name: input.registry.name_of(&rel.vendor.id).to_string(),
+        severity: policy.severity,
+        outcome: Outcome::Indeterminate,
+        message,
+        note: None,
+        evidence: Vec::new(),
+        paths: Vec::new(),
+        locations: vec![
+            Location {
+                position: Position::resolve(input.sources, over.relationship),
+                role: "registry",
+                label: format!("{} buys from {}", rel.customer.id, rel.vendor.id),
+            },
+            Location {
+                position: Position::resolve(input.sources, over.at),
+                role: "policy",
+                label: "each nested quantifier multiplies the work by its collection's size"
+                    .to_string(),
+            },
+        ],
+        fingerprint: format!("{}/{}/{}", policy.id, rel.customer.id, rel.vendor.id),
+        baseline: None,
+    }
+}
+
+/// One problem per policy that went over the budget for some vendor relationship, about the
+/// costliest of them.
+fn over_budget(stopped: &[Stopped], budget: &Budget, input: &Evaluation) -> Vec<Problem> {
+    let mut policies: Vec<&str> = stopped.iter().map(|s| s.policy.as_str()).collect();
+    policies.sort_unstable();
+    policies.dedup();
+    policies
+        .into_iter()
+        .filter_map(|id| {
+            let of_policy: Vec<&Stopped> = stopped.iter().filter(|s| s.policy == id).collect();
+            let worst = of_policy
+                .iter()
+                .max_by(|a, b| (a.amount, &b.vendor).cmp(&(b.amount, &a.vendor)))?;
+            let others = match of_policy.len() - 1 {
+                0 => String::new(),
+                1 => " (and for 1 other vendor)".to_string(),
+                n => format!(" (and for {n} other vendors)"),
+            };
+            let limit = worst.limit;
+            Some(
+                Problem::new(
+                    limit.code(),
+                    format!(
+                        "evaluating policy `{id}` for vendor `{}` would take up to {} {}{others}, \
+                         over the limit of {} {}",
+                        worst.vendor,
+                        worst.amount,
+                        limit.unit(),
+                        budget_value(limit, budget),
+                        limit.unit(),
+                    ),
+                )
+                .at(
+                    worst.at,
+                    "each nested quantifier multiplies the work by its collection's size",
+                )
+                .at(
+                    worst.relationship,
+                    format!("`{}` buys from `{}`", input.org, worst.vendor),
+                )
+                .with_help(format!(
+                    "nest fewer quantifiers over large collections (or narrow them with an outer \
+                     condition), or raise the limit with {} N if the input is trusted",
+                    limit.flag()
+                )),
+            )
+        })
+        .collect()
 }
 
 /// `Method` holds an f64; this is its hashable twin for the cache key.

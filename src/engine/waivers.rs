@@ -1,10 +1,17 @@
 //! Waivers: accepted exceptions that expire. A waived finding is reported as `waived` with its
 //! reason; an expired waiver stops applying and says so; a waiver about to expire, or one that
-//! matches nothing, is a warning; one naming an unknown policy or vendor is an error.
+//! matches nothing, is a warning; one naming an unknown policy, vendor or organisation is an
+//! error.
+//!
+//! Several waivers can name one finding (a renewal written beside the old one). The finding is
+//! waived by the one in force: of those not expired, the one that expires last (the first
+//! written, on a tie). An expired waiver whose finding another waiver still covers is a warning
+//! that says so, and names the waiver in force; only a finding that no waiver covers any more
+//! "counts again".
 
 use std::path::Path;
 
-use crate::engine::{Outcome, Report};
+use crate::engine::{Finding, Outcome, Report};
 use crate::input::diagnostic::{Problem, did_you_mean, merge_repeats};
 use crate::input::limits::Limits;
 use crate::input::schema::{self, SchemaKind};
@@ -32,6 +39,7 @@ pub struct Waiver {
     pub loc: Loc,
     pub policy_loc: Loc,
     pub vendor_loc: Loc,
+    pub org_loc: Loc,
     pub expires_loc: Loc,
 }
 
@@ -106,6 +114,14 @@ fn check_references(
         {
             problems.push(unknown("vendor", &w.vendor, w.vendor_loc, &org_ids));
         }
+        // A point of view that is no organisation would make the waiver apply to nothing,
+        // silently: the finding it was written for would fail with no word about why.
+        if let Some(org) = &w.org
+            && let Some(registry) = registry
+            && registry.org(org).is_none()
+        {
+            problems.push(unknown("organisation", org, w.org_loc, &org_ids));
+        }
     }
     problems
 }
@@ -166,56 +182,77 @@ fn parse(item: &Node) -> Result<Waiver, Problem> {
         loc: item.loc,
         policy_loc: loc_of("policy"),
         vendor_loc: loc_of("vendor"),
+        org_loc: loc_of("org"),
         expires_loc: loc_of("expires"),
     })
 }
 
 /// Applies the waivers to a report; returns the warnings about them (expired, expiring, stale).
 pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<Problem> {
-    let mut problems = Vec::new();
     let as_of = report.as_of;
-    for waiver in waivers {
-        if waiver.org.as_deref().is_some_and(|o| o != report.org) {
-            continue;
-        }
-        let mut matched = false;
-        for finding in report.findings.iter_mut().filter(|f| {
-            f.policy == waiver.policy && f.vendor == waiver.vendor && f.outcome != Outcome::Pass
-        }) {
-            matched = true;
-            if waiver.expires < as_of {
-                finding.note = Some(format!(
-                    "the waiver approved by {} expired on {}",
-                    waiver.approved_by, waiver.expires
-                ));
-                continue;
-            }
+    let org = report.org.clone();
+    let for_org = |w: &Waiver| w.org.as_deref().is_none_or(|o| o == org);
+    let covers = |w: &Waiver, f: &Finding| {
+        for_org(w) && f.policy == w.policy && f.vendor == w.vendor && f.outcome != Outcome::Pass
+    };
+    // Per finding: the waiver in force, and the last one that expired.
+    let in_force: Vec<Option<usize>> = report
+        .findings
+        .iter()
+        .map(|f| last_expiring(waivers, |w| covers(w, f) && w.expires >= as_of))
+        .collect();
+    let lapsed: Vec<Option<usize>> = report
+        .findings
+        .iter()
+        .map(|f| last_expiring(waivers, |w| covers(w, f) && w.expires < as_of))
+        .collect();
+    let matched: Vec<Vec<usize>> = waivers
+        .iter()
+        .map(|w| {
+            (0..report.findings.len())
+                .filter(|&i| covers(w, &report.findings[i]))
+                .collect()
+        })
+        .collect();
+    for (i, finding) in report.findings.iter_mut().enumerate() {
+        if let Some(w) = in_force[i].map(|w| &waivers[w]) {
             finding.outcome = Outcome::Waived;
             let mut note = format!(
                 "waived until {} by {}: {}",
-                waiver.expires, waiver.approved_by, waiver.reason
+                w.expires, w.approved_by, w.reason
             );
-            if let Some(ticket) = &waiver.ticket {
+            if let Some(ticket) = &w.ticket {
                 note.push_str(&format!(" ({ticket})"));
             }
             finding.note = Some(note);
+        } else if let Some(w) = lapsed[i].map(|w| &waivers[w]) {
+            finding.note = Some(format!(
+                "the waiver approved by {} expired on {}",
+                w.approved_by, w.expires
+            ));
         }
-        let left = i64::from(waiver.expires.days_since(as_of));
+    }
+    let mut problems = Vec::new();
+    for (index, waiver) in waivers.iter().enumerate() {
+        if !for_org(waiver) {
+            continue;
+        }
+        let findings = &matched[index];
+        if findings.is_empty() {
+            problems.push(stale(waiver));
+            continue;
+        }
         if waiver.expires < as_of {
-            if matched {
-                problems.push(
-                    Problem::warning(
-                        "waiver::expired",
-                        format!(
-                            "the waiver of `{}` for `{}` expired on {}; the finding counts again",
-                            waiver.policy, waiver.vendor, waiver.expires
-                        ),
-                    )
-                    .at(waiver.expires_loc, "expired")
-                    .with_help("renew the waiver with a new approval and date, or fix the finding"),
-                );
-            }
-        } else if left <= warning_days && matched {
+            let still = findings
+                .iter()
+                .find_map(|&f| in_force[f])
+                .map(|w| &waivers[w]);
+            problems.push(expired(waiver, still));
+            continue;
+        }
+        let applied = findings.iter().any(|&f| in_force[f] == Some(index));
+        let left = i64::from(waiver.expires.days_since(as_of));
+        if applied && left <= warning_days {
             problems.push(
                 Problem::warning(
                     "waiver::expiring",
@@ -231,26 +268,61 @@ pub fn apply(report: &mut Report, waivers: &[Waiver], warning_days: i64) -> Vec<
                 .with_help("renew it before it lapses, or plan for the finding to fail again"),
             );
         }
-        if !matched {
-            problems.push(
-                Problem::warning(
-                    "waiver::stale",
-                    format!(
-                        "the waiver of `{}` for `{}` matches no finding{}",
-                        waiver.policy,
-                        waiver.vendor,
-                        waiver
-                            .org
-                            .as_deref()
-                            .map(|o| format!(" from `{o}`'s point of view"))
-                            .unwrap_or_default()
-                    ),
-                )
-                .at(waiver.loc, "matches nothing")
-                .with_help("remove the waiver if the risk is gone"),
-            );
-        }
     }
     report.recount();
     problems
+}
+
+/// Of the waivers that `keep`, the one that expires last; the first written on a tie.
+fn last_expiring(waivers: &[Waiver], keep: impl Fn(&Waiver) -> bool) -> Option<usize> {
+    waivers
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| keep(w))
+        .max_by(|(i, a), (j, b)| a.expires.cmp(&b.expires).then(j.cmp(i)))
+        .map(|(i, _)| i)
+}
+
+/// An expired waiver of a finding: it counts again, unless another waiver still covers it.
+fn expired(waiver: &Waiver, still: Option<&Waiver>) -> Problem {
+    let what = format!(
+        "the waiver of `{}` for `{}` expired on {}",
+        waiver.policy, waiver.vendor, waiver.expires
+    );
+    match still {
+        None => Problem::warning(
+            "waiver::expired",
+            format!("{what}; the finding counts again"),
+        )
+        .at(waiver.expires_loc, "expired")
+        .with_help("renew the waiver with a new approval and date, or fix the finding"),
+        Some(other) => Problem::warning(
+            "waiver::expired",
+            format!(
+                "{what}; the finding stays waived by another waiver, until {}",
+                other.expires
+            ),
+        )
+        .at(waiver.expires_loc, "expired")
+        .at(other.expires_loc, "in force")
+        .with_help("remove the expired waiver: the other one is the approval in force"),
+    }
+}
+
+fn stale(waiver: &Waiver) -> Problem {
+    Problem::warning(
+        "waiver::stale",
+        format!(
+            "the waiver of `{}` for `{}` matches no finding{}",
+            waiver.policy,
+            waiver.vendor,
+            waiver
+                .org
+                .as_deref()
+                .map(|o| format!(" from `{o}`'s point of view"))
+                .unwrap_or_default()
+        ),
+    )
+    .at(waiver.loc, "matches nothing")
+    .with_help("remove the waiver if the risk is gone")
 }

@@ -4,6 +4,10 @@
 //! labelled positions in any of the loaded files, and a help line. A problem does not hold file
 //! text; [`Problem::render`] looks the text up in the run's [`SourceMap`] so that labels in
 //! different files (a registry fact and a policy condition) each get their own snippet.
+//!
+//! Messages, labels and help interpolate data (ids, names, file names): a problem keeps them
+//! neutralised ([`neutralise`]), one line each, so that no data reaches the terminal or a CI log
+//! as a control character or a line break of its own.
 
 use std::fmt;
 
@@ -12,7 +16,9 @@ use miette::{
     SourceCode,
 };
 
-use crate::input::source::{Loc, SnippetSource, SourceMap};
+use crate::input::snippet::{self, SnippetSource};
+use crate::input::source::{FileId, Loc, SourceMap, Span};
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 /// The label of an alias that copies a value a problem is about (see [`Problem::through`]).
 pub const ALIAS_LABEL: &str = "used again here, through this alias";
@@ -42,7 +48,7 @@ impl Problem {
         Problem {
             code,
             level: Level::Error,
-            message: message.into(),
+            message: single_line(message.into()),
             labels: Vec::new(),
             help: None,
         }
@@ -70,12 +76,23 @@ impl Problem {
     }
 
     pub fn at(mut self, loc: Loc, label: impl Into<String>) -> Self {
-        self.labels.push((loc, label.into()));
+        self.labels.push((loc, single_line(label.into())));
         self
     }
 
+    /// One line of help (a line break in it is shown as `\n`).
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(single_line(help.into()));
+        self
+    }
+
+    /// Help of several lines, each neutralised on its own.
+    pub fn with_help_lines<S: AsRef<str>>(mut self, lines: impl IntoIterator<Item = S>) -> Self {
+        let lines: Vec<String> = lines
+            .into_iter()
+            .map(|line| neutralise(line.as_ref()).into_owned())
+            .collect();
+        self.help = Some(lines.join("\n"));
         self
     }
 
@@ -105,36 +122,24 @@ impl Problem {
 
     /// A miette diagnostic that borrows the file texts from `sources`.
     pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
-        // One snippet per file; labels of one file far apart get snippets of their own, since a
-        // snippet shows every line between its labels (in a registry of a million lines, the
-        // facts behind one finding can be hundreds of thousands of lines apart).
-        let line = |loc: &Loc| sources.line_col(*loc).line;
-        let mut groups: Vec<(crate::input::source::FileId, Vec<(Loc, String)>)> = Vec::new();
-        for (loc, label) in &self.labels {
-            let near = groups.iter_mut().find(|(f, labels)| {
-                *f == loc.file
-                    && labels
-                        .iter()
-                        .any(|(other, _)| line(other).abs_diff(line(loc)) <= MAX_SNIPPET_GAP)
-            });
-            match near {
-                Some((_, labels)) => labels.push((*loc, label.clone())),
-                None => groups.push((loc.file, vec![(*loc, label.clone())])),
-            }
-        }
-        let mut snippets = groups.into_iter().map(|(file, labels)| {
-            let source = sources.get(file);
+        let mut snippets = self.snippet_groups(sources).into_iter().map(|group| {
+            let file = sources.get(group.file);
+            let spans: Vec<Span> = group.labels.iter().map(|(span, _)| *span).collect();
             Snippet {
-                source: source.snippet_source(),
+                source: file.snippet_source(&spans),
                 // A snippet's header gives the position of its first label in the problem's
                 // order (for the first snippet, where the problem is reported), not of the
                 // label that comes first in the file.
-                labels: labels
+                labels: group
+                    .labels
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (loc, label))| match i {
-                        0 => LabeledSpan::new_primary_with_span(Some(label), loc.span),
-                        _ => LabeledSpan::new_with_span(Some(label), loc.span),
+                    .map(|(i, (span, label))| {
+                        let label = Some(neutralise(&label).into_owned());
+                        match i {
+                            0 => LabeledSpan::new_primary_with_span(label, span),
+                            _ => LabeledSpan::new_with_span(label, span),
+                        }
                     })
                     .collect(),
             }
@@ -150,6 +155,46 @@ impl Problem {
                 })
                 .collect(),
         }
+    }
+
+    /// The labels grouped into snippets, each label's span as it is shown
+    /// ([`snippet::shown_span`]).
+    ///
+    /// One snippet per file, except that labels of one file more than [`MAX_SNIPPET_GAP`] lines
+    /// apart, or with a long line between them, get snippets of their own, since a snippet shows
+    /// every line between its labels (in a registry of a million lines, the facts behind one
+    /// finding can be hundreds of thousands of lines apart). Labels on a long line share a
+    /// snippet (a window of that line) only when they are close together on it.
+    fn snippet_groups(&self, sources: &SourceMap) -> Vec<SnippetGroup> {
+        let mut groups: Vec<SnippetGroup> = Vec::new();
+        for (loc, label) in &self.labels {
+            let file = sources.get(loc.file);
+            let span = snippet::shown_span(file, loc.span);
+            let line = file.line_index(span.offset);
+            let long = snippet::is_long(file, line);
+            let joins = |group: &SnippetGroup| {
+                group.file == loc.file
+                    && group.long == long
+                    && group.labels.iter().any(|(other, _)| {
+                        if long {
+                            snippet::share_window(file, *other, span)
+                        } else {
+                            let other_line = file.line_index(other.offset);
+                            other_line.abs_diff(line) <= MAX_SNIPPET_GAP
+                                && snippet::all_short_between(file, other_line, line)
+                        }
+                    })
+            };
+            match groups.iter_mut().find(|g| joins(g)) {
+                Some(group) => group.labels.push((span, label.clone())),
+                None => groups.push(SnippetGroup {
+                    file: loc.file,
+                    long,
+                    labels: vec![(span, label.clone())],
+                }),
+            }
+        }
+        groups
     }
 
     /// Renders with miette's graphical handler, without colour, at the given width.
@@ -227,19 +272,30 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, width: usize, color: bool)
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
+        .with_context_lines(snippet::CONTEXT_LINES)
         .with_links(false);
     let mut out = String::new();
     if handler.render_report(&mut out, diagnostic).is_err() {
         // Rendering into a String cannot fail on I/O; fall back to the narrated form.
         out.clear();
         let _ = NarratableReportHandler::new().render_report(&mut out, diagnostic);
-        return out;
+        return defuse_ci_commands(&out).into_owned();
     }
     // miette writes a severity line ("Advice: ") above each related diagnostic, and miette 7 has
     // no setting to leave it out. Ours are only
     // the snippets of the same problem in its other files, which their "☞ also in FILE" header
     // introduces; a severity there would read as a second, different problem.
-    out.replace(RELATED_SEVERITY_LINE, "\n")
+    let out = out.replace(RELATED_SEVERITY_LINE, "\n");
+    // Wrapping can bring a `::` from the middle of a message to the start of a line.
+    defuse_ci_commands(&out).into_owned()
+}
+
+/// Text that is one line of a problem: every control character escaped (see the module notes).
+fn single_line(text: String) -> String {
+    match neutralise(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 /// The line miette writes above a related diagnostic of advice severity, with its line breaks.
@@ -252,6 +308,13 @@ impl fmt::Display for Problem {
 }
 
 impl std::error::Error for Problem {}
+
+/// The labels of one snippet: one file, and either short lines or one window of a long line.
+struct SnippetGroup {
+    file: FileId,
+    long: bool,
+    labels: Vec<(Span, String)>,
+}
 
 #[derive(Debug)]
 struct Snippet {
@@ -269,7 +332,8 @@ pub struct RenderedProblem {
 
 impl fmt::Display for RenderedProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem.message)
+        // Already neutralised by the constructors; again here for a message set field by field.
+        f.write_str(&neutralise(&self.problem.message))
     }
 }
 
@@ -291,10 +355,10 @@ impl Diagnostic for RenderedProblem {
         Some(severity(self.problem.level))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.problem.help.as_ref().map(|help| {
+            let lines: Vec<_> = help.split('\n').map(neutralise).collect();
+            Box::new(lines.join("\n")) as Box<dyn fmt::Display>
+        })
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.primary.as_ref().map(|s| &s.source as &dyn SourceCode)

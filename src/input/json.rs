@@ -452,7 +452,23 @@ impl<'t> Reader<'t> {
         let item = match (integral, text.parse::<i64>()) {
             (true, Ok(i)) => Item::Int(i),
             _ => match text.parse::<f64>() {
-                Ok(f) => Item::Float(f),
+                Ok(f) if f.is_finite() => Item::Float(f),
+                // `1e400`: valid JSON, but beyond what a number can hold (about ±1.8e308). It
+                // would become infinity, which no schema type or share accepts.
+                Ok(_) => {
+                    self.pos = start;
+                    let shown: String = text.chars().take(40).collect();
+                    let problem = Problem::new(
+                        "json::invalid-number",
+                        format!("{}: `{shown}` is out of range for a number", self.name),
+                    )
+                    .at(self.loc(start, end - start), "out of range")
+                    .with_help(
+                        "numbers must lie within about ±1.8e308; write the value as it is meant \
+                         (a share is a percent from 0 to 100)",
+                    );
+                    return Err(Box::new(problem));
+                }
                 Err(_) => {
                     self.pos = start;
                     return Err(self.syntax("invalid number"));
@@ -833,6 +849,8 @@ mod tests {
         );
         assert_eq!(error_at("[01]"), ("json::syntax".into(), 1));
         assert_eq!(error_at("[\"a\\x\"]"), ("json::syntax".into(), 3));
+        assert_eq!(error_at("[1, 1e400]"), ("json::invalid-number".into(), 4));
+        assert_eq!(error_at("[-1E+999]"), ("json::invalid-number".into(), 1));
         assert_eq!(error_at("[\"\\ud800\"]"), ("json::syntax".into(), 8));
         assert_eq!(error_at("[tru]"), ("json::syntax".into(), 1));
         assert_eq!(error_at("[1 2]"), ("json::syntax".into(), 3));

@@ -32,6 +32,10 @@ pub struct Limits {
     pub max_stakes: usize,
     /// Most policy files in one run.
     pub max_policies: usize,
+    /// Most collection elements one (policy, vendor relationship) evaluation visits.
+    pub max_element_visits: u64,
+    /// Most nodes in the evaluation tree of one (policy, vendor relationship).
+    pub max_trace_nodes: u64,
 }
 
 /// The deepest nesting `--max-depth` accepts: the loader and the schema validator recurse once
@@ -50,6 +54,8 @@ impl Default for Limits {
             max_organisations: 5_000_000,
             max_stakes: 20_000_000,
             max_policies: 1_000,
+            max_element_visits: 100_000,
+            max_trace_nodes: 200_000,
         }
     }
 }
@@ -66,6 +72,8 @@ pub enum Limit {
     Organisations,
     Stakes,
     Policies,
+    ElementVisits,
+    TraceNodes,
 }
 
 impl Limit {
@@ -80,6 +88,8 @@ impl Limit {
             Limit::Organisations => "limits::organisations",
             Limit::Stakes => "limits::stakes",
             Limit::Policies => "limits::policies",
+            Limit::ElementVisits => "limits::element-visits",
+            Limit::TraceNodes => "limits::trace-nodes",
         }
     }
 
@@ -94,6 +104,8 @@ impl Limit {
             Limit::Organisations => "--max-organisations",
             Limit::Stakes => "--max-stakes",
             Limit::Policies => "--max-policies",
+            Limit::ElementVisits => "--max-element-visits",
+            Limit::TraceNodes => "--max-trace-nodes",
         }
     }
 
@@ -109,13 +121,32 @@ impl Limit {
             Limit::Organisations => ("organisation", "organisations"),
             Limit::Stakes => ("stake", "stakes"),
             Limit::Policies => ("policy file", "policy files"),
+            Limit::ElementVisits => ("element visit", "element visits"),
+            Limit::TraceNodes => ("evaluation node", "evaluation nodes"),
         };
         format!("{n} {}", if n == 1 { one } else { many })
+    }
+
+    pub fn unit(self) -> &'static str {
+        match self {
+            Limit::FileBytes | Limit::StringBytes => "bytes",
+            Limit::Depth => "levels of nesting",
+            Limit::Nodes => "YAML nodes",
+            Limit::Aliases => "alias uses",
+            Limit::AliasExpansion => "nodes expanded from aliases",
+            Limit::Organisations => "organisations",
+            Limit::Stakes => "stakes",
+            Limit::Policies => "policy files",
+            Limit::ElementVisits => "element visits",
+            Limit::TraceNodes => "evaluation nodes",
+        }
     }
 
     pub fn value(self, limits: &Limits) -> u64 {
         let n = match self {
             Limit::FileBytes => return limits.max_file_bytes,
+            Limit::ElementVisits => return limits.max_element_visits,
+            Limit::TraceNodes => return limits.max_trace_nodes,
             Limit::Depth => limits.max_depth,
             Limit::Nodes => limits.max_nodes,
             Limit::Aliases => limits.max_aliases,

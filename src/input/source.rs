@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
+use miette::{NamedSource, SourceSpan};
 
 use crate::input::diagnostic::Problem;
 use crate::input::limits::{Limit, Limits};
@@ -54,9 +54,6 @@ pub struct SourceFile {
     pub text: Arc<String>,
     /// Byte offsets at which each line starts, for line/column look-ups.
     line_starts: Arc<[usize]>,
-    /// Whether the text has a carriage return that does not end a CRLF pair (miette counts it as
-    /// a line break, the line index does not).
-    lone_cr: bool,
     /// Whether this is one of the copies compiled into vrisk (the seeded registry, the shipped
     /// policies) rather than a file of the user's: reports for code hosts must not point at a
     /// path the user's repository may not have.
@@ -99,7 +96,6 @@ impl SourceFile {
             path,
             text,
             line_starts: line_starts.into(),
-            lone_cr,
             builtin: false,
         }
     }
@@ -165,80 +161,67 @@ impl SourceFile {
             .with_language(language_of(&self.name))
     }
 
-    /// The file as miette's source of snippets; cheap to clone (the text and the line index are
-    /// shared).
-    pub fn snippet_source(&self) -> SnippetSource {
-        SnippetSource {
-            name: self.name.clone(),
-            text: self.text.clone(),
-            line_starts: self.line_starts.clone(),
-            lone_cr: self.lone_cr,
+    /// The number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 0-based line that holds a byte offset (the last line for an offset past the end).
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// The byte range of a 0-based line: from its first byte to the end of its text (without
+    /// the line break) and to the end of its line break. Clamped to the text.
+    pub fn line_bounds(&self, line: usize) -> LineBounds {
+        let len = self.text.len();
+        let start = self.line_starts.get(line).copied().unwrap_or(len);
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(len);
+        let bytes = self.text.as_bytes();
+        let mut content_end = end;
+        if line + 1 < self.line_starts.len() {
+            // Every line but the last ends with LF, CRLF or a lone CR.
+            if bytes.get(content_end - 1) == Some(&b'\n') {
+                content_end -= 1;
+            }
+            if content_end > start && bytes.get(content_end - 1) == Some(&b'\r') {
+                content_end -= 1;
+            }
+        }
+        LineBounds {
+            start,
+            content_end,
+            end,
         }
     }
 }
 
-/// A file's text as a miette [`SourceCode`] that finds a snippet through the line index.
-///
-/// miette reads a snippet by scanning the text from its first byte, which costs the size of the
-/// file for every diagnostic: thousands of findings in a registry of hundreds of megabytes would
-/// take minutes. Here miette's own reader runs on the text from a few lines before the span on,
-/// and its line numbers are shifted by the lines skipped, so that snippets are exactly the
-/// ones miette would produce from the whole text.
-#[derive(Debug, Clone)]
-pub struct SnippetSource {
-    name: String,
-    text: Arc<String>,
-    line_starts: Arc<[usize]>,
-    lone_cr: bool,
+/// Where one line of a file is, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineBounds {
+    pub start: usize,
+    /// The end of the line's text, before its line break.
+    pub content_end: usize,
+    /// The end of its line break: the next line's start.
+    pub end: usize,
 }
 
-impl SnippetSource {
-    pub fn name(&self) -> &str {
-        &self.name
+impl LineBounds {
+    /// The length of the line's text in bytes.
+    pub fn len(&self) -> usize {
+        self.content_end - self.start
     }
-}
 
-impl SourceCode for SnippetSource {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // Start one line earlier than the context needs, at a line start: miette's reader then
-        // sees the same lines before the span as it would from the start of the text. With lone
-        // carriage returns its line count differs from the index: read from the start.
-        let window_line = if self.lone_cr {
-            0
-        } else {
-            let line = match self.line_starts.binary_search(&span.offset()) {
-                Ok(i) => i,
-                Err(i) => i.saturating_sub(1),
-            };
-            line.saturating_sub(context_lines_before + 1)
-        };
-        let window = self.line_starts.get(window_line).copied().unwrap_or(0);
-        let bytes = &self.text.as_bytes()[window.min(self.text.len())..];
-        let shifted = SourceSpan::new(span.offset().saturating_sub(window).into(), span.len());
-        if span.offset() < window {
-            return Err(MietteError::OutOfBounds);
-        }
-        let inner = bytes.read_span(&shifted, context_lines_before, context_lines_after)?;
-        let contents = MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
-            inner.line() + window_line,
-            inner.column(),
-            inner.line_count() + window_line,
-        )
-        .with_language(language_of(&self.name));
-        Ok(Box::new(contents))
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
 /// The language of a file for miette's snippets, from its extension.
-fn language_of(name: &str) -> &'static str {
+pub(crate) fn language_of(name: &str) -> &'static str {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".json") || lower.ends_with(".jsonl") {
         "json"
@@ -593,44 +576,26 @@ mod tests {
         assert_eq!(f.utf16_column(x), 6);
     }
 
-    /// Snippets found through the line index are exactly the ones miette finds from the start.
     #[test]
-    fn snippets_match_a_scan_from_the_start() {
-        let texts = [
-            "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n".to_string(),
-            "a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n".to_string(),
-            "a: 1\rb: 2\rc: 3\nd: 4\n".to_string(),
-            "x: é\n".repeat(40),
-        ];
-        for text in texts {
-            let file = SourceFile::new("f.yaml", None, text.as_str());
-            let indexed = file.snippet_source();
-            let plain = file.named_source();
-            for offset in 0..=text.len() {
-                if !text.is_char_boundary(offset) {
-                    continue;
-                }
-                for len in [0, 1, 3] {
-                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
-                        let span = SourceSpan::new(offset.into(), len.min(text.len() - offset));
-                        let ours = indexed.read_span(&span, before, after);
-                        let theirs = plain.read_span(&span, before, after);
-                        match (ours, theirs) {
-                            (Ok(a), Ok(b)) => {
-                                assert_eq!(a.data(), b.data(), "{offset} {len} {before}");
-                                assert_eq!(a.span(), b.span());
-                                assert_eq!(a.line(), b.line(), "{offset} {len} {before}");
-                                assert_eq!(a.column(), b.column());
-                                assert_eq!(a.line_count(), b.line_count());
-                                assert_eq!(a.name(), b.name());
-                            }
-                            (Err(_), Err(_)) => {}
-                            (a, b) => panic!("{offset} {len}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
-                        }
-                    }
-                }
-            }
-        }
+    fn line_bounds_leave_out_the_line_break() {
+        let f = SourceFile::new("f", None, "ab\r\ncd\ref\ng");
+        let b = |line| {
+            let b = f.line_bounds(line);
+            (
+                &f.text[b.start..b.content_end],
+                &f.text[b.content_end..b.end],
+            )
+        };
+        assert_eq!(b(0), ("ab", "\r\n"));
+        assert_eq!(b(1), ("cd", "\r"));
+        assert_eq!(b(2), ("ef", "\n"));
+        assert_eq!(b(3), ("g", ""));
+        assert_eq!(f.line_count(), 4);
+        assert_eq!(f.line_index(f.text.find('e').unwrap()), 2);
+        assert_eq!(f.line_index(f.text.len() + 5), 3);
+        let empty = SourceFile::new("f", None, "a\n");
+        assert_eq!(empty.line_count(), 2);
+        assert!(empty.line_bounds(1).is_empty());
     }
 
     #[test]

@@ -4,6 +4,12 @@
 //! collection element and comparison) and keeps, beside the public [`TraceNode`] data, the
 //! element each quantifier node was bound to. The evidence and the witnesses a message reads are
 //! then picked from that tree by following the decisive branches (see [`Explainer`]).
+//!
+//! `vrisk explain` and the coverage of `vrisk test` read the whole tree ([`Keep::All`]); `vrisk
+//! check` needs only the decisive branches, so with [`Keep::Decisive`] each node first computes
+//! its children's results without building them, then builds only the children the explanation
+//! will walk (none under a false root). The result, the evidence and the message are the same
+//! either way.
 
 use crate::policy::facts::{Fact, FactValue, Origin};
 use crate::value::date::Date;
@@ -82,10 +88,21 @@ impl Evaluated<'_> {
     }
 }
 
-pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>) -> Evaluated<'f> {
+/// How much of the evaluation tree to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Every node, for `explain` and coverage.
+    All,
+    /// Only the branches that decide the result (what evidence and messages read).
+    Decisive,
+}
+
+pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>, keep: Keep) -> Evaluated<'f> {
     let mut env = Env {
         scope,
         bound: Vec::new(),
+        keep,
+        at_root: true,
     };
     env.eval(cond)
 }
@@ -93,162 +110,277 @@ pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>) -> Evaluated<'f>
 struct Env<'s, 'f> {
     scope: &'s Scope<'f>,
     bound: Vec<Bound<'f>>,
+    keep: Keep,
+    /// Whether the node being built is the root: a false root is not explained (see
+    /// [`Explainer::explain`]), so with [`Keep::Decisive`] it keeps no children at all.
+    at_root: bool,
+}
+
+/// Which children [`Explainer`] walks to explain a node of `role` whose result is `result`,
+/// from the children's results. Each node is walked with its own result as the one to explain,
+/// so this depends on nothing else.
+fn decisive(role: &Role, result: Truth, children: &[Truth]) -> Vec<usize> {
+    let first = |want: Truth| {
+        children
+            .iter()
+            .position(|&c| c == want)
+            .into_iter()
+            .collect()
+    };
+    let having = |want: Truth| {
+        (0..children.len())
+            .filter(|&i| children[i] == want)
+            .collect()
+    };
+    match (role, result) {
+        (Role::All | Role::ForAll, Truth::False) => first(Truth::False),
+        (Role::Any | Role::Exists, Truth::True) => first(Truth::True),
+        (Role::NoneOf, Truth::False) => first(Truth::True),
+        (Role::NoneOf, Truth::True) => having(Truth::False),
+        (Role::Count, Truth::True | Truth::False) => having(Truth::True),
+        (Role::All | Role::ForAll | Role::Any | Role::Exists | Role::NoneOf | Role::Count, _) => {
+            having(result)
+        }
+        (Role::Not | Role::Element(_) | Role::Leaf(_), _) => (0..children.len()).collect(),
+    }
 }
 
 impl<'f> Env<'_, 'f> {
+    /// The node of `cond`. With [`Keep::All`] every child is built, then the result read from
+    /// them. With [`Keep::Decisive`] the children's results come first, from [`Env::truth`],
+    /// which builds nothing; then only the decisive children are built, so that no part of the
+    /// tree that will be dropped is ever held. That evaluates the decisive path again at each
+    /// level, a cost bounded by the budget times the depth, for memory that is the size of the
+    /// explanation.
     fn eval(&mut self, cond: &Condition) -> Evaluated<'f> {
         match &cond.kind {
-            ConditionKind::All(items) => {
-                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
-                let result = children
-                    .iter()
-                    .fold(Truth::True, |acc, c| acc.and(c.result));
-                node(result, "all".into(), cond, children, Role::All)
-            }
-            ConditionKind::Any(items) => {
-                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
-                let result = children
-                    .iter()
-                    .fold(Truth::False, |acc, c| acc.or(c.result));
-                node(result, "any".into(), cond, children, Role::Any)
-            }
+            ConditionKind::All(items) => self.combinator(items, cond, Role::All),
+            ConditionKind::Any(items) => self.combinator(items, cond, Role::Any),
             ConditionKind::Not(inner) => {
-                let child = self.eval(inner);
+                let peeked = self.peek(inner).not();
+                let child = self.explains(peeked).then(|| self.eval(inner));
+                let result = child.as_ref().map_or(peeked, |c| c.result.not());
                 node(
-                    child.result.not(),
+                    result,
                     "not".into(),
                     cond,
-                    vec![child],
+                    child.into_iter().collect(),
                     Role::Not,
                 )
             }
             ConditionKind::Quantified(q) => self.quantified(q, cond),
             ConditionKind::Compare(c) => {
-                let fact = self.lookup(&c.path);
-                let value = fact.map_or(&FactValue::Unknown, |f| &f.value);
-                let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
-                let operand = match &c.operand.kind {
-                    OperandKind::Value(v) => v.clone(),
-                    OperandKind::AsOf => Value::Date(self.scope.as_of),
-                };
-                let result = compare::compare(value, c.op, &operand, self.scope.as_of);
-                let path = c.path.to_string();
-                let shown = compare::display_against(value, &operand);
-                let check = Check {
-                    path: path.clone(),
-                    value: shown.clone(),
-                    op: c.op.symbol(),
-                    operand: operand.to_string(),
-                    result,
-                    fact_origin: origin.clone(),
-                    condition_loc: cond.loc,
-                    bindings: self
-                        .bound
-                        .iter()
-                        .map(|b| (b.name.clone(), b.label.clone()))
-                        .collect(),
-                };
-                Evaluated {
-                    result,
-                    label: format!("{path} {} {operand}", c.op.symbol()),
-                    loc: cond.loc,
-                    facts: vec![(path, shown, origin)],
-                    children: Vec::new(),
-                    role: Role::Leaf(Box::new(check)),
-                }
+                self.at_root = false;
+                self.compare(c, cond)
             }
+        }
+    }
+
+    /// With [`Keep::Decisive`], the result of `cond` without building it; with [`Keep::All`],
+    /// nothing is known before building: `Unknown` stands in, and is not used.
+    fn peek(&mut self, cond: &Condition) -> Truth {
+        match self.keep {
+            Keep::Decisive => self.truth(cond),
+            Keep::All => Truth::Unknown,
+        }
+    }
+
+    /// Whether a node with this result keeps children: always with [`Keep::All`]; with
+    /// [`Keep::Decisive`], unless it is a false root. Called once per node, before its
+    /// children are built, so the first call is the root's.
+    fn explains(&mut self, result: Truth) -> bool {
+        let root = std::mem::replace(&mut self.at_root, false);
+        self.keep == Keep::All || !(root && result == Truth::False)
+    }
+
+    fn combinator(
+        &mut self,
+        items: &[Condition],
+        cond: &Condition,
+        role: Role<'f>,
+    ) -> Evaluated<'f> {
+        let and = matches!(role, Role::All);
+        let fold = |truths: &mut dyn Iterator<Item = Truth>| {
+            truths.fold(
+                Truth::from(and),
+                |acc, t| if and { acc.and(t) } else { acc.or(t) },
+            )
+        };
+        let label = if and { "all" } else { "any" };
+        let (result, children) = match self.keep {
+            Keep::All => {
+                self.at_root = false;
+                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
+                (fold(&mut children.iter().map(|c| c.result)), children)
+            }
+            Keep::Decisive => {
+                let truths: Vec<Truth> = items.iter().map(|c| self.truth(c)).collect();
+                let result = fold(&mut truths.iter().copied());
+                let kept = if self.explains(result) {
+                    decisive(&role, result, &truths)
+                } else {
+                    Vec::new()
+                };
+                let children = kept.into_iter().map(|i| self.eval(&items[i])).collect();
+                (result, children)
+            }
+        };
+        node(result, label.into(), cond, children, role)
+    }
+
+    /// The result of `cond`, as [`Env::eval`] gives it, without building a node.
+    fn truth(&mut self, cond: &Condition) -> Truth {
+        match &cond.kind {
+            ConditionKind::All(items) => {
+                let mut acc = Truth::True;
+                for c in items {
+                    acc = acc.and(self.truth(c));
+                }
+                acc
+            }
+            ConditionKind::Any(items) => {
+                let mut acc = Truth::False;
+                for c in items {
+                    acc = acc.or(self.truth(c));
+                }
+                acc
+            }
+            ConditionKind::Not(inner) => self.truth(inner).not(),
+            ConditionKind::Quantified(q) => {
+                let collection = self.lookup(&q.each);
+                let elements = collection.and_then(Fact::list);
+                let truths: Vec<Truth> = (0..elements.map_or(0, <[Fact]>::len))
+                    .map(|i| self.element_truth(q, elements.unwrap_or(&[]), i))
+                    .collect();
+                outcome(q, &truths, elements.is_some()).0
+            }
+            ConditionKind::Compare(c) => {
+                let value = self
+                    .lookup(&c.path)
+                    .map_or(&FactValue::Unknown, |f| &f.value);
+                compare::compare(value, c.op, &self.operand(c), self.scope.as_of)
+            }
+        }
+    }
+
+    fn operand(&self, c: &super::model::Comparison) -> Value {
+        match &c.operand.kind {
+            OperandKind::Value(v) => v.clone(),
+            OperandKind::AsOf => Value::Date(self.scope.as_of),
+        }
+    }
+
+    fn compare(&mut self, c: &super::model::Comparison, cond: &Condition) -> Evaluated<'f> {
+        let fact = self.lookup(&c.path);
+        let value = fact.map_or(&FactValue::Unknown, |f| &f.value);
+        let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
+        let operand = self.operand(c);
+        let result = compare::compare(value, c.op, &operand, self.scope.as_of);
+        let path = c.path.to_string();
+        // Shown with enough decimals that a value never reads as the operand it differs from.
+        let shown = compare::display_against(value, &operand);
+        let check = Check {
+            path: path.clone(),
+            value: shown.clone(),
+            op: c.op.symbol(),
+            operand: operand.to_string(),
+            result,
+            fact_origin: origin.clone(),
+            condition_loc: cond.loc,
+            bindings: self
+                .bound
+                .iter()
+                .map(|b| (b.name.clone(), b.label.clone()))
+                .collect(),
+        };
+        Evaluated {
+            result,
+            label: format!("{path} {} {operand}", c.op.symbol()),
+            loc: cond.loc,
+            facts: vec![(path, shown, origin)],
+            children: Vec::new(),
+            role: Role::Leaf(Box::new(check)),
+        }
+    }
+
+    /// The element `i` of a quantifier's collection, bound to its name while `body` runs.
+    fn bind(&mut self, q: &Quantified, elements: &'f [Fact], i: usize) -> Bound<'f> {
+        let element = &elements[i];
+        let bound = Bound {
+            name: q.var.clone(),
+            fact: element,
+            label: element_label(element, i),
+        };
+        self.bound.push(bound.clone());
+        bound
+    }
+
+    /// The result of the `where` for element `i` (true without one).
+    fn element_truth(&mut self, q: &Quantified, elements: &'f [Fact], i: usize) -> Truth {
+        let Some(body) = &q.body else {
+            return Truth::True;
+        };
+        self.bind(q, elements, i);
+        let result = self.truth(body);
+        self.bound.pop();
+        result
+    }
+
+    /// The node of element `i`: its `where` evaluated with the element bound.
+    fn element(
+        &mut self,
+        q: &Quantified,
+        cond: &Condition,
+        elements: &'f [Fact],
+        i: usize,
+    ) -> Evaluated<'f> {
+        let bound = self.bind(q, elements, i);
+        let body = q.body.as_ref().map(|b| self.eval(b));
+        self.bound.pop();
+        Evaluated {
+            result: body.as_ref().map_or(Truth::True, |b| b.result),
+            label: format!("{} = {}", q.var, bound.label),
+            loc: cond.loc,
+            facts: Vec::new(),
+            children: body.into_iter().collect(),
+            role: Role::Element(bound),
         }
     }
 
     fn quantified(&mut self, q: &Quantified, cond: &Condition) -> Evaluated<'f> {
         let collection = self.lookup(&q.each);
         let items = collection.and_then(Fact::list);
-        let mut children = Vec::new();
-        for (i, element) in items.unwrap_or(&[]).iter().enumerate() {
-            let bound = Bound {
-                name: q.var.clone(),
-                fact: element,
-                label: element_label(element, i),
-            };
-            self.bound.push(bound.clone());
-            let body = q.body.as_ref().map(|b| self.eval(b));
-            self.bound.pop();
-            let result = body.as_ref().map_or(Truth::True, |b| b.result);
-            children.push(Evaluated {
-                result,
-                label: format!("{} = {}", q.var, bound.label),
-                loc: cond.loc,
-                facts: Vec::new(),
-                children: body.into_iter().collect(),
-                role: Role::Element(bound),
-            });
-        }
+        let elements = items.unwrap_or(&[]);
         let known = items.is_some();
-        let trues = children.iter().filter(|c| c.result == Truth::True).count();
-        let unknowns = children
-            .iter()
-            .filter(|c| c.result == Truth::Unknown)
-            .count();
-        let falses = children.len() - trues - unknowns;
-        let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
-        let (result, label, role) = match &q.quantifier {
-            Quantifier::Exists => (
-                if trues > 0 {
-                    Truth::True
-                } else if unknowns > 0 || !known {
-                    Truth::Unknown
-                } else {
-                    Truth::False
-                },
-                head,
-                Role::Exists,
-            ),
-            Quantifier::All => (
-                if falses > 0 {
-                    Truth::False
-                } else if unknowns > 0 || !known {
-                    Truth::Unknown
-                } else {
-                    Truth::True
-                },
-                head,
-                Role::ForAll,
-            ),
-            Quantifier::None => (
-                if trues > 0 {
-                    Truth::False
-                } else if unknowns > 0 || !known {
-                    Truth::Unknown
-                } else {
-                    Truth::True
-                },
-                head,
-                Role::NoneOf,
-            ),
-            Quantifier::Count { op, operand } => {
-                let n = match &operand.kind {
-                    OperandKind::Value(Value::Number(n)) => Some(*n),
-                    _ => None,
-                };
-                let max = known.then_some(trues + unknowns);
-                let result = n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n));
-                let range = match max {
-                    Some(m) if m == trues => format!("{trues}"),
-                    Some(m) => format!("{trues} to {m}"),
-                    None => format!("at least {trues}"),
-                };
+        let (truths, children) = match self.keep {
+            Keep::All => {
+                self.at_root = false;
+                let children: Vec<_> = (0..elements.len())
+                    .map(|i| self.element(q, cond, elements, i))
+                    .collect();
                 (
-                    result,
-                    format!("{head} {} {operand} (counted {range})", op.symbol()),
-                    Role::Count,
+                    children.iter().map(|c| c.result).collect::<Vec<_>>(),
+                    children,
                 )
             }
+            Keep::Decisive => {
+                let truths: Vec<Truth> = (0..elements.len())
+                    .map(|i| self.element_truth(q, elements, i))
+                    .collect();
+                let (result, _, role) = outcome(q, &truths, known);
+                let kept = if self.explains(result) {
+                    decisive(&role, result, &truths)
+                } else {
+                    Vec::new()
+                };
+                let children = kept
+                    .into_iter()
+                    .map(|i| self.element(q, cond, elements, i))
+                    .collect();
+                (truths, children)
+            }
         };
-        let label = if known {
-            label
-        } else {
-            format!("{label} (collection unknown)")
-        };
+        let (result, label, role) = outcome(q, &truths, known);
         let facts = vec![(
             q.each.to_string(),
             collection.map_or_else(|| "unknown".to_string(), |f| f.value.to_string()),
@@ -268,6 +400,74 @@ impl<'f> Env<'_, 'f> {
     fn lookup(&self, path: &FactPath) -> Option<&'f Fact> {
         lookup(&path.segments, self.scope, &self.bound)
     }
+}
+
+/// A quantifier's result, label and role from the results of its elements' `where`, and
+/// whether the collection is known at all.
+fn outcome<'f>(q: &Quantified, truths: &[Truth], known: bool) -> (Truth, String, Role<'f>) {
+    let trues = truths.iter().filter(|&&t| t == Truth::True).count();
+    let unknowns = truths.iter().filter(|&&t| t == Truth::Unknown).count();
+    let falses = truths.len() - trues - unknowns;
+    let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
+    let (result, label, role) = match &q.quantifier {
+        Quantifier::Exists => (
+            if trues > 0 {
+                Truth::True
+            } else if unknowns > 0 || !known {
+                Truth::Unknown
+            } else {
+                Truth::False
+            },
+            head,
+            Role::Exists,
+        ),
+        Quantifier::All => (
+            if falses > 0 {
+                Truth::False
+            } else if unknowns > 0 || !known {
+                Truth::Unknown
+            } else {
+                Truth::True
+            },
+            head,
+            Role::ForAll,
+        ),
+        Quantifier::None => (
+            if trues > 0 {
+                Truth::False
+            } else if unknowns > 0 || !known {
+                Truth::Unknown
+            } else {
+                Truth::True
+            },
+            head,
+            Role::NoneOf,
+        ),
+        Quantifier::Count { op, operand } => {
+            let n = match &operand.kind {
+                OperandKind::Value(Value::Number(n)) => Some(*n),
+                _ => None,
+            };
+            let max = known.then_some(trues + unknowns);
+            let result = n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n));
+            let range = match max {
+                Some(m) if m == trues => format!("{trues}"),
+                Some(m) => format!("{trues} to {m}"),
+                None => format!("at least {trues}"),
+            };
+            (
+                result,
+                format!("{head} {} {operand} (counted {range})", op.symbol()),
+                Role::Count,
+            )
+        }
+    };
+    let label = if known {
+        label
+    } else {
+        format!("{label} (collection unknown)")
+    };
+    (result, label, role)
 }
 
 fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'f>]) -> Option<&'f Fact> {

@@ -9,6 +9,7 @@
 //! the whole trace. The language is documented in docs/policies.md.
 
 pub mod ast;
+pub mod budget;
 pub mod compare;
 pub mod eval;
 pub mod fact_model;
@@ -30,7 +31,8 @@ use crate::input::source::{FileId, Loc, SourceFile, Span};
 use crate::input::yaml::{self, Node};
 use crate::value::truth::Truth;
 
-pub use eval::Scope;
+pub use budget::{Budget, Cost};
+pub use eval::{Keep, Scope};
 pub use fact_model::{FactPathInfo, FactType, fact_model_markdown, fact_model_paths};
 pub use model::{
     CmpOp, Comparison, Condition, ConditionKind, FactPath, OnIndeterminate, Op, Operand,
@@ -220,7 +222,10 @@ fn collect_param_uses(node: &Node, used: &mut BTreeSet<String>) {
 
 /// Whether the policy applies to the relationship in `scope`; `True` without `applies_to`.
 pub fn applies(policy: &Policy, scope: &Scope) -> Truth {
-    applies_with_trace(policy, scope).0
+    match &policy.applies_to {
+        None => Truth::True,
+        Some(cond) => eval::evaluate(cond, scope, Keep::Decisive).result(),
+    }
 }
 
 /// [`applies`] with the evaluation tree of `applies_to` (`None` without one), for `explain`.
@@ -228,15 +233,22 @@ pub fn applies_with_trace(policy: &Policy, scope: &Scope) -> (Truth, Option<Trac
     match &policy.applies_to {
         None => (Truth::True, None),
         Some(cond) => {
-            let evaluated = eval::evaluate(cond, scope);
+            let evaluated = eval::evaluate(cond, scope, Keep::All);
             (evaluated.result(), Some(evaluated.to_trace()))
         }
     }
 }
 
-/// Evaluates `fails_when`: true means the policy fails for this relationship.
+/// Evaluates `fails_when`: true means the policy fails for this relationship. The trace is the
+/// whole evaluation tree.
 pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
-    let evaluated = eval::evaluate(&policy.fails_when, scope);
+    evaluate_keeping(policy, scope, Keep::All)
+}
+
+/// [`evaluate`], keeping of the tree only what `keep` says: `vrisk check` keeps the decisive
+/// branches, which is all its findings read.
+pub fn evaluate_keeping(policy: &Policy, scope: &Scope, keep: Keep) -> Evaluation {
+    let evaluated = eval::evaluate(&policy.fails_when, scope, keep);
     let explainer = eval::Explainer::explain(&evaluated);
     let message = policy.message.render(&|part| match part {
         Part::Text(t) => t.clone(),

@@ -19,7 +19,8 @@ pub struct Evaluation {
     /// first witness of each `exists`); for an unknown result, those that were unknown; empty
     /// for a false result.
     pub evidence: Vec<Check>,
-    /// The whole evaluation tree.
+    /// The evaluation tree: whole from [`crate::policy::evaluate`], only its decisive branches
+    /// from [`crate::policy::evaluate_keeping`] with [`crate::policy::Keep::Decisive`].
     pub trace: TraceNode,
 }
 

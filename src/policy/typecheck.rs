@@ -123,15 +123,16 @@ impl<'p> Checker<'p> {
             (None, None) => None,
         };
         let count = match &q.count {
-            Some((op, node)) => Some((
-                *op,
-                self.operand(node, ValueType::Number, &|| {
+            Some((op, node)) => {
+                let operand = self.operand(node, ValueType::Number, &|| {
                     format!(
                         "the count of `{}`",
                         q.each.as_ref().map_or("?", |e| e.text.as_str())
                     )
-                })?,
-            )),
+                })?;
+                self.count_operand(&operand)?;
+                Some((*op, operand))
+            }
             None => None,
         };
         let (Some(each), Some(var), Some(kind)) = (each, var, kind) else {
@@ -268,6 +269,34 @@ impl<'p> Checker<'p> {
     }
 
     /// An operand: `$as_of`, `$param`, or a literal read as `expected`.
+    /// A count is compared with a whole number of 0 or more: `gte: -3` or `gte: 2.5` would
+    /// always or never hold, which is a mistake rather than a rule. `None` (reported) otherwise.
+    fn count_operand(&mut self, operand: &Operand) -> Option<()> {
+        let OperandKind::Value(Value::Number(n)) = operand.kind else {
+            return Some(());
+        };
+        if n >= 0.0 && n.fract() == 0.0 {
+            return Some(());
+        }
+        let via = operand
+            .param
+            .as_ref()
+            .map(|name| format!(" (the value of `${name}`)"))
+            .unwrap_or_default();
+        self.problems.push(
+            Problem::new(
+                "policy::invalid-count",
+                format!(
+                    "a count is compared with `{}`{via}, which is not a count",
+                    Value::Number(n)
+                ),
+            )
+            .at(operand.loc, "not a whole number of 0 or more")
+            .with_help("compare a count with a whole number such as 0, 1 or 3"),
+        );
+        None
+    }
+
     fn operand(
         &mut self,
         node: &Node,

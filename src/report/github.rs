@@ -7,9 +7,12 @@
 //! 1 MiB per step the same way: whole findings up to the limit, then a line saying what was left
 //! out.
 //!
-//! Escaping follows the runner's own (actions/toolkit `command.ts`): in the message `%`, CR and
-//! LF are percent-encoded; in a property value `:` and `,` are too, since they delimit
-//! properties. `%` goes first so that the other escapes are not escaped again.
+//! Data in a command is neutralised first ([`neutralise`]: control characters, bidi controls and
+//! line separators become visible escapes), so that the only line breaks in the message are
+//! vrisk's own, and defused ([`defuse_ci_commands`]: no `##[` marker of the runner's older
+//! syntax). Then escaping follows the runner's own (actions/toolkit `command.ts`): in the
+//! message `%`, CR and LF are percent-encoded; in a property value `:` and `,` are too, since
+//! they delimit properties. `%` goes first so that the other escapes are not escaped again.
 
 use std::cmp::Reverse;
 
@@ -17,6 +20,7 @@ use crate::value::severity::Severity;
 
 use super::detail_lines;
 use crate::engine::{BaselineState, Finding, Outcome, Report};
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 /// How many annotations of each kind (error, warning, notice) GitHub shows for one step.
 pub const ANNOTATIONS_PER_KIND: usize = 10;
@@ -76,11 +80,11 @@ pub fn command(finding: &Finding) -> String {
         && !location.position.builtin
     {
         let p = &location.position;
-        properties.push(("file", p.file.clone()));
+        properties.push(("file", neutralise(&p.file).into_owned()));
         properties.push(("line", p.line.to_string()));
         properties.push(("col", p.column.to_string()));
     }
-    properties.push(("title", title(finding)));
+    properties.push(("title", defuse_ci_commands(&title(finding)).into_owned()));
     let properties: Vec<String> = properties
         .into_iter()
         .map(|(k, v)| format!("{k}={}", escape_property(&v)))
@@ -89,7 +93,7 @@ pub fn command(finding: &Finding) -> String {
         "::{} {}::{}",
         command_name(finding),
         properties.join(","),
-        escape_data(&message(finding))
+        escape_data(&defuse_ci_commands(&message(finding)))
     )
 }
 
@@ -110,7 +114,10 @@ pub fn command_name(finding: &Finding) -> &'static str {
 fn title(finding: &Finding) -> String {
     let mut title = format!(
         "vrisk {} [{}] {}: {}",
-        finding.outcome, finding.severity, finding.policy, finding.vendor_name
+        finding.outcome,
+        finding.severity,
+        neutralise(&finding.policy),
+        neutralise(&finding.vendor_name)
     );
     if finding.baseline == Some(BaselineState::New) {
         title.push_str(" (new)");
@@ -119,7 +126,7 @@ fn title(finding: &Finding) -> String {
 }
 
 fn message(finding: &Finding) -> String {
-    let mut text = finding.message.trim().to_string();
+    let mut text = neutralise(finding.message.trim()).into_owned();
     for line in detail_lines(finding) {
         text.push('\n');
         text.push_str(&line);
@@ -182,6 +189,7 @@ mod tests {
         assert_eq!(name(Severity::Critical, Outcome::Waived), "notice");
     }
 
+    /// A line break inside data is shown as `\n`: the message's `%0A`s are vrisk's own lines.
     #[test]
     fn command_points_at_the_registry_and_escapes_every_part() {
         let mut f = sample::finding("p,1", "v", Severity::High, Outcome::Fail);
@@ -193,7 +201,7 @@ mod tests {
         assert_eq!(
             command(&f),
             "::error file=reg%3Aistry/o%2Cwn.yaml,line=3,col=5,\
-             title=vrisk fail [high] p%2C1%3A Scale%3A AI%2C Inc.::49%25 stake%0Aheld"
+             title=vrisk fail [high] p%2C1%3A Scale%3A AI%2C Inc.::49%25 stake\\nheld"
         );
     }
 

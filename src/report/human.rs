@@ -11,6 +11,7 @@ use crate::input::source::SourceMap;
 use super::path_route;
 use crate::engine::{BaselineState, Finding, Outcome, Report};
 use crate::value::count;
+use crate::value::text::{defuse_ci_commands, neutralise, pad_end};
 
 pub struct Style {
     pub color: bool,
@@ -34,7 +35,7 @@ pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
         out.push('\n');
     }
     for warning in &report.warnings {
-        let _ = writeln!(out, "warning: {warning}");
+        let _ = writeln!(out, "warning: {}", neutralise(warning));
     }
     if !report.warnings.is_empty() {
         out.push('\n');
@@ -42,12 +43,18 @@ pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
     if !report.gone.is_empty() {
         out.push_str("resolved since baseline:\n");
         for g in &report.gone {
-            let _ = writeln!(out, "  {} {} ({})", g.outcome, g.policy, g.vendor);
+            let _ = writeln!(
+                out,
+                "  {} {} ({})",
+                g.outcome,
+                neutralise(&g.policy),
+                neutralise(&g.vendor)
+            );
         }
         out.push('\n');
     }
     out.push_str(&summary_table(report));
-    out
+    defuse_ci_commands(&out).into_owned()
 }
 
 fn problem_of(report: &Report, finding: &Finding) -> Problem {
@@ -78,9 +85,10 @@ fn problem_of(report: &Report, finding: &Finding) -> Problem {
     for location in &finding.locations {
         problem = problem.at(location.position.loc, location.label.clone());
     }
-    let mut help = String::new();
+    // One help line per item; each is neutralised on its own, so data cannot add lines.
+    let mut help = Vec::new();
     for e in &finding.evidence {
-        let _ = write!(help, "evidence: {}", e.text);
+        let mut line = format!("evidence: {}", e.text);
         if !e.sources.is_empty() {
             let ids: Vec<String> = e
                 .sources
@@ -93,28 +101,30 @@ fn problem_of(report: &Report, finding: &Finding) -> Problem {
                     }
                 })
                 .collect();
-            let _ = write!(help, " [source: {}]", ids.join(", "));
+            let _ = write!(line, " [source: {}]", ids.join(", "));
         }
-        help.push('\n');
+        help.push(line);
     }
     for path in &finding.paths {
-        let _ = writeln!(
-            help,
+        help.push(format!(
             "path: {} = {} economic, {} voting",
             path_route(path),
             path.economic,
             path.voting
-        );
+        ));
     }
     if let Some(note) = &finding.note {
-        let _ = writeln!(help, "note: {note}");
+        help.push(format!("note: {note}"));
     }
     if let Some(policy) = report.policy(&finding.policy)
         && !policy.remediation.trim().is_empty()
     {
-        let _ = write!(help, "fix: {}", policy.remediation.trim());
+        help.push(format!("fix: {}", policy.remediation.trim()));
     }
-    problem.with_help(help.trim_end().to_string())
+    if help.is_empty() {
+        return problem;
+    }
+    problem.with_help_lines(help)
 }
 
 fn summary_table(report: &Report) -> String {
@@ -122,30 +132,35 @@ fn summary_table(report: &Report) -> String {
     let _ = writeln!(
         out,
         "vrisk: {} ({}) as of {}: {} × {}",
-        report.org,
-        report.org_name,
+        neutralise(&report.org),
+        neutralise(&report.org_name),
         report.as_of,
         count(report.summary.policies, "policy"),
         count(report.summary.vendors, "vendor relationship"),
     );
-    let width = report
-        .policies
+    let ids: Vec<_> = report.policies.iter().map(|p| neutralise(&p.id)).collect();
+    let width = ids
         .iter()
-        .map(|p| p.id.len())
+        .map(|id| id.chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
     let _ = writeln!(
         out,
-        "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
-        "policy", "severity", "fail", "indeterminate", "waived", "pass"
+        "  {}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+        pad_end("policy", width),
+        "severity",
+        "fail",
+        "indeterminate",
+        "waived",
+        "pass"
     );
-    for policy in &report.policies {
+    for (policy, id) in report.policies.iter().zip(&ids) {
         let count = |o: Outcome| report.count(&policy.id, o);
         let _ = writeln!(
             out,
-            "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
-            policy.id,
+            "  {}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+            pad_end(id, width),
             policy.severity.to_string(),
             count(Outcome::Fail),
             count(Outcome::Indeterminate),
@@ -156,8 +171,13 @@ fn summary_table(report: &Report) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "  {:<width$}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
-        "total", "", s.fail, s.indeterminate, s.waived, s.pass
+        "  {}  {:<8}  {:>4}  {:>13}  {:>6}  {:>4}",
+        pad_end("total", width),
+        "",
+        s.fail,
+        s.indeterminate,
+        s.waived,
+        s.pass
     );
     out
 }

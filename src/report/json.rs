@@ -5,9 +5,12 @@
 use serde_json::{Value, json};
 
 use crate::engine::{Outcome, Report};
+use crate::value::text::json_pretty;
 
+/// The data is exact; characters a terminal would act on are `\u` escapes
+/// ([`json_pretty`]), so the file can be printed in a log as it is.
 pub fn render(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    let mut text = json_pretty(&to_value(report));
     text.push('\n');
     text
 }

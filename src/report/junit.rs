@@ -18,12 +18,15 @@
 //! vrisk, which is no file of the repository.
 //!
 //! Hand-written (rather than quick-junit) because the shape is small and fixed; `escape`
-//! below is the part that needs care.
+//! below is the part that needs care. CI test views print failure messages and bodies in their
+//! logs, so data is neutralised before it is escaped (one line of data stays one line, with no
+//! control or bidi character), and the whole file is defused of CI commands.
 
 use std::fmt::Write;
 
 use super::detail_lines;
 use crate::engine::{BaselineState, Finding, Outcome, Report};
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 pub fn render(report: &Report) -> String {
     let suites: Vec<Suite> = report
@@ -50,7 +53,7 @@ pub fn render(report: &Report) -> String {
         suite.write(&mut out, &timestamp);
     }
     out.push_str("</testsuites>\n");
-    out
+    defuse_ci_commands(&out).into_owned()
 }
 
 struct Suite<'a> {
@@ -172,14 +175,16 @@ impl Case<'_> {
                 "      <system-out>{}</system-out>\n",
                 escape_text(&format!(
                     "indeterminate (not counted as a failure): {}\n{}",
-                    f.message.trim(),
+                    neutralise(f.message.trim()),
                     details(report, f)
                 ))
             )),
-            (Verdict::Passed, _) => f
-                .note
-                .as_ref()
-                .map(|note| format!("      <system-out>{}</system-out>\n", escape_text(note))),
+            (Verdict::Passed, _) => f.note.as_ref().map(|note| {
+                format!(
+                    "      <system-out>{}</system-out>\n",
+                    escape_text(&neutralise(note))
+                )
+            }),
         };
         match body {
             Some(body) => {
@@ -192,7 +197,8 @@ impl Case<'_> {
     }
 }
 
-/// The failure body: baseline state, evidence, paths, note and locations, one a line.
+/// The failure body: baseline state, evidence, paths, note and locations, one a line, each
+/// neutralised.
 fn details(report: &Report, f: &Finding) -> String {
     let mut lines = Vec::new();
     if let Some(state) = f.baseline {
@@ -212,16 +218,17 @@ fn details(report: &Report, f: &Finding) -> String {
     {
         lines.push(format!("fix: {}", policy.remediation.trim()));
     }
+    let lines: Vec<_> = lines.iter().map(|line| neutralise(line)).collect();
     lines.join("\n")
 }
 
-/// Escapes an XML 1.0 attribute value. Quotes are escaped, and CR, LF and TAB become
-/// character references, which a parser keeps (literal ones it normalises to spaces).
+/// Escapes an XML 1.0 attribute value, all of it data: neutralised, then quotes escaped.
 pub fn escape(text: &str) -> String {
-    escape_with(text, true)
+    escape_with(&neutralise(text), true)
 }
 
-/// Escapes XML 1.0 element text; line breaks and tabs stay literal so the file reads well.
+/// Escapes XML 1.0 element text whose line breaks are vrisk's (data in it is neutralised by
+/// the caller); they and tabs stay literal so the file reads well.
 pub fn escape_text(text: &str) -> String {
     escape_with(text, false)
 }
@@ -256,8 +263,9 @@ mod tests {
     #[test]
     fn escapes_markup_quotes_and_controls() {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(escape("l1\nl2\r\t"), "l1&#10;l2&#13;&#9;");
-        assert_eq!(escape("bell\u{7}"), "bell\u{FFFD}");
+        // Attributes are data: a line break or a control character is shown, not kept.
+        assert_eq!(escape("l1\nl2\r\t"), "l1\\nl2\\r\\t");
+        assert_eq!(escape("bell\u{7}\u{202e}"), "bell\\u{7}\\u{202e}");
         assert_eq!(escape("é😀"), "é😀");
         assert_eq!(escape("]]>"), "]]&gt;");
         assert_eq!(escape_text("a\n\"b\"\t<\r\n"), "a\n\"b\"\t&lt;&#13;\n");

@@ -2,8 +2,10 @@
 //! of outcomes per policy, then each finding that is not a pass with its evidence, locations
 //! and a Mermaid diagram of the ownership paths behind it.
 //!
-//! Every piece of registry or policy text is escaped, for Markdown in prose and for Mermaid in
-//! diagrams: an organisation called `A|B <Holdings>` must not break the table or the chart.
+//! Every piece of registry or policy text is neutralised (no control or bidi character, no line
+//! break of its own) and escaped, for Markdown in prose and for Mermaid in diagrams: an
+//! organisation called `A|B <Holdings>` must not break the table or the chart, and one called
+//! `%%{init: ...}%%` must not restyle it.
 
 use std::fmt::Write;
 
@@ -14,6 +16,7 @@ use crate::value::count;
 
 use super::diagram::mermaid::flowchart;
 use super::diagram::{Diagram, MAX_EDGES};
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
     render_within(report, verdict, usize::MAX)
@@ -85,7 +88,7 @@ pub fn render_within(report: &Report, verdict: Verdict, max_bytes: usize) -> Str
             out.clear();
         }
     }
-    out
+    defuse_ci_commands(&out).into_owned()
 }
 
 /// The line that ends a summary cut short.
@@ -291,6 +294,7 @@ pub fn mermaid(paths: &[PathEvidence]) -> String {
 /// paragraph), and characters that Markdown or HTML would interpret are backslash-escaped.
 pub fn escape(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = neutralise(&flat);
     let mut out = String::with_capacity(flat.len());
     for (i, c) in flat.chars().enumerate() {
         // `>` and the list markers only mean something at the start of a line.
@@ -309,6 +313,7 @@ pub fn escape(text: &str) -> String {
 /// An inline code span that survives backticks in its text (CommonMark: a longer fence).
 pub fn code(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = neutralise(&flat);
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if flat.starts_with('`') || flat.ends_with('`') {
@@ -338,5 +343,36 @@ mod tests {
         assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn mermaid_labels_use_entity_codes() {
+        use crate::report::diagram::mermaid::text as mermaid_text;
+        assert_eq!(
+            mermaid_text("A \"B\" | #1 <C> & `D`"),
+            "A #quot;B#quot; #124; #35;1 #lt;C#gt; #amp; #96;D#96;"
+        );
+        assert_eq!(
+            mermaid_text("%%{init: {'theme':'dark'}}%%"),
+            "#37;#37;#123;init#58; #123;'theme'#58;'dark'#125;#125;#37;#37;"
+        );
+        assert_eq!(
+            mermaid_text("a;b[c](d)=e:::f\\g!h?i*j~k^l$m@n"),
+            "a#59;b#91;c#93;#40;d#41;#61;e#58;#58;#58;f#92;g#33;h#63;i#42;j#126;k#94;l#36;m#64;n"
+        );
+        assert_eq!(mermaid_text("49% → Société 東京"), "49#37; → Société 東京");
+        assert_eq!(
+            mermaid_text("line\nbreak\u{1b}"),
+            "line#92;nbreak#92;u#123;1b#125;"
+        );
+    }
+
+    #[test]
+    fn prose_and_code_spans_are_neutralised() {
+        assert_eq!(
+            escape("a\u{1b}[2J b\u{202e}"),
+            "a\\\\u{1b}\\[2J b\\\\u{202e}"
+        );
+        assert_eq!(code("x\u{7}"), "`x\\u{7}`");
     }
 }

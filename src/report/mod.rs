@@ -18,6 +18,7 @@ use std::fmt;
 use crate::engine::{Finding, PathEvidence, PolicyInfo, Report, Verdict};
 use crate::input::embedded::embedded_names;
 use crate::input::source::SourceMap;
+use crate::value::text::neutralise;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,6 +80,11 @@ impl fmt::Display for FormatName {
 
 /// Renders the report in one format. `verdict` is what the gate made of the findings: SARIF
 /// records it as the exit code, the Markdown title and the HTML page state it.
+///
+/// A report may be printed in a CI log (to standard output, or by `cat`), so every format keeps
+/// data from becoming a command or an escape sequence there (see [`crate::value::text`]): the
+/// text formats neutralise each piece of data and defuse whole lines, the JSON formats escape
+/// what a terminal would act on, and the `github` format escapes data inside its commands.
 pub fn render(
     format: FormatName,
     report: &Report,
@@ -124,8 +130,15 @@ pub fn policy_help_url(policy: &PolicyInfo) -> Option<String> {
 }
 
 /// Text shared by the formats that print one finding as plain lines: the evidence, the
-/// ownership paths and the note, one item a line.
+/// ownership paths and the note, one item a line, each neutralised (no data can add a line).
 pub fn detail_lines(finding: &Finding) -> Vec<String> {
+    raw_detail_lines(finding)
+        .iter()
+        .map(|line| neutralise(line).into_owned())
+        .collect()
+}
+
+fn raw_detail_lines(finding: &Finding) -> Vec<String> {
     let mut lines = Vec::new();
     for e in &finding.evidence {
         let mut line = format!("evidence: {}", e.text);

@@ -20,7 +20,10 @@
 //!   of the built-in example never points at a file of the user's repository;
 //! - `partialFingerprints.primaryLocationLineHash`, the key GitHub matches alerts by, holds the
 //!   same stable hash as the versioned `vriskFinding/v1`, so editing the line does not re-open
-//!   the alert.
+//!   the alert;
+//! - the texts a viewer shows (messages, descriptions, help, justifications) are neutralised:
+//!   one line of data stays one line, with no control or bidi character; ids and names in
+//!   `properties` are kept exact, as `\u` escapes where a terminal would act on them.
 
 use std::fmt::Write;
 
@@ -31,6 +34,7 @@ use crate::value::severity::Severity;
 
 use super::detail_lines;
 use crate::engine::{BaselineState, Finding, Location, Outcome, PolicyInfo, Position, Report};
+use crate::value::text::{json_pretty, neutralise};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -52,7 +56,7 @@ pub const BUILTIN_ROOT: &str = "VRISK_BUILTIN";
 pub const BUILTIN_URI: &str = "vrisk-builtin:/";
 
 pub fn render(report: &Report, verdict: Verdict) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report, verdict)).unwrap_or_default();
+    let mut text = json_pretty(&to_value(report, verdict));
     text.push('\n');
     text
 }
@@ -145,8 +149,8 @@ fn rule(policy: &PolicyInfo) -> Value {
     let mut rule = json!({
         "id": policy.id,
         "name": pascal_case(&policy.id),
-        "shortDescription": {"text": policy.title},
-        "fullDescription": {"text": description.trim()},
+        "shortDescription": {"text": neutralise(&policy.title)},
+        "fullDescription": {"text": neutralise(description.trim())},
         "help": help(policy),
         "defaultConfiguration": {"level": level(severity)},
         "properties": {
@@ -165,8 +169,8 @@ fn rule(policy: &PolicyInfo) -> Value {
 
 fn help(policy: &PolicyInfo) -> Value {
     let (mut text, mut markdown) = (String::new(), String::new());
-    let remediation = policy.remediation.trim();
-    let rationale = policy.rationale.trim();
+    let remediation = neutralise(policy.remediation.trim());
+    let rationale = neutralise(policy.rationale.trim());
     if !remediation.is_empty() {
         let _ = write!(text, "Remediation: {remediation}\n\n");
         let _ = write!(markdown, "**Remediation.** {remediation}\n\n");
@@ -179,13 +183,14 @@ fn help(policy: &PolicyInfo) -> Value {
         text.push_str("References:\n");
         markdown.push_str("**References**\n\n");
         for r in &policy.references {
+            let r = neutralise(r);
             let _ = writeln!(text, "- {r}");
             let _ = writeln!(markdown, "- <{r}>");
         }
     }
     let (text, markdown) = (text.trim_end(), markdown.trim_end());
     if text.is_empty() {
-        json!({"text": policy.title})
+        json!({"text": neutralise(&policy.title)})
     } else {
         json!({"text": text, "markdown": markdown})
     }
@@ -248,10 +253,10 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> Valu
         r.insert("baselineState".into(), name.into());
     }
     if finding.outcome == Outcome::Waived {
-        let justification = finding
-            .note
-            .clone()
-            .unwrap_or_else(|| "waived in the policy configuration".to_string());
+        let justification = finding.note.as_deref().map_or_else(
+            || "waived in the policy configuration".to_string(),
+            |note| neutralise(note).into_owned(),
+        );
         r.insert(
             "suppressions".into(),
             json!([{"kind": "external", "status": "accepted", "justification": justification}]),
@@ -296,9 +301,11 @@ fn message(finding: &Finding, related: &[&Location]) -> String {
     text
 }
 
-/// Plain message text with `[` and `]` escaped (SARIF §3.11.6), and a backslash escaped where
-/// it would otherwise escape a bracket that follows it.
+/// Plain message text, neutralised (one line of data stays one line), with `[` and `]` escaped
+/// (SARIF §3.11.6), and a backslash escaped where it would otherwise escape a bracket that
+/// follows it.
 pub fn escape_message(text: &str) -> String {
+    let text = neutralise(text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -320,7 +327,7 @@ fn location_value(location: &Location, id: Option<usize>) -> Value {
         value["id"] = id.into();
     }
     if !location.label.is_empty() {
-        value["message"] = json!({"text": location.label});
+        value["message"] = json!({"text": neutralise(&location.label)});
     }
     value
 }

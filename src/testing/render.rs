@@ -1,9 +1,12 @@
 //! The text `vrisk test` prints: per policy, each case `ok` or `FAILED` (with expected versus
-//! actual at the expectation's line:col), the coverage line, then one summary line.
+//! actual at the expectation's line:col), the coverage line, then one summary line. Names,
+//! messages and file names come from the test and policy files: each is neutralised, so none
+//! adds a line or reaches the terminal as a control character.
 
 use std::fmt::Write as _;
 
 use crate::input::source::SourceMap;
+use crate::value::text::{defuse_ci_commands, neutralise};
 
 use super::format::actual_name;
 use super::run::{GroupResult, Mismatch, MismatchKind};
@@ -64,12 +67,19 @@ pub fn render(
 ) -> String {
     let mut out = String::new();
     for group in results {
-        let _ = writeln!(out, "policy {} ({})", group.policy_id, group.policy_file);
+        let _ = writeln!(
+            out,
+            "policy {} ({})",
+            neutralise(&group.policy_id),
+            neutralise(&group.policy_file)
+        );
         for case in &group.cases {
             if case.passed() {
-                let _ = writeln!(out, "  {}      {}", style.paint("ok", "32"), case.name);
+                let name = neutralise(&case.name);
+                let _ = writeln!(out, "  {}      {name}", style.paint("ok", "32"));
             } else {
-                let _ = writeln!(out, "  {}  {}", style.paint("FAILED", "31;1"), case.name);
+                let name = neutralise(&case.name);
+                let _ = writeln!(out, "  {}  {name}", style.paint("FAILED", "31;1"));
                 for m in &case.mismatches {
                     mismatch(&mut out, m, sources);
                 }
@@ -79,44 +89,49 @@ pub fn render(
         out.push('\n');
     }
     for path in untested {
-        let _ = writeln!(out, "no tests: {path}");
+        let _ = writeln!(out, "no tests: {}", neutralise(path));
     }
     if !untested.is_empty() {
         out.push('\n');
     }
     out.push_str(&summary(&Totals::of(results), style));
-    out
+    defuse_ci_commands(&out).into_owned()
 }
 
 fn mismatch(out: &mut String, m: &Mismatch, sources: &SourceMap) {
-    let at = sources.describe(m.loc);
-    let actual_message = m.message.as_deref().unwrap_or("");
+    let describe = sources.describe(m.loc);
+    let at = neutralise(&describe);
+    let vendor = neutralise(&m.vendor);
+    let actual_message = neutralise(m.message.as_deref().unwrap_or(""));
     match &m.kind {
         MismatchKind::Outcome(expected) => {
-            let _ = writeln!(out, "          {at}: {}: outcome differs", m.vendor);
+            let _ = writeln!(out, "          {at}: {vendor}: outcome differs");
             let _ = writeln!(out, "            expected: {expected}");
             let _ = writeln!(out, "            actual:   {}", actual_name(m.actual));
-            if let Some(message) = &m.message {
-                let _ = writeln!(out, "            message:  {message}");
+            if m.message.is_some() {
+                let _ = writeln!(out, "            message:  {actual_message}");
             }
         }
         MismatchKind::Message(expected) => {
-            let _ = writeln!(out, "          {at}: {}: message differs", m.vendor);
-            let _ = writeln!(out, "            expected: {expected}");
+            let _ = writeln!(out, "          {at}: {vendor}: message differs");
+            let _ = writeln!(out, "            expected: {}", neutralise(expected));
             let _ = writeln!(out, "            actual:   {actual_message}");
         }
         MismatchKind::MessageContains(expected) => {
             let _ = writeln!(
                 out,
-                "          {at}: {}: message does not contain the expected text",
-                m.vendor
+                "          {at}: {vendor}: message does not contain the expected text"
             );
-            let _ = writeln!(out, "            expected to contain: {expected}");
+            let _ = writeln!(
+                out,
+                "            expected to contain: {}",
+                neutralise(expected)
+            );
             let _ = writeln!(out, "            actual:              {actual_message}");
         }
     }
     for e in &m.evidence {
-        let _ = writeln!(out, "            evidence: {e}");
+        let _ = writeln!(out, "            evidence: {}", neutralise(e));
     }
 }
 
@@ -140,8 +155,8 @@ fn coverage(out: &mut String, group: &GroupResult, sources: &SourceMap) {
         let _ = writeln!(
             out,
             "    {}: {}: {}",
-            sources.describe(leaf.loc),
-            leaf.label,
+            neutralise(&sources.describe(leaf.loc)),
+            neutralise(&leaf.label),
             leaf.gap()
         );
     }

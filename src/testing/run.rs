@@ -4,7 +4,9 @@
 
 use crate::engine;
 use crate::engine::{Finding, Outcome, Report};
+use crate::input::diagnostic::Problem;
 use crate::input::source::{Loc, SourceMap};
+use crate::policy::Budget;
 
 use super::coverage::{self, Leaf};
 use super::format::{Expectation, Expected};
@@ -49,11 +51,33 @@ pub enum MismatchKind {
     MessageContains(String),
 }
 
-pub fn run(suite: &Suite, sources: &SourceMap) -> Vec<GroupResult> {
-    suite.groups.iter().map(|g| run_group(g, sources)).collect()
+/// Runs every case within `budget`, as `vrisk check` would: a case whose evaluation would go
+/// over it is a problem (exit 2), not a result.
+pub fn run(
+    suite: &Suite,
+    sources: &SourceMap,
+    budget: &Budget,
+) -> Result<Vec<GroupResult>, Vec<Problem>> {
+    let mut results = Vec::new();
+    let mut problems = Vec::new();
+    for group in &suite.groups {
+        match run_group(group, sources, budget) {
+            Ok(result) => results.push(result),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if problems.is_empty() {
+        Ok(results)
+    } else {
+        Err(problems)
+    }
 }
 
-fn run_group(group: &Group, sources: &SourceMap) -> GroupResult {
+fn run_group(
+    group: &Group,
+    sources: &SourceMap,
+    budget: &Budget,
+) -> Result<GroupResult, Vec<Problem>> {
     let mut leaves = coverage::leaves(&group.base);
     let mut cases = Vec::new();
     for case in &group.cases {
@@ -64,7 +88,8 @@ fn run_group(group: &Group, sources: &SourceMap) -> GroupResult {
             org: &case.org,
             as_of: case.as_of,
         };
-        let report = engine::evaluate(&input);
+        // Within the budget, the whole traces that coverage reads are too.
+        let report = engine::evaluate_within(&input, budget)?;
         for trace in coverage::traces(&input, &case.policy) {
             coverage::record(&mut leaves, &trace);
         }
@@ -78,12 +103,12 @@ fn run_group(group: &Group, sources: &SourceMap) -> GroupResult {
                 .collect(),
         });
     }
-    GroupResult {
+    Ok(GroupResult {
         policy_id: group.base.id.clone(),
         policy_file: group.policy_file.clone(),
         cases,
         leaves,
-    }
+    })
 }
 
 /// What differs between one expectation and the report: the outcome, else the message.

@@ -1,11 +1,13 @@
 //! Small value types shared by every stage: dates, exact money, share intervals, three-valued
-//! truth and severities; and counts written with their noun in the right number.
+//! truth, severities, text from the inputs made safe to show, and counts written with their
+//! noun in the right number.
 
 pub mod count;
 pub mod date;
 pub mod interval;
 pub mod money;
 pub mod severity;
+pub mod text;
 pub mod truth;
 
 use std::fmt;

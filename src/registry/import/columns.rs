@@ -191,12 +191,40 @@ pub fn assign(
     let mut problems = Vec::new();
     for mapping in mappings {
         let wanted = mapping.column.to_lowercase();
-        match headers
-            .iter()
-            .position(|h| h.trim().to_lowercase() == wanted)
-        {
-            Some(i) => fields[i] = Some(mapping.field),
-            None => problems.push((
+        let matching: Vec<usize> = (0..headers.len())
+            .filter(|&i| headers[i].trim().to_lowercase() == wanted)
+            .collect();
+        match matching[..] {
+            // Two columns with the mapped header: reading either would drop the other.
+            [_, second, ..] => problems.push((
+                Some(second),
+                Problem::new(
+                    "import::duplicate-column",
+                    format!(
+                        "the header has {} columns named `{}`: --map cannot tell which holds `{}`",
+                        matching.len(),
+                        mapping.column,
+                        mapping.field.name()
+                    ),
+                )
+                .with_help("rename one of the columns in the export"),
+            )),
+            // The same column given two fields: one would be dropped.
+            [i] if fields[i].is_some_and(|f| f != mapping.field) => problems.push((
+                Some(i),
+                Problem::new(
+                    "import::bad-map",
+                    format!(
+                        "--map reads the column `{}` as both `{}` and `{}`",
+                        mapping.column,
+                        fields[i].map_or("", Field::name),
+                        mapping.field.name()
+                    ),
+                )
+                .with_help("a column holds one field: keep one of the two --map flags"),
+            )),
+            [i] => fields[i] = Some(mapping.field),
+            [] => problems.push((
                 None,
                 Problem::new(
                     "import::unknown-column",

@@ -11,4 +11,4 @@ pub mod rows;
 pub mod yaml_out;
 
 pub use known::Known;
-pub use yaml_out::{Header, render};
+pub use yaml_out::{Header, check_schema, render};

@@ -5,10 +5,12 @@
 //! merged into one relationship (see `merge`).
 
 use crate::input::diagnostic::Problem;
+use crate::input::limits::{Limit, Limits};
 use crate::input::source::{FileId, Loc, SourceFile, Span};
 use crate::registry::Status;
 use crate::value::date::Date;
 use crate::value::money::Money;
+use crate::value::text::shorten;
 
 use super::cells;
 use super::columns::{self, Field, Mapping};
@@ -43,6 +45,9 @@ pub struct Options {
     pub supplier_id_scheme: String,
     /// What the registry already declares.
     pub known: Known,
+    /// The longest cell, in bytes (`--max-string-bytes`): a cell is a string of the registry
+    /// it becomes, and a longer one would become an id or a category as long.
+    pub max_cell_bytes: usize,
 }
 
 /// The scheme of supplier ids when `--supplier-id-scheme` is not given: `ZZ` is the ISO 3166
@@ -83,6 +88,10 @@ pub fn read(
     let header_start = header.position().map_or(0, |p| p.byte() as usize);
     let headers: Vec<String> = header.iter().map(str::to_string).collect();
     let header_spans = cells::spans(text, header_start, options.delimiter, headers.len());
+    let long = long_cells(&header, &header_spans, file, source, options.max_cell_bytes);
+    if !long.is_empty() {
+        return Err(long);
+    }
     let fields = columns::assign(&headers, mappings).map_err(|found| {
         found
             .into_iter()
@@ -135,6 +144,11 @@ pub fn read(
             continue;
         }
         let spans = cells::spans(text, start, options.delimiter, record.len());
+        let long = long_cells(&record, &spans, file, source, options.max_cell_bytes);
+        if !long.is_empty() {
+            problems.extend(long);
+            continue;
+        }
         let row = Row {
             cells: &record,
             spans: &spans,
@@ -253,6 +267,33 @@ fn column_problems(
         }
     }
     problems
+}
+
+/// The cells of a record longer than `max` bytes, each a `limits::string-length` problem at
+/// the cell.
+fn long_cells(
+    record: &csv::StringRecord,
+    spans: &[Span],
+    file: FileId,
+    source: &SourceFile,
+    max: usize,
+) -> Vec<Problem> {
+    let limits = Limits {
+        max_string_bytes: max,
+        ..Limits::default()
+    };
+    record
+        .iter()
+        .zip(spans)
+        .filter(|(cell, _)| cell.len() > max)
+        .map(|(cell, span)| {
+            Limit::StringBytes.exceeded(
+                &limits,
+                format!("{}: a cell of {} bytes", source.name, cell.len()),
+                Loc { file, span: *span },
+            )
+        })
+        .collect()
 }
 
 fn missing_column(field: Field, at: Loc) -> Problem {
@@ -711,7 +752,7 @@ fn is_id(text: &str) -> bool {
 fn bad(at: Loc, field: Field, text: &str, expected: &str) -> Problem {
     Problem::new(
         "import::bad-cell",
-        format!("`{text}` is not a valid {}", field.name()),
+        format!("`{}` is not a valid {}", shorten(text, 80), field.name()),
     )
     .at(at, format!("expected {expected}"))
     .with_help("correct the cell in the export, or map another column with --map")

@@ -4,7 +4,35 @@
 
 use std::fmt::Write;
 
+use crate::input::diagnostic::Problem;
+use crate::value::text::{is_unsafe, neutralise};
+
 use super::rows::Imported;
+
+/// Checks `--schema` for the modeline: a line break in it would end the comment and put the
+/// rest into the YAML (`x\nvendors: [...]`), and another control character would be written
+/// into the file as it is. Such a value is refused rather than quoted: a comment has no quoting.
+pub fn check_schema(schema: &str) -> Result<(), Problem> {
+    match schema.chars().find(|&c| is_unsafe(c)) {
+        None => Ok(()),
+        Some(c) => Err(Problem::new(
+            "import::bad-schema",
+            format!(
+                "--schema `{}` holds {}",
+                neutralise(schema),
+                match c {
+                    '\n' | '\r' => "a line break, which would end the modeline comment and \
+                                   write the rest into the YAML"
+                        .to_string(),
+                    c => format!("the control character {}", neutralise(&c.to_string())),
+                }
+            ),
+        )
+        .with_help(
+            "give a path or URL on one line, e.g. --schema ../schemas/registry.schema.json",
+        )),
+    }
+}
 
 pub struct Header<'a> {
     /// The `$schema` the modeline points at.
@@ -22,19 +50,21 @@ pub struct SourceEntry<'a> {
     pub declare: bool,
 }
 
+/// The fragment. The comment lines hold the schema and the input's name: both are written
+/// neutralised, so neither can end its comment (`check_schema` refuses such a schema first).
 pub fn render(header: &Header, imported: &Imported) -> String {
     let relationships = &imported.relationships;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "# yaml-language-server: $schema={}",
-        one_line(header.schema)
+        neutralise(header.schema)
     );
     let _ = writeln!(out, "#");
     let mut about = format!(
         "Imported by `vrisk import csv` from {} ({} row{}): {} vendor relationship{}; {} \
          organisation{} and {} stake{} declared here.",
-        one_line(header.input),
+        neutralise(header.input),
         header.rows,
         plural(header.rows),
         relationships.len(),
@@ -60,7 +90,7 @@ pub fn render(header: &Header, imported: &Imported) -> String {
     if let Some(source) = header.source.as_ref().filter(|s| s.declare) {
         let _ = writeln!(out, "\nsources:");
         let _ = writeln!(out, "  - id: {}", scalar(source.id));
-        let _ = writeln!(out, "    title: {}", quoted(&one_line(source.title)));
+        let _ = writeln!(out, "    title: {}", quoted(&neutralise(source.title)));
     }
     if !imported.organisations.is_empty() {
         let _ = writeln!(out, "\norganisations:");
@@ -216,10 +246,6 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("\"{}\"", text.replace('"', "'")))
 }
 
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +269,15 @@ mod tests {
         assert_eq!(text("Acme: Robotics"), "\"Acme: Robotics\"");
         assert_eq!(text("#1 Labs"), "\"#1 Labs\"");
         assert_eq!(text("3M"), "\"3M\"");
+    }
+
+    #[test]
+    fn a_schema_on_one_line_is_kept_and_any_other_refused() {
+        assert!(check_schema("../schemas/registry.schema.json").is_ok());
+        assert!(check_schema("https://example.com/my schemas/r.json").is_ok());
+        for bad in ["x\nvendors: []", "x\r", "x\u{1b}[2J", "x\u{2028}y", "x\ty"] {
+            let problem = check_schema(bad).expect_err(bad);
+            assert_eq!(problem.code, "import::bad-schema");
+        }
     }
 }

@@ -42,21 +42,30 @@ pub fn flowchart(diagram: &Diagram) -> String {
     out
 }
 
-/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, so the
-/// characters that would end the label (`"`, `|`), start an entity (`#`), or be taken as HTML or
-/// a Markdown string (`<`, `>`, `&`, a backtick) are written as entity codes.
+/// Text inside a quoted Mermaid label. Mermaid reads `#name;` and `#code;` as entities, and
+/// treats a good deal of ASCII punctuation as syntax somewhere: `"` and `|` end a label, `#`
+/// starts an entity, `%%` a directive (`%%{init: ...}%%`, applied wherever it appears) or a
+/// comment, `;` ends a statement, brackets and braces shape nodes, `<`, `>` and `&` are HTML, a
+/// backtick starts a Markdown string, `:::` names a class. So after neutralising, every ASCII
+/// character but letters, digits, space and `.,-_/'+` is written as its entity code (`%` is
+/// `#37;`), which Mermaid shows as the character itself.
 pub fn text(text: &str) -> String {
+    let text = crate::value::text::neutralise(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '|' => out.push_str("#124;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
-            '`' => out.push_str("#96;"),
-            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii_alphanumeric()
+                || matches!(c, ' ' | '.' | ',' | '-' | '_' | '/' | '\'' | '+') =>
+            {
+                out.push(c)
+            }
+            c if c.is_ascii() => {
+                let _ = write!(out, "#{};", c as u32);
+            }
             c => out.push(c),
         }
     }

@@ -21,6 +21,8 @@ pub struct PoliciesArgs {
     pub what: PoliciesCommand,
 }
 
+// One value, parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum PoliciesCommand {
     /// List the policies a check would use: id, severity, source (`builtin` or the file) and

@@ -164,8 +164,8 @@ fn markdown_lists_the_chain_and_draws_it_shortened_in_the_middle() {
   n0[\"Helix Robotics\"]
   n1[\"… 37 links …\"]
   n2[\"Deep Labels Inc\"]
-  n0 -->|\"100%\"| n1
-  n1 -->|\"30%\"| n2"
+  n0 -->|\"100#37;\"| n1
+  n1 -->|\"30#37;\"| n2"
         ),
         "{}",
         run.stdout

@@ -113,7 +113,7 @@ fn the_verdict_comes_first_then_the_matrix_then_each_finding_with_its_drawing() 
     };
     assert_eq!(
         text("body > :first-child h1"),
-        "✗ Failed: 4 blocking findings"
+        "✗ Failed: 3 blocking findings"
     );
     assert_eq!(
         text("header.verdict p"),
@@ -128,7 +128,7 @@ fn the_verdict_comes_first_then_the_matrix_then_each_finding_with_its_drawing() 
         .collect();
     assert_eq!(
         first_row,
-        ["Scale AI scale-ai", "✓", "✗", "✗", "✓", "✗", "✗", "✓"],
+        ["Scale AI scale-ai", "✓", "✗", "?", "✓", "✗", "✗", "✓"],
         "the vendor with failures first; policies in report order"
     );
     let link = rows[0]

@@ -402,7 +402,7 @@ fn policies_export_writes_the_set_with_tests_that_pass_and_never_overwrites() {
     assert!(
         tested
             .stdout
-            .contains("test result: ok. 48 passed, 0 failed; 7 policies"),
+            .contains("test result: ok. 56 passed, 0 failed; 7 policies"),
         "{}",
         tested.stdout
     );

@@ -95,7 +95,7 @@ mod tests {
         let text = flowchart(&d.capped(1));
         assert_eq!(
             text,
-            "flowchart LR\n  n0[\"A\"]\n  n1[\"V\"]\n  n0 -->|\"1%\"| n1\n  \
+            "flowchart LR\n  n0[\"A\"]\n  n1[\"V\"]\n  n0 -->|\"1#37;\"| n1\n  \
              %% 2 more links not drawn: a diagram shows at most 100\n"
         );
     }

@@ -88,11 +88,10 @@ impl Diagram {
     /// paths is marked [`Emphasis::Owner`], the organisation they end at [`Emphasis::Focus`].
     pub fn from_paths(paths: &[PathEvidence]) -> Diagram {
         let mut diagram = Diagram::default();
-        for path in paths {
+        for (number, path) in paths.iter().enumerate() {
             let mut previous = None;
-            for (i, id) in path.via.iter().enumerate() {
-                let name = path.names.get(i).map(String::as_str).unwrap_or(id);
-                let current = diagram.node(id, name);
+            for (i, id, name) in drawn_nodes(path, number) {
+                let current = diagram.node(&id, &name);
                 if let Some(from) = previous {
                     let label = path.links.get(i - 1).map(String::as_str).unwrap_or("?");
                     diagram.edge(from, current, label);
@@ -220,4 +219,23 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abcd", 4), "abcd");
     }
+}
+
+/// The nodes a path draws, each with the index of the link into it plus one (the link into node
+/// `i` is `links[i - 1]`), its id and its name: every node, or, for a path longer than
+/// [`crate::report::ROUTE_LINKS`] links, its two ends around one node standing for the links
+/// left out, as the text formats shorten it (never at the competitor's end).
+fn drawn_nodes(path: &PathEvidence, number: usize) -> Vec<(usize, String, String)> {
+    let node = |i: usize| {
+        let id = path.via.get(i).cloned().unwrap_or_default();
+        let name = path.names.get(i).cloned().unwrap_or_else(|| id.clone());
+        (i, id, name)
+    };
+    let links = path.via.len().saturating_sub(1);
+    if links <= crate::report::ROUTE_LINKS {
+        return (0..path.via.len()).map(node).collect();
+    }
+    // The gap takes the first link in; the last node takes the last link out of the gap.
+    let gap = (1, format!("…{number}"), format!("… {} links …", links - 2));
+    vec![node(0), gap, node(links)]
 }

@@ -182,6 +182,25 @@ pub fn shorten(text: &str, max: usize) -> String {
     cut
 }
 
+/// The nodes a path draws, each with the index of the link into it plus one (the link into node
+/// `i` is `links[i - 1]`), its id and its name: every node, or, for a path longer than
+/// [`crate::report::ROUTE_LINKS`] links, its two ends around one node standing for the links
+/// left out, as the text formats shorten it (never at the competitor's end).
+fn drawn_nodes(path: &PathEvidence, number: usize) -> Vec<(usize, String, String)> {
+    let node = |i: usize| {
+        let id = path.via.get(i).cloned().unwrap_or_default();
+        let name = path.names.get(i).cloned().unwrap_or_else(|| id.clone());
+        (i, id, name)
+    };
+    let links = path.via.len().saturating_sub(1);
+    if links <= crate::report::ROUTE_LINKS {
+        return (0..path.via.len()).map(node).collect();
+    }
+    // The gap takes the first link in; the last node takes the last link out of the gap.
+    let gap = (1, format!("…{number}"), format!("… {} links …", links - 2));
+    vec![node(0), gap, node(links)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,23 +238,4 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abcd", 4), "abcd");
     }
-}
-
-/// The nodes a path draws, each with the index of the link into it plus one (the link into node
-/// `i` is `links[i - 1]`), its id and its name: every node, or, for a path longer than
-/// [`crate::report::ROUTE_LINKS`] links, its two ends around one node standing for the links
-/// left out, as the text formats shorten it (never at the competitor's end).
-fn drawn_nodes(path: &PathEvidence, number: usize) -> Vec<(usize, String, String)> {
-    let node = |i: usize| {
-        let id = path.via.get(i).cloned().unwrap_or_default();
-        let name = path.names.get(i).cloned().unwrap_or_else(|| id.clone());
-        (i, id, name)
-    };
-    let links = path.via.len().saturating_sub(1);
-    if links <= crate::report::ROUTE_LINKS {
-        return (0..path.via.len()).map(node).collect();
-    }
-    // The gap takes the first link in; the last node takes the last link out of the gap.
-    let gap = (1, format!("…{number}"), format!("… {} links …", links - 2));
-    vec![node(0), gap, node(links)]
 }

@@ -281,6 +281,14 @@ impl Report {
     /// Whether the run was compared with a baseline: some finding carries a state, or some
     /// baseline finding is gone. (A baseline with nothing in common and nothing current leaves
     /// nothing to show either way.)
+    /// How many findings are in `state` against the baseline.
+    pub fn baseline_count(&self, state: BaselineState) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.baseline == Some(state))
+            .count()
+    }
+
     pub fn has_baseline(&self) -> bool {
         !self.gone.is_empty() || self.findings.iter().any(|f| f.baseline.is_some())
     }

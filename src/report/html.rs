@@ -176,18 +176,11 @@ fn summary(out: &mut String, report: &Report) {
     }
     out.push_str("</ul>\n");
     if report.has_baseline() {
-        let count = |state| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.baseline == Some(state))
-                .count()
-        };
         let _ = writeln!(
             out,
             "<p>Against the baseline: {} new, {} existing, {} resolved.</p>",
-            count(BaselineState::New),
-            count(BaselineState::Existing),
+            report.baseline_count(BaselineState::New),
+            report.baseline_count(BaselineState::Existing),
             report.gone.len()
         );
     }

@@ -140,18 +140,11 @@ fn title(out: &mut String, report: &Report, verdict: Verdict) {
     };
     let _ = writeln!(out, "**{}**: {rule}.", count(blocking, "blocking finding"));
     if report.has_baseline() {
-        let count = |state| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.baseline == Some(state))
-                .count()
-        };
         let _ = writeln!(
             out,
             "\nAgainst the baseline: {} new, {} existing, {} resolved.",
-            count(BaselineState::New),
-            count(BaselineState::Existing),
+            report.baseline_count(BaselineState::New),
+            report.baseline_count(BaselineState::Existing),
             report.gone.len()
         );
     }

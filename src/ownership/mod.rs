@@ -23,10 +23,14 @@ mod explain;
 mod graph;
 mod integrated;
 mod paths;
+mod region;
 mod scc;
 mod scratch;
+mod view;
 
 pub use graph::Graph;
+pub use paths::{MAX_DEPTH, MAX_ENUMERATED_MEMBERS, MAX_ENUMERATED_STEPS, MAX_PUSHES};
+pub use view::OwnersView;
 
 use crate::value::interval::Interval;
 

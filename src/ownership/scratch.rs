@@ -24,6 +24,9 @@ pub(crate) struct Scratch {
     region_epoch: u32,
     /// `region[v] == region_epoch` when `v` may take part in a restricted query.
     region: Vec<u32>,
+    /// A node's index in a region's own numbering, set by whoever numbers the region (valid
+    /// only for nodes in the current region, and only once set).
+    pub slot: Vec<u32>,
     component_epoch: u32,
     component_seen: Vec<u32>,
     /// The nodes reached by the current query, in the order they were reached.
@@ -45,6 +48,7 @@ impl Scratch {
             controller: Vec::new(),
             region_epoch: 0,
             region: vec![0; node_count],
+            slot: vec![0; node_count],
             component_epoch: 0,
             component_seen: vec![0; component_count],
             reached: Vec::new(),

@@ -103,6 +103,7 @@ mod facts {
                 span: Span::new(offset, 3),
             }),
             sources: vec![source.to_string()],
+            deferred: None,
         };
         fact
     }

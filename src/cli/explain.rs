@@ -69,15 +69,28 @@ pub fn run(args: ExplainArgs) -> Exit {
         return Exit::Internal;
     };
     let world = World::new(&registry, org_node, as_of);
-    let roots = build::roots(&world, &registry.vendors[relationship], method_of(policy));
+    let roots = build::roots(
+        &world,
+        &registry.vendors[relationship],
+        method_of(policy),
+        build::Demand::of([policy]),
+    );
     let scope = Scope {
         org: &roots.org,
         relationship: &roots.relationship,
         vendor: &roots.vendor,
         as_of,
     };
-    let (applies, applies_trace) = policy::applies_with_trace(policy, &scope);
-    let evaluation = policy::evaluate(policy, &scope);
+    let (applies, mut applies_trace) = policy::applies_with_trace(policy, &scope);
+    let mut evaluation = policy::evaluate(policy, &scope);
+    // The trace shows every fact it read, each with its position.
+    if let Some(trace) = &mut applies_trace {
+        roots.resolve_trace(trace);
+    }
+    roots.resolve_trace(&mut evaluation.trace);
+    for check in &mut evaluation.evidence {
+        check.fact_origin = roots.resolve(&check.fact_origin);
+    }
     let report = engine::evaluate(&Input {
         registry: &registry,
         policies: std::slice::from_ref(policy),

@@ -103,12 +103,13 @@ pub fn evaluate(input: &Evaluation) -> Report {
     };
     let mut sorted: Vec<&Policy> = input.policies.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let demand = build::Demand::of(sorted.iter().copied());
     // Relationship by relationship, so that each fact tree is built once per ownership method
     // and dropped before the next relationship. Relationships are independent: they are
     // evaluated in parallel, and their findings kept in relationship order.
     let per_relationship: Vec<Vec<Finding>> = relationships
         .par_iter()
-        .map(|rel| evaluate_relationship(input, &world, &sorted, rel))
+        .map(|rel| evaluate_relationship(input, &world, &sorted, demand, rel))
         .collect();
     let mut evaluated: HashMap<&str, usize> = HashMap::new();
     let mut findings = Vec::with_capacity(per_relationship.iter().map(Vec::len).sum());
@@ -182,6 +183,7 @@ fn evaluate_relationship(
     input: &Evaluation,
     world: &World,
     sorted: &[&Policy],
+    demand: build::Demand,
     rel: &crate::registry::VendorRelationship,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -192,7 +194,7 @@ fn evaluate_relationship(
         let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
             Some(p) => p,
             None => {
-                roots_by_method.push((key, build::roots(world, rel, method)));
+                roots_by_method.push((key, build::roots(world, rel, method, demand)));
                 roots_by_method.len() - 1
             }
         };
@@ -207,7 +209,7 @@ fn evaluate_relationship(
             continue;
         }
         let evaluation = policy::evaluate(policy, &scope);
-        findings.push(finding(input, world, policy, rel, &evaluation));
+        findings.push(finding(input, world, roots, policy, rel, &evaluation));
     }
     findings
 }
@@ -231,6 +233,7 @@ impl From<Method> for MethodKey {
 fn finding(
     input: &Evaluation,
     world: &World,
+    roots: &build::Roots,
     policy: &Policy,
     rel: &crate::registry::VendorRelationship,
     evaluation: &policy::Evaluation,
@@ -250,8 +253,16 @@ fn finding(
             ),
         },
     };
-    let evidence: Vec<Evidence> = evaluation
+    // The positions left to be found on demand, found for the facts this finding shows.
+    let checks: Vec<Check> = evaluation
         .evidence
+        .iter()
+        .map(|check| Check {
+            fact_origin: roots.resolve(&check.fact_origin),
+            ..check.clone()
+        })
+        .collect();
+    let evidence: Vec<Evidence> = checks
         .iter()
         .map(|check| evidence_of(input, check))
         .collect();
@@ -259,7 +270,7 @@ fn finding(
     if outcome != Outcome::Pass {
         // The last decisive comparison is the most specific (the share against the threshold,
         // after "is a competitor"), so its fact is where the finding is reported.
-        for check in evaluation.evidence.iter().rev() {
+        for check in checks.iter().rev() {
             if let Some(loc) = check.fact_origin.loc {
                 locations.push(Location {
                     position: Position::resolve(input.sources, loc),
@@ -285,12 +296,7 @@ fn finding(
     let paths = if outcome == Outcome::Pass {
         Vec::new()
     } else {
-        owner_paths(
-            world,
-            &rel.vendor.id,
-            method_of(policy),
-            &evaluation.evidence,
-        )
+        owner_paths(world, roots, &checks)
     };
     Finding {
         policy: policy.id.clone(),
@@ -354,12 +360,7 @@ fn evidence_of(input: &Evaluation, check: &Check) -> Evidence {
 }
 
 /// The ownership paths of the owners that the evidence names.
-fn owner_paths(
-    world: &World,
-    vendor_id: &str,
-    method: Method,
-    evidence: &[Check],
-) -> Vec<PathEvidence> {
+fn owner_paths(world: &World, roots: &build::Roots, evidence: &[Check]) -> Vec<PathEvidence> {
     let registry = world.registry;
     let mut owners: Vec<&str> = evidence
         .iter()
@@ -369,15 +370,14 @@ fn owner_paths(
         .collect();
     owners.sort_unstable();
     owners.dedup();
-    let Some(vendor_node) = registry.org_index(vendor_id) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
     for owner in owners {
-        let Some(owner_node) = registry.org_index(owner) else {
+        let Some(explained) = registry
+            .org_index(owner)
+            .and_then(|node| roots.explain(node))
+        else {
             continue;
         };
-        let explained = world.graph.explain(owner_node, vendor_node, method);
         for path in &explained.paths {
             out.push(PathEvidence {
                 owner: owner.to_string(),

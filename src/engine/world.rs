@@ -214,6 +214,21 @@ impl<'r> World<'r> {
             .ge(GROUP_CONTROL_THRESHOLD)
     }
 
+    /// Every organisation whose group ([`World::group_of`]) includes `member`, with how
+    /// certainly, `member` itself excluded: [`World::in_group_of`] for every leader at once, by
+    /// one control-chain walk back from `member`.
+    pub fn groups_including(&self, member: NodeId) -> HashMap<NodeId, Truth> {
+        let method = Method::ControlChain {
+            threshold: GROUP_CONTROL_THRESHOLD,
+        };
+        self.graph
+            .owners_of(member, method)
+            .into_iter()
+            .map(|(leader, share)| (leader, share.voting.ge(GROUP_CONTROL_THRESHOLD)))
+            .filter(|&(_, member)| member != Truth::False)
+            .collect()
+    }
+
     fn competitor_groups(&self) -> HashMap<NodeId, CompetitorMembership> {
         let mut members: HashMap<NodeId, CompetitorMembership> = HashMap::new();
         let org_id = self.id(self.org).to_string();

@@ -20,7 +20,16 @@ pub struct Origin {
     pub loc: Option<Loc>,
     /// Ids of the registry sources that back the fact.
     pub sources: Vec<String>,
+    /// Set instead of `loc` and `sources` when finding them is work that only a fact that is
+    /// shown should pay for (an owner's share is placed at the first stake of its largest
+    /// ownership path, which takes a path search): the builder of the facts resolves it for
+    /// the facts a report or a trace shows.
+    pub deferred: Option<Deferred>,
 }
+
+/// A key the builder of a fact tree gives a position it has not looked up yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Deferred(pub u64);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FactValue {

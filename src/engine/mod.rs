@@ -208,8 +208,8 @@ fn evaluate_relationship(
         if policy::applies(policy, &scope) == Truth::False {
             continue;
         }
-        let evaluation = policy::evaluate(policy, &scope);
-        findings.push(finding(input, world, roots, policy, rel, &evaluation));
+        let decision = policy::decide(policy, &scope);
+        findings.push(finding(input, world, roots, policy, rel, &decision));
     }
     findings
 }
@@ -236,7 +236,7 @@ fn finding(
     roots: &build::Roots,
     policy: &Policy,
     rel: &crate::registry::VendorRelationship,
-    evaluation: &policy::Evaluation,
+    evaluation: &policy::Decision,
 ) -> Finding {
     let (outcome, note) = match evaluation.result {
         Truth::True => (Outcome::Fail, None),

@@ -1,18 +1,21 @@
 //! Three-valued evaluation of a checked condition over the fact tree.
 //!
 //! Evaluation builds a tree that mirrors the condition (one node per combinator, quantifier,
-//! collection element and comparison) and keeps, beside the public [`TraceNode`] data, the
-//! element each quantifier node was bound to. The evidence and the witnesses a message reads are
-//! then picked from that tree by following the decisive branches (see [`Explainer`]).
+//! collection element and comparison), holding only results and references into the condition
+//! and the facts: most evaluations (a passing vendor) need nothing more. The words a person
+//! reads (labels, values, the comparisons behind a finding) are made from those references
+//! only when asked for: the evidence and the witnesses a message reads are picked from the tree
+//! by following the decisive branches (see [`Explainer`]), and [`Evaluated::to_trace`] writes
+//! the whole tree out for `vrisk explain`.
 
-use crate::policy::facts::{Fact, FactValue, Origin};
+use crate::policy::facts::{Fact, FactValue};
 use crate::value::date::Date;
 use crate::value::truth::Truth;
 
 use super::compare;
 use super::fact_model;
 use super::model::{
-    Condition, ConditionKind, FactPath, OperandKind, Quantified, Quantifier, Value,
+    Comparison, Condition, ConditionKind, FactPath, OperandKind, Quantified, Quantifier, Value,
 };
 use super::trace::{Check, TraceNode};
 
@@ -35,54 +38,122 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// A name bound to a collection element.
-#[derive(Clone)]
-struct Bound<'f> {
-    name: String,
+/// A name bound to a collection element: the element and its position in the collection.
+#[derive(Clone, Copy)]
+struct Bound<'c, 'f> {
+    name: &'c str,
     fact: &'f Fact,
-    label: String,
+    index: usize,
 }
 
-/// One evaluated node: the public trace data plus what explaining it needs.
-pub(super) struct Evaluated<'f> {
+impl Bound<'_, '_> {
+    fn label(&self) -> String {
+        element_label(self.fact, self.index)
+    }
+}
+
+/// One evaluated node: its result, the condition it evaluated, and what it read.
+pub(super) struct Evaluated<'c, 'f> {
     result: Truth,
-    label: String,
-    loc: crate::input::source::Loc,
-    facts: Vec<(String, String, Origin)>,
-    children: Vec<Evaluated<'f>>,
-    role: Role<'f>,
+    cond: &'c Condition,
+    children: Vec<Evaluated<'c, 'f>>,
+    role: Role<'c, 'f>,
 }
 
-enum Role<'f> {
+enum Role<'c, 'f> {
     All,
     Any,
     Not,
-    Exists,
-    ForAll,
-    NoneOf,
-    Count,
+    Quantifier {
+        quantified: &'c Quantified,
+        collection: Option<&'f Fact>,
+        /// Elements that matched, and elements that may have (counting the unknown ones).
+        trues: usize,
+        possible: usize,
+    },
     /// A collection element; its only child (if any) is the `where` evaluated for it.
-    Element(Bound<'f>),
-    Leaf(Box<Check>),
+    Element(Bound<'c, 'f>),
+    Leaf {
+        comparison: &'c Comparison,
+        fact: Option<&'f Fact>,
+    },
 }
 
-impl Evaluated<'_> {
+impl<'c, 'f> Evaluated<'c, 'f> {
     pub(super) fn result(&self) -> Truth {
         self.result
     }
 
-    pub(super) fn to_trace(&self) -> TraceNode {
+    /// The whole tree as a reader sees it: labels, and the facts each node read.
+    pub(super) fn to_trace(&self, as_of: Date) -> TraceNode {
+        let (label, facts) = match &self.role {
+            Role::All => ("all".to_string(), Vec::new()),
+            Role::Any => ("any".to_string(), Vec::new()),
+            Role::Not => ("not".to_string(), Vec::new()),
+            Role::Quantifier {
+                quantified,
+                collection,
+                trues,
+                possible,
+            } => (
+                quantifier_label(quantified, collection.is_some(), *trues, *possible),
+                vec![(
+                    quantified.each.to_string(),
+                    collection.map_or_else(|| "unknown".to_string(), |f| f.value.to_string()),
+                    collection.map(|f| f.origin.clone()).unwrap_or_default(),
+                )],
+            ),
+            Role::Element(bound) => (format!("{} = {}", bound.name, bound.label()), Vec::new()),
+            Role::Leaf { comparison, fact } => {
+                let operand = operand(comparison, as_of);
+                let path = comparison.path.to_string();
+                let value = fact.map_or(&FactValue::Unknown, |f| &f.value).to_string();
+                let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
+                (
+                    format!("{path} {} {operand}", comparison.op.symbol()),
+                    vec![(path, value, origin)],
+                )
+            }
+        };
         TraceNode {
-            label: self.label.clone(),
+            label,
             result: self.result,
-            loc: self.loc,
-            facts: self.facts.clone(),
-            children: self.children.iter().map(Evaluated::to_trace).collect(),
+            loc: self.cond.loc,
+            facts,
+            children: self.children.iter().map(|c| c.to_trace(as_of)).collect(),
         }
     }
 }
 
-pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>) -> Evaluated<'f> {
+/// The operand of a comparison, with `as_of` standing for the evaluation date.
+fn operand(comparison: &Comparison, as_of: Date) -> Value {
+    match &comparison.operand.kind {
+        OperandKind::Value(v) => v.clone(),
+        OperandKind::AsOf => Value::Date(as_of),
+    }
+}
+
+fn quantifier_label(q: &Quantified, known: bool, trues: usize, possible: usize) -> String {
+    let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
+    let label = match &q.quantifier {
+        Quantifier::Count { op, operand } => {
+            let range = match (known, possible) {
+                (true, m) if m == trues => format!("{trues}"),
+                (true, m) => format!("{trues} to {m}"),
+                (false, _) => format!("at least {trues}"),
+            };
+            format!("{head} {} {operand} (counted {range})", op.symbol())
+        }
+        _ => head,
+    };
+    if known {
+        label
+    } else {
+        format!("{label} (collection unknown)")
+    }
+}
+
+pub(super) fn evaluate<'c, 'f>(cond: &'c Condition, scope: &Scope<'f>) -> Evaluated<'c, 'f> {
     let mut env = Env {
         scope,
         bound: Vec::new(),
@@ -90,97 +161,74 @@ pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>) -> Evaluated<'f>
     env.eval(cond)
 }
 
-struct Env<'s, 'f> {
+struct Env<'s, 'c, 'f> {
     scope: &'s Scope<'f>,
-    bound: Vec<Bound<'f>>,
+    bound: Vec<Bound<'c, 'f>>,
 }
 
-impl<'f> Env<'_, 'f> {
-    fn eval(&mut self, cond: &Condition) -> Evaluated<'f> {
+impl<'c, 'f> Env<'_, 'c, 'f> {
+    fn eval(&mut self, cond: &'c Condition) -> Evaluated<'c, 'f> {
         match &cond.kind {
             ConditionKind::All(items) => {
                 let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
                 let result = children
                     .iter()
                     .fold(Truth::True, |acc, c| acc.and(c.result));
-                node(result, "all".into(), cond, children, Role::All)
+                node(result, cond, children, Role::All)
             }
             ConditionKind::Any(items) => {
                 let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
                 let result = children
                     .iter()
                     .fold(Truth::False, |acc, c| acc.or(c.result));
-                node(result, "any".into(), cond, children, Role::Any)
+                node(result, cond, children, Role::Any)
             }
             ConditionKind::Not(inner) => {
                 let child = self.eval(inner);
-                node(
-                    child.result.not(),
-                    "not".into(),
-                    cond,
-                    vec![child],
-                    Role::Not,
-                )
+                node(child.result.not(), cond, vec![child], Role::Not)
             }
             ConditionKind::Quantified(q) => self.quantified(q, cond),
             ConditionKind::Compare(c) => {
                 let fact = self.lookup(&c.path);
                 let value = fact.map_or(&FactValue::Unknown, |f| &f.value);
-                let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
-                let operand = match &c.operand.kind {
-                    OperandKind::Value(v) => v.clone(),
-                    OperandKind::AsOf => Value::Date(self.scope.as_of),
+                let as_of = self.scope.as_of;
+                let result = match &c.operand.kind {
+                    OperandKind::Value(v) => compare::compare(value, c.op, v, as_of),
+                    OperandKind::AsOf => compare::compare(value, c.op, &Value::Date(as_of), as_of),
                 };
-                let result = compare::compare(value, c.op, &operand, self.scope.as_of);
-                let path = c.path.to_string();
-                let check = Check {
-                    path: path.clone(),
-                    value: value.to_string(),
-                    op: c.op.symbol(),
-                    operand: operand.to_string(),
+                node(
                     result,
-                    fact_origin: origin.clone(),
-                    condition_loc: cond.loc,
-                    bindings: self
-                        .bound
-                        .iter()
-                        .map(|b| (b.name.clone(), b.label.clone()))
-                        .collect(),
-                };
-                Evaluated {
-                    result,
-                    label: format!("{path} {} {operand}", c.op.symbol()),
-                    loc: cond.loc,
-                    facts: vec![(path, value.to_string(), origin)],
-                    children: Vec::new(),
-                    role: Role::Leaf(Box::new(check)),
-                }
+                    cond,
+                    Vec::new(),
+                    Role::Leaf {
+                        comparison: c,
+                        fact,
+                    },
+                )
             }
         }
     }
 
-    fn quantified(&mut self, q: &Quantified, cond: &Condition) -> Evaluated<'f> {
+    fn quantified(&mut self, q: &'c Quantified, cond: &'c Condition) -> Evaluated<'c, 'f> {
         let collection = self.lookup(&q.each);
         let items = collection.and_then(Fact::list);
         let mut children = Vec::new();
-        for (i, element) in items.unwrap_or(&[]).iter().enumerate() {
+        for (index, element) in items.unwrap_or(&[]).iter().enumerate() {
             let bound = Bound {
-                name: q.var.clone(),
+                name: &q.var,
                 fact: element,
-                label: element_label(element, i),
+                index,
             };
-            self.bound.push(bound.clone());
+            self.bound.push(bound);
             let body = q.body.as_ref().map(|b| self.eval(b));
             self.bound.pop();
             let result = body.as_ref().map_or(Truth::True, |b| b.result);
-            children.push(Evaluated {
+            children.push(node(
                 result,
-                label: format!("{} = {}", q.var, bound.label),
-                loc: cond.loc,
-                facts: Vec::new(),
-                children: body.into_iter().collect(),
-                role: Role::Element(bound),
-            });
+                cond,
+                body.into_iter().collect(),
+                Role::Element(bound),
+            ));
         }
         let known = items.is_some();
         let trues = children.iter().filter(|c| c.result == Truth::True).count();
@@ -189,78 +237,54 @@ impl<'f> Env<'_, 'f> {
             .filter(|c| c.result == Truth::Unknown)
             .count();
         let falses = children.len() - trues - unknowns;
-        let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
-        let (result, label, role) = match &q.quantifier {
-            Quantifier::Exists => (
+        let result = match &q.quantifier {
+            Quantifier::Exists => {
                 if trues > 0 {
                     Truth::True
                 } else if unknowns > 0 || !known {
                     Truth::Unknown
                 } else {
                     Truth::False
-                },
-                head,
-                Role::Exists,
-            ),
-            Quantifier::All => (
+                }
+            }
+            Quantifier::All => {
                 if falses > 0 {
                     Truth::False
                 } else if unknowns > 0 || !known {
                     Truth::Unknown
                 } else {
                     Truth::True
-                },
-                head,
-                Role::ForAll,
-            ),
-            Quantifier::None => (
+                }
+            }
+            Quantifier::None => {
                 if trues > 0 {
                     Truth::False
                 } else if unknowns > 0 || !known {
                     Truth::Unknown
                 } else {
                     Truth::True
-                },
-                head,
-                Role::NoneOf,
-            ),
+                }
+            }
             Quantifier::Count { op, operand } => {
                 let n = match &operand.kind {
                     OperandKind::Value(Value::Number(n)) => Some(*n),
                     _ => None,
                 };
                 let max = known.then_some(trues + unknowns);
-                let result = n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n));
-                let range = match max {
-                    Some(m) if m == trues => format!("{trues}"),
-                    Some(m) => format!("{trues} to {m}"),
-                    None => format!("at least {trues}"),
-                };
-                (
-                    result,
-                    format!("{head} {} {operand} (counted {range})", op.symbol()),
-                    Role::Count,
-                )
+                n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n))
             }
         };
-        let label = if known {
-            label
-        } else {
-            format!("{label} (collection unknown)")
-        };
-        let facts = vec![(
-            q.each.to_string(),
-            collection.map_or_else(|| "unknown".to_string(), |f| f.value.to_string()),
-            collection.map(|f| f.origin.clone()).unwrap_or_default(),
-        )];
-        Evaluated {
+        node(
             result,
-            label,
-            loc: cond.loc,
-            facts,
+            cond,
             children,
-            role,
-        }
+            Role::Quantifier {
+                quantified: q,
+                collection,
+                trues,
+                possible: trues + unknowns,
+            },
+        )
     }
 
     /// The fact at `path`, or `None` when any step is missing or unknown.
@@ -269,9 +293,9 @@ impl<'f> Env<'_, 'f> {
     }
 }
 
-fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'f>]) -> Option<&'f Fact> {
+fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'_, 'f>]) -> Option<&'f Fact> {
     let (first, rest) = segments.split_first()?;
-    let mut fact = match bound.iter().rev().find(|b| &b.name == first) {
+    let mut fact = match bound.iter().rev().find(|b| b.name == first) {
         Some(b) => b.fact,
         None => scope.root(first)?,
     };
@@ -281,18 +305,15 @@ fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'f>]) -> Op
     Some(fact)
 }
 
-fn node<'f>(
+fn node<'c, 'f>(
     result: Truth,
-    label: String,
-    cond: &Condition,
-    children: Vec<Evaluated<'f>>,
-    role: Role<'f>,
-) -> Evaluated<'f> {
+    cond: &'c Condition,
+    children: Vec<Evaluated<'c, 'f>>,
+    role: Role<'c, 'f>,
+) -> Evaluated<'c, 'f> {
     Evaluated {
         result,
-        label,
-        loc: cond.loc,
-        facts: Vec::new(),
+        cond,
         children,
         role,
     }
@@ -315,16 +336,21 @@ fn element_label(element: &Fact, index: usize) -> String {
 
 /// Walks the decisive branches of an evaluated tree, collecting the comparisons that decided
 /// it and the element each `exists` was satisfied (or left undecided) by.
-pub(super) struct Explainer<'f> {
+pub(super) struct Explainer<'c, 'f> {
     pub evidence: Vec<Check>,
-    witnesses: Vec<Bound<'f>>,
+    witnesses: Vec<Bound<'c, 'f>>,
+    /// The elements bound around the node being walked, outermost first.
+    bound: Vec<Bound<'c, 'f>>,
+    as_of: Date,
 }
 
-impl<'f> Explainer<'f> {
-    pub(super) fn explain(root: &Evaluated<'f>) -> Self {
+impl<'c, 'f> Explainer<'c, 'f> {
+    pub(super) fn explain(root: &Evaluated<'c, 'f>, as_of: Date) -> Self {
         let mut e = Explainer {
             evidence: Vec::new(),
             witnesses: Vec::new(),
+            bound: Vec::new(),
+            as_of,
         };
         if root.result != Truth::False {
             e.walk(root, root.result, false);
@@ -341,10 +367,13 @@ impl<'f> Explainer<'f> {
     }
 
     /// Explains why `node` has the result `want`. `witness` marks the children of an `exists`.
-    fn walk(&mut self, node: &Evaluated<'f>, want: Truth, witness: bool) {
-        let matching = |c: &&Evaluated<'f>| c.result == want;
+    fn walk(&mut self, node: &Evaluated<'c, 'f>, want: Truth, witness: bool) {
+        let matching = |c: &&Evaluated<'c, 'f>| c.result == want;
         match &node.role {
-            Role::Leaf(check) => self.evidence.push((**check).clone()),
+            Role::Leaf { comparison, fact } => {
+                let check = self.check(node, comparison, *fact);
+                self.evidence.push(check);
+            }
             Role::Not => {
                 for c in &node.children {
                     self.walk(c, want.not(), false);
@@ -352,15 +381,17 @@ impl<'f> Explainer<'f> {
             }
             Role::Element(bound) => {
                 if witness && !self.witnesses.iter().any(|w| w.name == bound.name) {
-                    self.witnesses.push(bound.clone());
+                    self.witnesses.push(*bound);
                 }
+                self.bound.push(*bound);
                 for c in &node.children {
                     self.walk(c, want, false);
                 }
+                self.bound.pop();
             }
             // A conjunction is decided by its first false member when false, by all its members
             // when true; a disjunction the other way round; unknown by its unknown members.
-            Role::All | Role::ForAll => match want {
+            Role::All => match want {
                 Truth::False => self.first(node, want, false),
                 _ => self.each(node, matching, want, false),
             },
@@ -368,40 +399,61 @@ impl<'f> Explainer<'f> {
                 Truth::True => self.first(node, want, false),
                 _ => self.each(node, matching, want, false),
             },
-            Role::Exists => match want {
-                Truth::True => self.first(node, want, true),
-                Truth::Unknown => {
-                    // The first undecided element is the witness the message shows.
-                    self.each(node, matching, want, true);
+            Role::Quantifier { quantified, .. } => match (&quantified.quantifier, want) {
+                (Quantifier::All, Truth::False) => self.first(node, want, false),
+                (Quantifier::All, _) => self.each(node, matching, want, false),
+                (Quantifier::Exists, Truth::True) => self.first(node, want, true),
+                // The first undecided element is the witness the message shows.
+                (Quantifier::Exists, Truth::Unknown) => self.each(node, matching, want, true),
+                (Quantifier::Exists, Truth::False) => self.each(node, matching, want, false),
+                (Quantifier::None, Truth::True) => {
+                    self.each(node, |c| c.result == Truth::False, Truth::False, false)
                 }
-                Truth::False => self.each(node, matching, want, false),
-            },
-            Role::NoneOf => match want {
-                Truth::True => self.each(node, |c| c.result == Truth::False, Truth::False, false),
-                Truth::False => self.first_with(node, Truth::True),
-                Truth::Unknown => self.each(node, matching, want, false),
-            },
-            Role::Count => match want {
-                Truth::Unknown => self.each(node, matching, want, false),
-                _ => self.each(node, |c| c.result == Truth::True, Truth::True, false),
+                (Quantifier::None, Truth::False) => self.first(node, Truth::True, false),
+                (Quantifier::None, Truth::Unknown) => self.each(node, matching, want, false),
+                (Quantifier::Count { .. }, Truth::Unknown) => {
+                    self.each(node, matching, want, false)
+                }
+                (Quantifier::Count { .. }, _) => {
+                    self.each(node, |c| c.result == Truth::True, Truth::True, false)
+                }
             },
         }
     }
 
-    fn first(&mut self, node: &Evaluated<'f>, want: Truth, witness: bool) {
+    /// A decisive comparison as a reader sees it, with the elements bound around it.
+    fn check(
+        &self,
+        node: &Evaluated<'c, 'f>,
+        comparison: &Comparison,
+        fact: Option<&'f Fact>,
+    ) -> Check {
+        Check {
+            path: comparison.path.to_string(),
+            value: fact.map_or(&FactValue::Unknown, |f| &f.value).to_string(),
+            op: comparison.op.symbol(),
+            operand: operand(comparison, self.as_of).to_string(),
+            result: node.result,
+            fact_origin: fact.map(|f| f.origin.clone()).unwrap_or_default(),
+            condition_loc: node.cond.loc,
+            bindings: self
+                .bound
+                .iter()
+                .map(|b| (b.name.to_string(), b.label()))
+                .collect(),
+        }
+    }
+
+    fn first(&mut self, node: &Evaluated<'c, 'f>, want: Truth, witness: bool) {
         if let Some(c) = node.children.iter().find(|c| c.result == want) {
             self.walk(c, want, witness);
         }
     }
 
-    fn first_with(&mut self, node: &Evaluated<'f>, result: Truth) {
-        self.first(node, result, false);
-    }
-
     fn each(
         &mut self,
-        node: &Evaluated<'f>,
-        keep: impl Fn(&&Evaluated<'f>) -> bool,
+        node: &Evaluated<'c, 'f>,
+        keep: impl Fn(&&Evaluated<'c, 'f>) -> bool,
         want: Truth,
         witness: bool,
     ) {

@@ -38,7 +38,7 @@ pub use model::{
     Value, ValueType,
 };
 pub use template::{Part, Template};
-pub use trace::{Check, Evaluation, TraceNode};
+pub use trace::{Check, Decision, Evaluation, TraceNode};
 
 use ast::RawOwnership;
 use typecheck::Checker;
@@ -220,7 +220,10 @@ fn collect_param_uses(node: &Node, used: &mut BTreeSet<String>) {
 
 /// Whether the policy applies to the relationship in `scope`; `True` without `applies_to`.
 pub fn applies(policy: &Policy, scope: &Scope) -> Truth {
-    applies_with_trace(policy, scope).0
+    match &policy.applies_to {
+        None => Truth::True,
+        Some(cond) => eval::evaluate(cond, scope).result(),
+    }
 }
 
 /// [`applies`] with the evaluation tree of `applies_to` (`None` without one), for `explain`.
@@ -229,15 +232,42 @@ pub fn applies_with_trace(policy: &Policy, scope: &Scope) -> (Truth, Option<Trac
         None => (Truth::True, None),
         Some(cond) => {
             let evaluated = eval::evaluate(cond, scope);
-            (evaluated.result(), Some(evaluated.to_trace()))
+            (evaluated.result(), Some(evaluated.to_trace(scope.as_of)))
         }
     }
 }
 
-/// Evaluates `fails_when`: true means the policy fails for this relationship.
+/// Evaluates `fails_when`: true means the policy fails for this relationship. With the whole
+/// evaluation tree, for `explain` and coverage; [`decide`] leaves it out.
 pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
     let evaluated = eval::evaluate(&policy.fails_when, scope);
-    let explainer = eval::Explainer::explain(&evaluated);
+    let (result, message, evidence) = verdict(policy, scope, &evaluated);
+    Evaluation {
+        result,
+        message,
+        evidence,
+        trace: evaluated.to_trace(scope.as_of),
+    }
+}
+
+/// [`evaluate`] without the evaluation tree: the result, the message and the evidence, which
+/// is all a report shows. Nothing is put into words for the comparisons that decided nothing.
+pub fn decide(policy: &Policy, scope: &Scope) -> Decision {
+    let evaluated = eval::evaluate(&policy.fails_when, scope);
+    let (result, message, evidence) = verdict(policy, scope, &evaluated);
+    Decision {
+        result,
+        message,
+        evidence,
+    }
+}
+
+fn verdict(
+    policy: &Policy,
+    scope: &Scope,
+    evaluated: &eval::Evaluated,
+) -> (Truth, String, Vec<Check>) {
+    let explainer = eval::Explainer::explain(evaluated, scope.as_of);
     let message = policy.message.render(&|part| match part {
         Part::Text(t) => t.clone(),
         Part::Fact { path, .. } => explainer.value(path, scope),
@@ -246,10 +276,5 @@ pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
             .map_or_else(|| "unknown".to_string(), |p| p.value.to_string()),
         Part::AsOf => scope.as_of.to_string(),
     });
-    Evaluation {
-        result: evaluated.result(),
-        message,
-        evidence: explainer.evidence,
-        trace: evaluated.to_trace(),
-    }
+    (evaluated.result(), message, explainer.evidence)
 }

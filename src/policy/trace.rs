@@ -23,6 +23,14 @@ pub struct Evaluation {
     pub trace: TraceNode,
 }
 
+/// An [`Evaluation`] without the evaluation tree: what a report shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub result: Truth,
+    pub message: String,
+    pub evidence: Vec<Check>,
+}
+
 /// One leaf comparison as evaluated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {

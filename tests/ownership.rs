@@ -266,7 +266,12 @@ fn a_lattice_of_equal_shares_lists_the_first_paths_in_the_registry_order() {
     for layer in 1..layers {
         for from in 0..2 {
             for to in 0..2 {
-                edges.push(exact(node(layer, from), node(layer + 1, to), 50.0, edges.len()));
+                edges.push(exact(
+                    node(layer, from),
+                    node(layer + 1, to),
+                    50.0,
+                    edges.len(),
+                ));
             }
         }
     }
@@ -333,6 +338,31 @@ fn cycles_too_entangled_to_enumerate_say_so() {
     assert!(!explained.complete);
     assert_eq!(explained.cycle_remainder, None);
     assert_summarised(&explained, &[0, 1, 2], "the rest is unexplained");
+}
+
+/// Down a chain of majority stakes each owner controls everything below it, so the owners of
+/// the last company pass its stake on from one to the next: the owners' list gives each the
+/// share it would compute alone, exactly, however long the chain.
+#[test]
+fn a_long_control_chain_gives_every_owner_its_own_share() {
+    let n = 2_000;
+    // 0 -> 1 -> ... -> n-1, 60% each; a side owner holds 30% of every tenth company, and the
+    // owners of the middle company form a cross-holding with it.
+    let mut edges: Vec<Edge> = (0..n - 1).map(|i| exact(i, i + 1, 60.0, i)).collect();
+    for i in (0..n).step_by(10) {
+        edges.push(exact(n, i, 30.0, edges.len()));
+    }
+    edges.push(exact(n / 2, n / 2 - 1, 10.0, edges.len()));
+    let graph = Graph::new(n + 1, edges);
+    let owners = graph.owners_of(n - 1, CONTROL);
+    assert_eq!(
+        owners.len(),
+        n - 1,
+        "every company above the last; the side owner controls none"
+    );
+    for (owner, share) in owners {
+        assert_eq!(share, graph.share(owner, n - 1, CONTROL), "owner {owner}");
+    }
 }
 
 #[test]

@@ -62,6 +62,8 @@ pub(crate) fn explain_integrated(
     explained
 }
 
+/// The control-chain explanation of `owner`'s share in `entity`, whose ancestors are the
+/// scratch's region (marked by the caller, once for all the owners it explains).
 pub(crate) fn explain_control(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -73,7 +75,6 @@ pub(crate) fn explain_control(
         return itself(owner);
     }
     let mut explained = nothing(owner, entity);
-    graph.mark_ancestors(scratch, entity);
     if !scratch.in_region(owner) {
         return explained;
     }

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::bounds::Weights;
 use super::scc::{Successors, strongly_connected};
-use super::scratch::{Scratch, ScratchPool};
+use super::scratch::{Checkout, Scratch, ScratchPool};
 use super::view::OwnersView;
 use super::{Edge, Explained, Method, NodeId, Share};
 use super::{control, integrated};
@@ -250,6 +250,11 @@ impl Graph {
     /// Runs `work` with a workspace from the pool.
     pub(crate) fn with_scratch<R>(&self, work: impl FnOnce(&mut Scratch) -> R) -> R {
         self.pool.with(work)
+    }
+
+    /// A workspace from the pool, held until dropped.
+    pub(crate) fn checkout_scratch(&self) -> Checkout<'_> {
+        self.pool.checkout()
     }
 
     fn node(&self, id: NodeId) -> Option<u32> {

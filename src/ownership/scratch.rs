@@ -142,12 +142,17 @@ impl ScratchPool {
     }
 
     pub fn with<R>(&self, work: impl FnOnce(&mut Scratch) -> R) -> R {
+        work(&mut self.checkout())
+    }
+
+    /// A workspace held until the guard is dropped: for a series of queries that share marks
+    /// (an entity's ancestors) between them.
+    pub fn checkout(&self) -> Checkout<'_> {
         let taken = self.lock().pop();
-        let mut scratch =
-            taken.unwrap_or_else(|| Scratch::new(self.node_count, self.component_count));
-        let result = work(&mut scratch);
-        self.lock().push(scratch);
-        result
+        Checkout {
+            pool: self,
+            scratch: taken.unwrap_or_else(|| Scratch::new(self.node_count, self.component_count)),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Scratch>> {
@@ -156,5 +161,32 @@ impl ScratchPool {
         self.free
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A workspace taken from a [`ScratchPool`], given back when dropped.
+pub(crate) struct Checkout<'p> {
+    pool: &'p ScratchPool,
+    scratch: Scratch,
+}
+
+impl std::ops::Deref for Checkout<'_> {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.scratch
+    }
+}
+
+impl std::ops::DerefMut for Checkout<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        &mut self.scratch
+    }
+}
+
+impl Drop for Checkout<'_> {
+    fn drop(&mut self) {
+        // An empty workspace allocates nothing.
+        let scratch = std::mem::replace(&mut self.scratch, Scratch::new(0, 0));
+        self.pool.lock().push(scratch);
     }
 }

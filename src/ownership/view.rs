@@ -6,11 +6,13 @@
 //! each further explanation costs only its own path search. Nothing is explained until asked:
 //! the check explains only the owners its findings show.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use super::bounds::Acc;
 use super::graph::Graph;
 use super::region::Region;
+use super::scratch::Checkout;
 use super::{Explained, Method, NodeId, Share};
 use super::{control, explain, integrated};
 
@@ -25,6 +27,9 @@ pub struct OwnersView<'g> {
     /// The integrated walk sums of the owners (fractions, uncapped), by node.
     walks: Vec<(u32, Acc)>,
     region: OnceLock<Region>,
+    /// Control-chain explanations: a workspace with the entity's ancestors marked, held from
+    /// the first explanation on.
+    marked: RefCell<Option<Checkout<'g>>>,
 }
 
 impl<'g> OwnersView<'g> {
@@ -72,6 +77,7 @@ impl<'g> OwnersView<'g> {
             owners: Vec::new(),
             walks: Vec::new(),
             region: OnceLock::new(),
+            marked: RefCell::new(None),
         }
     }
 
@@ -127,9 +133,15 @@ impl<'g> OwnersView<'g> {
                     .get_or_init(|| graph.with_scratch(|scratch| Region::new(graph, scratch, to)));
                 explain::explain_integrated(graph, region, from, walks)
             }
-            Method::ControlChain { threshold } => graph.with_scratch(|scratch| {
+            Method::ControlChain { threshold } => {
+                let mut marked = self.marked.borrow_mut();
+                let scratch = marked.get_or_insert_with(|| {
+                    let mut scratch = graph.checkout_scratch();
+                    graph.mark_ancestors(&mut scratch, to);
+                    scratch
+                });
                 explain::explain_control(graph, scratch, from, to, threshold)
-            }),
+            }
         }
     }
 }

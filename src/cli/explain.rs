@@ -91,13 +91,16 @@ pub fn run(args: ExplainArgs) -> Exit {
     for check in &mut evaluation.evidence {
         check.fact_origin = roots.resolve(&check.fact_origin);
     }
-    let report = engine::evaluate(&Input {
-        registry: &registry,
-        policies: std::slice::from_ref(policy),
-        sources: &sources,
-        org: &org,
-        as_of,
-    });
+    let report = engine::evaluate_vendor(
+        &Input {
+            registry: &registry,
+            policies: std::slice::from_ref(policy),
+            sources: &sources,
+            org: &org,
+            as_of,
+        },
+        &args.vendor,
+    );
     let finding = report.findings.iter().find(|f| f.vendor == args.vendor);
     let explained = Explained {
         policy,

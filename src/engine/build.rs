@@ -106,15 +106,8 @@ pub fn roots<'w>(
     method: Method,
     demand: Demand,
 ) -> Roots<'w> {
-    let registry = world.registry;
-    let org = &registry.organisations[world.org];
-    let owners = registry
-        .org_index(&relationship.vendor.id)
-        .map(|vendor| Owners {
-            world,
-            view: world.graph.owners_view(vendor, method),
-            explained: RefCell::new(HashMap::new()),
-        });
+    let org = &world.registry.organisations[world.org];
+    let owners = owners(world, relationship, method);
     let vendor = vendor_fact(world, relationship, owners.as_ref(), demand);
     Roots {
         org: org_fact(org),
@@ -124,7 +117,40 @@ pub fn roots<'w>(
     }
 }
 
-impl Roots<'_> {
+fn owners<'w>(
+    world: &'w World<'w>,
+    relationship: &VendorRelationship,
+    method: Method,
+) -> Option<Owners<'w>> {
+    world
+        .registry
+        .org_index(&relationship.vendor.id)
+        .map(|vendor| Owners {
+            world,
+            view: world.graph.owners_view(vendor, method),
+            explained: RefCell::new(HashMap::new()),
+        })
+}
+
+impl<'w> Roots<'w> {
+    /// The roots of the same relationship under another method: the organisation's and the
+    /// relationship's facts do not depend on it and are shared, not built again.
+    pub fn under(
+        &self,
+        world: &'w World<'w>,
+        relationship: &VendorRelationship,
+        method: Method,
+        demand: Demand,
+    ) -> Roots<'w> {
+        let owners = owners(world, relationship, method);
+        Roots {
+            org: self.org.clone(),
+            relationship: self.relationship.clone(),
+            vendor: vendor_fact(world, relationship, owners.as_ref(), demand),
+            owners,
+        }
+    }
+
     /// `origin` with a deferred position looked up.
     pub fn resolve(&self, origin: &Origin) -> Origin {
         match (origin.deferred, &self.owners) {
@@ -201,7 +227,7 @@ fn percent_of(part: &Money, whole: &Money) -> Option<f64> {
 
 fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     let here = |loc| origin(loc, rel.source.as_ref());
-    let mut o = FactObject::new("relationship", here(rel.loc));
+    let mut o = FactObject::with_capacity("relationship", here(rel.loc), 11);
     o.set("customer", text(&rel.customer.id, here(rel.customer.loc)));
     o.set("vendor", text(&rel.vendor.id, here(rel.vendor.loc)));
     o.set("services", set(&rel.services, here(rel.loc)));
@@ -345,7 +371,7 @@ fn vendor_fact(
     };
     let vendor = &registry.organisations[node];
     let here = |loc| origin(loc, vendor.source.as_ref());
-    let mut o = FactObject::new("organisation", here(vendor.loc));
+    let mut o = FactObject::with_capacity("organisation", here(vendor.loc), 11);
     o.set("id", text(&vendor.id.value, here(vendor.id.loc)));
     o.set("name", text(&vendor.name, here(vendor.loc)));
     o.set("kind", text(vendor.kind.name(), here(vendor.loc)));
@@ -452,7 +478,7 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
                     owner_share_origin(owner, true),
                 ),
             };
-            let mut o = FactObject::new("owner", share_origin.clone());
+            let mut o = FactObject::with_capacity("owner", share_origin.clone(), 13);
             o.set("id", text(&org.id.value, origin(org.id.loc, None)));
             o.set(
                 "name",

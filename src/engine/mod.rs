@@ -83,6 +83,19 @@ pub fn method_of(policy: &Policy) -> Method {
 
 /// Evaluates everything and builds the report.
 pub fn evaluate(input: &Evaluation) -> Report {
+    evaluate_where(input, |_| true)
+}
+
+/// [`evaluate`] for the relationships with one vendor only (`vrisk explain`): the report of
+/// a check that would list only that vendor.
+pub fn evaluate_vendor(input: &Evaluation, vendor: &str) -> Report {
+    evaluate_where(input, |rel| rel.vendor.id == vendor)
+}
+
+fn evaluate_where(
+    input: &Evaluation,
+    keep: impl Fn(&crate::registry::VendorRelationship) -> bool,
+) -> Report {
     let registry = input.registry;
     let org_node = registry
         .org_index(input.org)
@@ -97,6 +110,7 @@ pub fn evaluate(input: &Evaluation) -> Report {
             .unwrap_or(&[])
             .iter()
             .map(|&i| &registry.vendors[i])
+            .filter(|rel| keep(rel))
             .collect();
         rels.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
         rels
@@ -194,7 +208,11 @@ fn evaluate_relationship(
         let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
             Some(p) => p,
             None => {
-                roots_by_method.push((key, build::roots(world, rel, method, demand)));
+                let roots = match roots_by_method.first() {
+                    Some((_, first)) => first.under(world, rel, method, demand),
+                    None => build::roots(world, rel, method, demand),
+                };
+                roots_by_method.push((key, roots));
                 roots_by_method.len() - 1
             }
         };

@@ -171,6 +171,31 @@ proptest! {
         }
     }
 
+    /// A check evaluates each condition only as far as decides it; what it reports (result,
+    /// message, evidence) is that of the whole evaluation `vrisk explain` shows.
+    #[test]
+    fn deciding_reports_what_the_whole_evaluation_does(c in choices()) {
+        let (registry, policy) = world(&c);
+        let loaded = load_world(&registry, &policy)?;
+        let world = World::new(&loaded.registry, 0, as_of());
+        let policy = &loaded.policies[0];
+        let demand = engine::build::Demand::of([policy]);
+        for rel in &loaded.registry.vendors {
+            let roots = engine::build::roots(&world, rel, engine::method_of(policy), demand);
+            let scope = policy::Scope {
+                org: &roots.org,
+                relationship: &roots.relationship,
+                vendor: &roots.vendor,
+                as_of: as_of(),
+            };
+            let whole = policy::evaluate(policy, &scope);
+            let decided = policy::decide(policy, &scope);
+            prop_assert_eq!(decided.result, whole.result);
+            prop_assert_eq!(decided.message, whole.message);
+            prop_assert_eq!(decided.evidence, whole.evidence);
+        }
+    }
+
     #[test]
     fn effective_shares_are_intervals_within_0_and_100(c in choices()) {
         let (registry, policy) = world(&c);

@@ -153,10 +153,27 @@ fn quantifier_label(q: &Quantified, known: bool, trues: usize, possible: usize) 
     }
 }
 
-pub(super) fn evaluate<'c, 'f>(cond: &'c Condition, scope: &Scope<'f>) -> Evaluated<'c, 'f> {
+/// How much of a condition to evaluate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extent {
+    /// Every node, for a trace that shows them all.
+    Whole,
+    /// Up to what decides each node: a conjunction stops at its first false member, a
+    /// disjunction at its first true one, `exists` at its first match, `all` at its first
+    /// failure. The result, the evidence and the message's witnesses are the same, since they
+    /// are read from the first decisive member in those cases.
+    Decisive,
+}
+
+pub(super) fn evaluate<'c, 'f>(
+    cond: &'c Condition,
+    scope: &Scope<'f>,
+    extent: Extent,
+) -> Evaluated<'c, 'f> {
     let mut env = Env {
         scope,
         bound: Vec::new(),
+        extent,
     };
     env.eval(cond)
 }
@@ -164,20 +181,21 @@ pub(super) fn evaluate<'c, 'f>(cond: &'c Condition, scope: &Scope<'f>) -> Evalua
 struct Env<'s, 'c, 'f> {
     scope: &'s Scope<'f>,
     bound: Vec<Bound<'c, 'f>>,
+    extent: Extent,
 }
 
 impl<'c, 'f> Env<'_, 'c, 'f> {
     fn eval(&mut self, cond: &'c Condition) -> Evaluated<'c, 'f> {
         match &cond.kind {
             ConditionKind::All(items) => {
-                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
+                let children = self.members(items, Truth::False);
                 let result = children
                     .iter()
                     .fold(Truth::True, |acc, c| acc.and(c.result));
                 node(result, cond, children, Role::All)
             }
             ConditionKind::Any(items) => {
-                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
+                let children = self.members(items, Truth::True);
                 let result = children
                     .iter()
                     .fold(Truth::False, |acc, c| acc.or(c.result));
@@ -209,9 +227,31 @@ impl<'c, 'f> Env<'_, 'c, 'f> {
         }
     }
 
+    /// The members of a conjunction or disjunction, up to the first whose result `decides`
+    /// when the extent allows.
+    fn members(&mut self, items: &'c [Condition], decides: Truth) -> Vec<Evaluated<'c, 'f>> {
+        let mut children = Vec::with_capacity(items.len());
+        for item in items {
+            let child = self.eval(item);
+            let decided = child.result == decides;
+            children.push(child);
+            if decided && self.extent == Extent::Decisive {
+                break;
+            }
+        }
+        children
+    }
+
     fn quantified(&mut self, q: &'c Quantified, cond: &'c Condition) -> Evaluated<'c, 'f> {
         let collection = self.lookup(&q.each);
         let items = collection.and_then(Fact::list);
+        // `exists` is decided by its first match, `all` by its first failure, `none` by its
+        // first match; `count` needs every element.
+        let decides = match (&q.quantifier, self.extent) {
+            (_, Extent::Whole) | (Quantifier::Count { .. }, _) => None,
+            (Quantifier::Exists | Quantifier::None, Extent::Decisive) => Some(Truth::True),
+            (Quantifier::All, Extent::Decisive) => Some(Truth::False),
+        };
         let mut children = Vec::new();
         for (index, element) in items.unwrap_or(&[]).iter().enumerate() {
             let bound = Bound {
@@ -229,6 +269,9 @@ impl<'c, 'f> Env<'_, 'c, 'f> {
                 body.into_iter().collect(),
                 Role::Element(bound),
             ));
+            if Some(result) == decides {
+                break;
+            }
         }
         let known = items.is_some();
         let trues = children.iter().filter(|c| c.result == Truth::True).count();

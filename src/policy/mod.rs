@@ -222,7 +222,7 @@ fn collect_param_uses(node: &Node, used: &mut BTreeSet<String>) {
 pub fn applies(policy: &Policy, scope: &Scope) -> Truth {
     match &policy.applies_to {
         None => Truth::True,
-        Some(cond) => eval::evaluate(cond, scope).result(),
+        Some(cond) => eval::evaluate(cond, scope, eval::Extent::Decisive).result(),
     }
 }
 
@@ -231,7 +231,7 @@ pub fn applies_with_trace(policy: &Policy, scope: &Scope) -> (Truth, Option<Trac
     match &policy.applies_to {
         None => (Truth::True, None),
         Some(cond) => {
-            let evaluated = eval::evaluate(cond, scope);
+            let evaluated = eval::evaluate(cond, scope, eval::Extent::Whole);
             (evaluated.result(), Some(evaluated.to_trace(scope.as_of)))
         }
     }
@@ -240,7 +240,7 @@ pub fn applies_with_trace(policy: &Policy, scope: &Scope) -> (Truth, Option<Trac
 /// Evaluates `fails_when`: true means the policy fails for this relationship. With the whole
 /// evaluation tree, for `explain` and coverage; [`decide`] leaves it out.
 pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
-    let evaluated = eval::evaluate(&policy.fails_when, scope);
+    let evaluated = eval::evaluate(&policy.fails_when, scope, eval::Extent::Whole);
     let (result, message, evidence) = verdict(policy, scope, &evaluated);
     Evaluation {
         result,
@@ -253,7 +253,7 @@ pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
 /// [`evaluate`] without the evaluation tree: the result, the message and the evidence, which
 /// is all a report shows. Nothing is put into words for the comparisons that decided nothing.
 pub fn decide(policy: &Policy, scope: &Scope) -> Decision {
-    let evaluated = eval::evaluate(&policy.fails_when, scope);
+    let evaluated = eval::evaluate(&policy.fails_when, scope, eval::Extent::Decisive);
     let (result, message, evidence) = verdict(policy, scope, &evaluated);
     Decision {
         result,

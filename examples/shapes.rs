@@ -35,8 +35,8 @@ struct Args {
     out: PathBuf,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Shape {
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Shape {
     Chain,
     Lattice,
     FanIn,
@@ -50,14 +50,7 @@ fn main() -> ExitCode {
         eprintln!("error: the size must be at least 2");
         return ExitCode::from(2);
     }
-    let mut out = Registry::default();
-    match args.shape {
-        Shape::Chain => chain(&mut out, args.size),
-        Shape::Lattice => lattice(&mut out, args.size),
-        Shape::FanIn => fan_in(&mut out, args.size),
-        Shape::FanOut => fan_out(&mut out, args.size),
-        Shape::FanInOut => fan_in_out(&mut out, args.size),
-    }
+    let out = registry(args.shape, args.size);
     if let Some(parent) = args.out.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
@@ -78,8 +71,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The registry of `shape` at `size` (at least 2).
+pub fn registry(shape: Shape, size: usize) -> Registry {
+    let mut out = Registry::default();
+    match shape {
+        Shape::Chain => chain(&mut out, size),
+        Shape::Lattice => lattice(&mut out, size),
+        Shape::FanIn => fan_in(&mut out, size),
+        Shape::FanOut => fan_out(&mut out, size),
+        Shape::FanInOut => fan_in_out(&mut out, size),
+    }
+    out
+}
+
 #[derive(Default)]
-struct Registry {
+pub struct Registry {
     /// (id, kind) besides the customer, the rival and the vendor.
     organisations: Vec<(String, &'static str)>,
     /// (owner, owned, economic share).
@@ -97,7 +103,7 @@ impl Registry {
             .push((owner.to_string(), owned.to_string(), share.to_string()));
     }
 
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         let mut text = String::from(
             "# Synthetic registry of one adversarial ownership shape, written by\n\
              # `cargo run --release --example shapes`. Not real data.\n\

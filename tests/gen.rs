@@ -262,8 +262,11 @@ fn conglomerates(orgs: usize, vendors: usize) -> Plan {
 #[test]
 fn conglomerates_have_the_same_ownership_for_any_number_of_vendors() {
     let (few, many) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    conglomerates(2_000, 3).write_bods(few.path()).unwrap();
-    conglomerates(2_000, 300).write_bods(many.path()).unwrap();
+    let (three, three_hundred) = (conglomerates(2_000, 3), conglomerates(2_000, 300));
+    three.write_bods(few.path()).unwrap();
+    three_hundred.write_bods(many.path()).unwrap();
+    // The vendors of a short list come first in a longer one, in the order they were drawn.
+    assert_eq!(three.vendor_ids(), three_hundred.vendor_ids()[..3]);
     let read = |dir: &Path, name: &str| std::fs::read(dir.join(name)).unwrap();
     assert_eq!(
         read(few.path(), "ownership.jsonl"),

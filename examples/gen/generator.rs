@@ -712,6 +712,15 @@ impl Plan {
         self.vendors.len()
     }
 
+    /// The ids of the customer's vendors, in the order they were drawn: with the conglomerates
+    /// shape, the first N of a plan with more vendors are the vendors of a plan with N.
+    pub fn vendor_ids(&self) -> Vec<String> {
+        self.vendors
+            .iter()
+            .map(|v| self.id(v.org as usize))
+            .collect()
+    }
+
     /// The id of the vendor at the end of the 20-level chain under the first major competitor.
     pub fn deep_chain_vendor(&self) -> String {
         self.id(self.vendors[0].org as usize)

@@ -455,7 +455,6 @@ fn method_name(method: Method) -> &'static str {
 /// The effective owners of the vendor, largest first, each with its paths when a policy reads
 /// them.
 fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
-    let registry = world.registry;
     let vendor = owners.view.entity();
     let method = owners.view.method();
     let board = BoardControl::new(world, vendor);
@@ -464,7 +463,6 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
         .owners()
         .iter()
         .map(|&(owner, share)| {
-            let org = &registry.organisations[owner];
             // With the paths searched anyway, the positions are known; otherwise they are
             // found only for the facts a finding or a trace shows.
             let explained = demand.owner_paths.then(|| owners.explain(owner));
@@ -478,13 +476,7 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
                     owner_share_origin(owner, true),
                 ),
             };
-            let mut o = FactObject::with_capacity("owner", share_origin.clone(), 13);
-            o.set("id", text(&org.id.value, origin(org.id.loc, None)));
-            o.set(
-                "name",
-                text(&org.name, origin(org.loc, org.source.as_ref())),
-            );
-            o.set("kind", text(org.kind.name(), origin(org.loc, None)));
+            let mut o = FactObject::extending(owner_base(world, owner), share_origin.clone(), 6);
             o.set(
                 "economic",
                 Fact::new(FactValue::Percent(share.economic), share_origin),
@@ -497,6 +489,33 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
                 "method",
                 Fact::plain(FactValue::Text(method_name(method).into())),
             );
+            o.set("board", board.of(owner));
+            let paths = explained.map_or_else(Vec::new, |explained| {
+                explained
+                    .paths
+                    .iter()
+                    .map(|path| path_fact(world, path))
+                    .collect()
+            });
+            o.set("paths", Fact::plain(FactValue::List(paths)));
+            object(o)
+        })
+        .collect()
+}
+
+/// The facts of `owner` that are the same in every vendor it owns, built once per run.
+fn owner_base(world: &World, owner: NodeId) -> Arc<FactObject> {
+    world.owner_facts[owner]
+        .get_or_init(|| {
+            let registry = world.registry;
+            let org = &registry.organisations[owner];
+            let mut o = FactObject::with_capacity("owner", Origin::default(), 8);
+            o.set("id", text(&org.id.value, origin(org.id.loc, None)));
+            o.set(
+                "name",
+                text(&org.name, origin(org.loc, org.source.as_ref())),
+            );
+            o.set("kind", text(org.kind.name(), origin(org.loc, None)));
             let membership = world.competitors.get(&owner);
             let declaration = membership.map(|m| &registry.competitors[m.declaration]);
             let competitor_origin = declaration.map_or_else(Origin::default, |d| {
@@ -530,7 +549,6 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
                     competitor_origin,
                 ),
             );
-            o.set("board", board.of(owner));
             o.set(
                 "is_self",
                 truth_fact(
@@ -538,17 +556,9 @@ fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
                     Origin::default(),
                 ),
             );
-            let paths = explained.map_or_else(Vec::new, |explained| {
-                explained
-                    .paths
-                    .iter()
-                    .map(|path| path_fact(world, path))
-                    .collect()
-            });
-            o.set("paths", Fact::plain(FactValue::List(paths)));
-            object(o)
+            Arc::new(o)
         })
-        .collect()
+        .clone()
 }
 
 fn path_fact(world: &World, path: &crate::ownership::OwnershipPath) -> Fact {

@@ -92,6 +92,9 @@ pub struct FactObject {
     /// a few times: a vector scanned by name costs one allocation where a map costs several (a
     /// check builds an object for every owner of every vendor).
     fields: Vec<(&'static str, Fact)>,
+    /// Fields shared with other objects, read where this one does not set them (an owner's
+    /// name, kind and competitor group are the same in every vendor it owns).
+    shared: Option<Arc<FactObject>>,
     /// Where the object as a whole is declared (e.g. the vendor relationship entry).
     pub origin: Origin,
 }
@@ -101,6 +104,7 @@ impl FactObject {
         FactObject {
             kind,
             fields: Vec::new(),
+            shared: None,
             origin,
         }
     }
@@ -110,6 +114,17 @@ impl FactObject {
         FactObject {
             kind,
             fields: Vec::with_capacity(fields),
+            shared: None,
+            origin,
+        }
+    }
+
+    /// An object with the fields of `shared`, and room for `fields` more of its own.
+    pub fn extending(shared: Arc<FactObject>, origin: Origin, fields: usize) -> Self {
+        FactObject {
+            kind: shared.kind,
+            fields: Vec::with_capacity(fields),
+            shared: Some(shared),
             origin,
         }
     }
@@ -127,6 +142,7 @@ impl FactObject {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, fact)| fact)
+            .or_else(|| self.shared.as_ref().and_then(|shared| shared.get(name)))
     }
 }
 

@@ -99,8 +99,9 @@ impl<'g> OwnersView<'g> {
         self.owners
     }
 
-    /// The share of `owner` in the entity and the paths that produce it; the same as
-    /// [`Graph::explain`].
+    /// The share of `owner` in the entity and the paths that produce it, as [`Graph::explain`]
+    /// gives them, with the share of the view's owners list (computed backwards, so equal to
+    /// the owner's own computation up to rounding noise below 1e-9 points).
     pub fn explain(&self, owner: NodeId) -> Explained {
         let graph = self.graph;
         let (Some(from), Some(to)) = (
@@ -121,8 +122,8 @@ impl<'g> OwnersView<'g> {
             Method::Integrated => {
                 let walks = match self.walks.binary_search_by_key(&from, |&(node, _)| node) {
                     Ok(i) => self.walks[i].1,
-                    // Not an owner of a computed list (nothing reaches the entity from it), or
-                    // a bare view: the walk sums from the owner itself.
+                    // Not in a computed list: nothing reaches the entity from it. A bare view
+                    // computes the walk sums from the owner itself.
                     Err(_) if !self.walks.is_empty() || from == to => Acc::ZERO,
                     Err(_) => {
                         graph.with_scratch(|scratch| integrated::share(graph, scratch, from, to))

@@ -61,9 +61,13 @@ pub enum Shape {
     /// The register of the scale benchmarks: ten major competitors that are also the largest
     /// holders (12% of the minority stakes, from themselves or the heads of their groups), each
     /// heading a large controlled group (a twentieth of the level-1 companies and what they
-    /// hold down the levels); fan-in up to 1,000 owners; a cross-holding ring of 2 to 4
-    /// companies per 1,000 organisations; every vendor relationship buys a data service and
-    /// shares data. The organisations' ownership does not depend on the number of vendors.
+    /// hold down the levels); companies on higher levels hold most of the other minority stakes
+    /// (64%), and 70% of minority stakes go to companies drawn uniformly rather than among the
+    /// widely held, from owners on the three levels just above, so ancestries are wide and
+    /// deep; fan-in up to 1,000 owners;
+    /// a cross-holding ring of 2 to 4 companies per 1,000 organisations; every vendor
+    /// relationship buys a data service and shares data. The organisations' ownership does not
+    /// depend on the number of vendors.
     Conglomerates,
 }
 

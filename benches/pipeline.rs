@@ -55,6 +55,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         stakes: 4_000,
         vendors: 200,
         seed: 1,
+        shape: generator::Shape::Classic,
     })
     .expect("valid sizes");
     let mut names = plan.write_yaml(dir.path()).expect("written");

@@ -313,3 +313,74 @@ fn several_formats_in_one_run_match_separate_runs() {
         assert_eq!(written, alone, "{f}");
     }
 }
+
+/// A policy that reads the ownership paths of owners sees them: only the policies of a run that
+/// read `owner.paths` make the check search every owner's paths, and this one does.
+#[test]
+fn a_policy_reading_owner_paths_sees_each_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("registry.yaml"),
+        "default_org: acme
+organisations:
+  - {id: acme, name: Acme, kind: company}
+  - {id: rival, name: Rival, kind: company}
+  - {id: holdco, name: Holdco, kind: company}
+  - {id: vendor, name: Vendor, kind: company}
+stakes:
+  - {owner: rival, owned: holdco, economic: 100%}
+  - {owner: holdco, owned: vendor, economic: 30%}
+  - {owner: rival, owned: vendor, economic: 5%}
+competitors:
+  - {of: acme, competitor: rival, tier: major}
+vendors:
+  - {customer: acme, vendor: vendor, services: [data-labelling], status: active}
+",
+    )
+    .expect("write registry");
+    std::fs::write(
+        dir.path().join("indirect.yaml"),
+        "id: indirect-stake
+title: No competitor stake held through another company
+severity: high
+fails_when:
+  exists:
+    each: vendor.owners
+    as: owner
+    where:
+      all:
+        - {fact: owner.competitor, eq: true}
+        - exists:
+            each: owner.paths
+            as: path
+            where: {fact: path.economic, gte: 25%}
+on_indeterminate: warn
+message: \"{owner.name} holds {path.economic} of {vendor.name} through {path.route}\"
+",
+    )
+    .expect("write policy");
+    let output = cargo_bin_cmd!("vrisk")
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "-r",
+            "registry.yaml",
+            "-p",
+            "indirect.yaml",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run vrisk");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let found = findings(&report, "indirect-stake", "vendor");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["outcome"], "fail");
+    assert_eq!(
+        found[0]["message"],
+        "Rival holds 30% of Vendor through rival → holdco → vendor"
+    );
+}

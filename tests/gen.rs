@@ -7,7 +7,7 @@ mod generator;
 use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use generator::{CUSTOMER_ID, Params, Plan};
+use generator::{CUSTOMER_ID, Params, Plan, Shape};
 use serde_json::Value;
 
 fn plan(orgs: usize, seed: u64) -> Plan {
@@ -16,6 +16,7 @@ fn plan(orgs: usize, seed: u64) -> Plan {
         stakes: orgs * 2,
         vendors: orgs / 10,
         seed,
+        shape: Shape::Classic,
     })
     .expect("valid parameters")
 }
@@ -243,4 +244,94 @@ fn bods_and_yaml_output_of_one_seed_give_the_same_findings() {
         "{from_yaml:?}"
     );
     assert_eq!(from_yaml, findings(bods.path()));
+}
+
+fn conglomerates(orgs: usize, vendors: usize) -> Plan {
+    Plan::new(&Params {
+        orgs,
+        stakes: orgs * 27 / 10,
+        vendors,
+        seed: 3,
+        shape: Shape::Conglomerates,
+    })
+    .expect("valid parameters")
+}
+
+/// The register of the scale benchmarks is drawn before its vendor list, so checks with few and
+/// with many vendors read the same organisations and stakes.
+#[test]
+fn conglomerates_have_the_same_ownership_for_any_number_of_vendors() {
+    let (few, many) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (three, three_hundred) = (conglomerates(2_000, 3), conglomerates(2_000, 300));
+    three.write_bods(few.path()).unwrap();
+    three_hundred.write_bods(many.path()).unwrap();
+    // The vendors of a short list come first in a longer one, in the order they were drawn.
+    assert_eq!(three.vendor_ids(), three_hundred.vendor_ids()[..3]);
+    let read = |dir: &Path, name: &str| std::fs::read(dir.join(name)).unwrap();
+    assert_eq!(
+        read(few.path(), "ownership.jsonl"),
+        read(many.path(), "ownership.jsonl")
+    );
+    assert_eq!(
+        read(few.path(), "competitors.yaml"),
+        read(many.path(), "competitors.yaml")
+    );
+    assert_ne!(
+        read(few.path(), "vendors.yaml"),
+        read(many.path(), "vendors.yaml")
+    );
+}
+
+/// Ten major competitors, each the head of a group and among the register's largest holders;
+/// every vendor relationship buys a data service and shares data.
+#[test]
+fn conglomerates_are_large_holders_and_every_vendor_is_a_data_vendor() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = conglomerates(5_000, 200);
+    assert_eq!(plan.org_count(), 5_000);
+    assert_eq!(plan.stake_count(), 13_500);
+    plan.write_yaml(dir.path()).unwrap();
+    let text = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let competitors = text("competitors.yaml");
+    let majors = (1..=10)
+        .filter(|i| {
+            competitors.contains(&format!(
+                "{{of: northwind, competitor: rival-{i}, tier: major"
+            ))
+        })
+        .count();
+    assert_eq!(majors, 10, "{competitors}");
+    let vendors = text("vendors.yaml");
+    let services: Vec<&str> = vendors
+        .lines()
+        .filter(|l| l.trim_start().starts_with("services:"))
+        .collect();
+    assert_eq!(services.len(), 200);
+    let data = ["data-labelling", "annotation", "rlhf", "training-data"];
+    assert!(
+        services.iter().all(|l| data.iter().any(|d| l.contains(d))),
+        "{services:?}"
+    );
+    assert_eq!(
+        vendors
+            .lines()
+            .filter(|l| l.trim_start().starts_with("data_shared:"))
+            .count(),
+        200
+    );
+    // Stakes held per owner: the first competitor is among the ten largest holders.
+    let mut held: std::collections::HashMap<String, usize> = Default::default();
+    for line in text("stakes.yaml").lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("- {owner: ") {
+            let owner = rest.split(',').next().unwrap().to_string();
+            *held.entry(owner).or_default() += 1;
+        }
+    }
+    let mut largest: Vec<(usize, String)> = held.into_iter().map(|(o, n)| (n, o)).collect();
+    largest.sort_unstable_by(|a, b| b.cmp(a));
+    assert!(
+        largest[..10].iter().any(|(_, owner)| owner == "rival-1"),
+        "{:?}",
+        &largest[..10]
+    );
 }

@@ -253,8 +253,51 @@ fn many_paths_are_summarised() {
 }
 
 #[test]
-fn a_search_out_of_budget_says_so() {
-    // Ten companies each holding 5% of every other: millions of simple paths between two of them.
+fn a_lattice_of_equal_shares_lists_the_first_paths_in_the_registry_order() {
+    // The owner holds 50% of both companies of layer 1; each company of a layer holds 50% of
+    // both of the next; both of layer 30 hold 50% of V: 2^30 paths of 0.5^31 each, 50% in all.
+    let layers = 30;
+    let node = |layer: usize, j: usize| 1 + 2 * (layer - 1) + j;
+    let v = node(layers + 1, 0);
+    let mut edges = Vec::new();
+    for j in 0..2 {
+        edges.push(exact(0, node(1, j), 50.0, edges.len()));
+    }
+    for layer in 1..layers {
+        for from in 0..2 {
+            for to in 0..2 {
+                edges.push(exact(
+                    node(layer, from),
+                    node(layer + 1, to),
+                    50.0,
+                    edges.len(),
+                ));
+            }
+        }
+    }
+    for j in 0..2 {
+        edges.push(exact(node(layers, j), v, 50.0, edges.len()));
+    }
+    let graph = Graph::new(v + 1, edges);
+    let explained = graph.explain(0, v, Method::Integrated);
+    assert_close(explained.share.economic, 50.0, 50.0);
+    let first: Vec<NodeId> = std::iter::once(0)
+        .chain((1..=layers).map(|layer| node(layer, 0)))
+        .chain([v])
+        .collect();
+    assert_summarised(&explained, &first, "2^30 paths are more than the listed");
+    // Equal shares: listed in the registry's order of stakes, so the second path leaves the
+    // first only at the last company.
+    let mut second = first.clone();
+    second[layers] = node(layers, 1);
+    assert_eq!(explained.paths[1].nodes, second);
+    assert!(explained.complete);
+}
+
+#[test]
+fn a_dense_cross_holding_of_ten_is_summed_exactly() {
+    // Ten companies each holding 5% of every other: about 110,000 simple paths between two of
+    // them, all summed, so the cycles' part of the share is known.
     let mut edges = vec![exact(0, 1, 10.0, 0)];
     for a in 1..=10 {
         for b in 1..=10 {
@@ -265,9 +308,61 @@ fn a_search_out_of_budget_says_so() {
     }
     let graph = Graph::new(11, edges);
     let explained = graph.explain(0, 2, Method::Integrated);
+    assert!(explained.complete);
+    assert_eq!(explained.paths.len(), vrisk::ownership::MAX_LISTED_PATHS);
+    assert_eq!(explained.paths[0].nodes, vec![0, 1, 2]);
+    let listed: f64 = explained.paths.iter().map(|p| p.economic.max).sum();
+    let unlisted = explained.unlisted.expect("more simple paths than listed");
+    let cycles = explained
+        .cycle_remainder
+        .expect("walks round the cycles add");
+    let total = listed + unlisted.economic.max + cycles.economic.max;
+    assert_close(explained.share.economic, total, total);
+}
+
+#[test]
+fn cycles_too_entangled_to_enumerate_say_so() {
+    // Companies each holding 2% of every other, one more than the largest cross-holding whose
+    // simple paths are enumerated: billions of simple paths between two of them.
+    let members = vrisk::ownership::MAX_ENUMERATED_MEMBERS + 1;
+    let mut edges = vec![exact(0, 1, 10.0, 0)];
+    for a in 1..=members {
+        for b in 1..=members {
+            if a != b {
+                edges.push(exact(a, b, 2.0, edges.len()));
+            }
+        }
+    }
+    let graph = Graph::new(members + 1, edges);
+    let explained = graph.explain(0, 2, Method::Integrated);
     assert!(!explained.complete);
     assert_eq!(explained.cycle_remainder, None);
     assert_summarised(&explained, &[0, 1, 2], "the rest is unexplained");
+}
+
+/// Down a chain of majority stakes each owner controls everything below it, so the owners of
+/// the last company pass its stake on from one to the next: the owners' list gives each the
+/// share it would compute alone, exactly, however long the chain.
+#[test]
+fn a_long_control_chain_gives_every_owner_its_own_share() {
+    let n = 2_000;
+    // 0 -> 1 -> ... -> n-1, 60% each; a side owner holds 30% of every tenth company, and the
+    // owners of the middle company form a cross-holding with it.
+    let mut edges: Vec<Edge> = (0..n - 1).map(|i| exact(i, i + 1, 60.0, i)).collect();
+    for i in (0..n).step_by(10) {
+        edges.push(exact(n, i, 30.0, edges.len()));
+    }
+    edges.push(exact(n / 2, n / 2 - 1, 10.0, edges.len()));
+    let graph = Graph::new(n + 1, edges);
+    let owners = graph.owners_of(n - 1, CONTROL);
+    assert_eq!(
+        owners.len(),
+        n - 1,
+        "every company above the last; the side owner controls none"
+    );
+    for (owner, share) in owners {
+        assert_eq!(share, graph.share(owner, n - 1, CONTROL), "owner {owner}");
+    }
 }
 
 #[test]

@@ -103,6 +103,7 @@ mod facts {
                 span: Span::new(offset, 3),
             }),
             sources: vec![source.to_string()],
+            deferred: None,
         };
         fact
     }
@@ -1041,11 +1042,11 @@ fn eval_with(p: &Policy, org_id: Truth, org_name: Truth, owners: Option<Vec<Trut
     policy::evaluate(p, &world.scope()).result
 }
 
-/// `vrisk check` keeps of the evaluation tree only what explains the result: the witness of a
-/// true `exists`, nothing under a false root; with the same result and evidence as the whole
-/// tree that `explain` shows.
+/// `vrisk check` evaluates only as far as decides the result (the first witness of a true
+/// `exists`), with the same result, message and evidence as the whole evaluation that
+/// `explain` shows.
 #[test]
-fn check_keeps_only_the_decisive_branches() {
+fn check_decides_as_the_whole_evaluation_does() {
     let p = condition_policy(
         "{exists: {each: vendor.owners, as: owner, where: {fact: owner.economic, gte: 20%}}}",
     );
@@ -1055,16 +1056,16 @@ fn check_keeps_only_the_decisive_branches() {
             scale_ai(owners.into_iter().map(owner_with).collect()),
         );
         let whole = policy::evaluate(&p, &world.scope());
-        let decisive = policy::evaluate_keeping(&p, &world.scope(), policy::Keep::Decisive);
-        assert_eq!(whole.result, decisive.result);
-        assert_eq!(whole.evidence, decisive.evidence);
-        assert_eq!(whole.message, decisive.message);
-        (whole.trace.children.len(), decisive.trace.children.len())
+        let decided = policy::decide(&p, &world.scope());
+        assert_eq!(whole.result, decided.result);
+        assert_eq!(whole.evidence, decided.evidence);
+        assert_eq!(whole.message, decided.message);
+        (decided.result, decided.evidence.len())
     };
     use Truth::{False as F, True as T, Unknown as U};
-    assert_eq!(run(vec![F, U, T, F]), (4, 1), "the first witness");
-    assert_eq!(run(vec![F, U, U, F]), (4, 2), "the undecided elements");
-    assert_eq!(run(vec![F, F, F]), (3, 0), "a pass is not explained");
+    assert_eq!(run(vec![F, U, T, F]), (T, 1), "the first witness");
+    assert_eq!(run(vec![F, U, U, F]), (U, 2), "the undecided elements");
+    assert_eq!(run(vec![F, F, F]), (F, 0), "a pass is not explained");
 }
 
 #[test]

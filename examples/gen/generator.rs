@@ -48,6 +48,27 @@ pub struct Params {
     pub stakes: usize,
     pub vendors: usize,
     pub seed: u64,
+    pub shape: Shape,
+}
+
+/// Which register to draw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// The shape described above: a few competitor groups, 2% of vendors with a competitor
+    /// stake.
+    #[default]
+    Classic,
+    /// The register of the scale benchmarks: ten major competitors that are also the largest
+    /// holders (12% of the minority stakes, from themselves or the heads of their groups), each
+    /// heading a large controlled group (a twentieth of the level-1 companies and what they
+    /// hold down the levels); companies on higher levels hold most of the other minority stakes
+    /// (64%), and 70% of minority stakes go to companies drawn uniformly rather than among the
+    /// widely held, from owners on the three levels just above, so ancestries are wide and
+    /// deep; fan-in up to 1,000 owners;
+    /// a cross-holding ring of 2 to 4 companies per 1,000 organisations; every vendor
+    /// relationship buys a data service and shares data. The organisations' ownership does not
+    /// depend on the number of vendors.
+    Conglomerates,
 }
 
 /// xorshift64*, seeded through splitmix64.
@@ -517,160 +538,40 @@ impl Builder {
 
 impl Plan {
     pub fn new(params: &Params) -> Result<Plan, String> {
+        match params.shape {
+            Shape::Classic => Plan::classic(params),
+            Shape::Conglomerates => Plan::conglomerates(params),
+        }
+    }
+
+    fn classic(params: &Params) -> Result<Plan, String> {
         let n = params.orgs;
         if n < 100 {
             return Err("--orgs must be at least 100".into());
         }
         let (majors, minors) = if n >= 1000 { (4, 4) } else { (2, 1) };
-        let leaders = majors + minors;
-        let persons = n / 5;
-        let funds = (n / 50).max(1);
-        let governments = (n / 1000).max(1);
-        let company_count = n - 1 - leaders - persons - funds - governments;
+        let (layout, kinds) = Layout::new(n, majors + minors);
+        let leaders = layout.leaders;
+        let company_count = layout.companies().len();
         if params.vendors == 0 || params.vendors > company_count / 2 {
             return Err(format!(
                 "--vendors must be between 1 and {} for {n} organisations",
                 company_count / 2
             ));
         }
-
-        // Companies per level: geometric, at least two per level (one for the deep chain).
-        let mut weights = [1.0f64; MAX_LEVEL];
-        for l in 1..MAX_LEVEL {
-            weights[l] = weights[l - 1] * 0.72;
-        }
-        let total: f64 = weights.iter().sum();
-        let mut counts: Vec<usize> = weights
-            .iter()
-            .map(|w| ((company_count as f64 * w / total) as usize).max(2))
-            .collect();
-        let assigned: usize = counts.iter().sum();
-        counts[0] = (counts[0] + company_count).saturating_sub(assigned).max(2);
-        let first_company = 1 + leaders + persons + funds + governments;
-        let mut level_start = vec![0usize; MAX_LEVEL + 2];
-        level_start[1] = first_company;
-        for l in 1..=MAX_LEVEL {
-            level_start[l + 1] = level_start[l] + counts[l - 1];
-        }
-        let layout = Layout {
-            leaders,
-            persons: 1 + leaders..1 + leaders + persons,
-            funds: 1 + leaders + persons..1 + leaders + persons + funds,
-            governments: 1 + leaders + persons + funds..first_company,
-            level_start,
-        };
-        let org_count = layout.level_start[MAX_LEVEL + 1];
-        let mut kinds = vec![Kind::Company; org_count];
-        for i in layout.persons.clone() {
-            kinds[i] = Kind::Person;
-        }
-        for i in layout.funds.clone() {
-            kinds[i] = Kind::Fund;
-        }
-        for i in layout.governments.clone() {
-            kinds[i] = Kind::Government;
-        }
-
-        let mut b = Builder {
-            rng: Rng::new(params.seed),
-            used: vec![0; org_count],
-            fan_in: vec![0; org_count],
-            pairs: HashSet::with_capacity(params.stakes),
-            stakes: Vec::with_capacity(params.stakes),
-        };
-
-        // The deep chain: rival-1 -> level 1 -> ... -> level 20 (a vendor), majority links.
-        let mut owner = 1;
-        for l in 1..=MAX_LEVEL {
-            let company = layout.chain(l);
-            let economic = if l == 1 {
-                Share::Exact(FULL)
-            } else {
-                Share::Exact(b.rng.pick(&[1000u16, 750, 600, 510]))
-            };
-            let mut stake = b.stake(owner, company, economic, REGISTER);
-            stake.start = None;
-            stake.end = None;
-            stake.board = l % 5 == 0;
-            b.add(stake);
-            owner = company;
-        }
+        let org_count = kinds.len();
+        let mut b = Builder::new(params.seed, org_count, params.stakes);
+        b.deep_chain(&layout);
 
         // Parents: the customer and the competitors head a few groups at level 1; below,
         // most companies have a parent on the level above, with a bias towards a few large
         // holding companies.
-        let mut subsidiaries: Vec<Vec<usize>> = vec![Vec::new(); leaders + 1];
-        for company in layout.ordinary(1) {
-            let r = b.rng.unit();
-            let leader = if r < 0.003 {
-                0
-            } else if r < 0.015 {
-                1 + b.rng.skewed(leaders, 2)
-            } else {
-                continue;
-            };
-            let economic = Share::Exact(b.rng.between(51, 100) as u16 * 10);
-            let mut stake = b.stake(leader, company, economic, REGISTER);
-            stake.board = b.rng.chance(0.3);
-            if b.add(stake) {
-                subsidiaries[leader].push(company);
-            }
-        }
-        let mandatory = b.stakes.len();
-        let parent_chance = (0.85f64)
-            .min(params.stakes.saturating_sub(mandatory) as f64 * 0.45 / company_count as f64);
-        for l in 2..=MAX_LEVEL {
-            let above = layout.ordinary(l - 1);
-            for company in layout.ordinary(l) {
-                if !b.rng.chance(parent_chance) {
-                    continue;
-                }
-                let parent = above.start + b.rng.skewed(above.len(), 2);
-                let economic = b.parent_share();
-                let mut stake = b.stake(parent, company, economic, REGISTER);
-                stake.board = economic.min() >= 500 && b.rng.chance(0.1);
-                if b.rng.chance(0.05) {
-                    stake.consideration = Some(b.rng.between(1, 5_000));
-                }
-                b.add(stake);
-            }
-        }
-
-        // Small cross-holding cycles, never at 100%.
-        let companies = layout.companies();
-        for _ in 0..(n / 2000).max(1) {
-            let k = 2 + b.rng.below(3);
-            let mut ring: Vec<usize> = Vec::with_capacity(k);
-            while ring.len() < k {
-                let c = companies.start + b.rng.below(companies.len());
-                if !ring.contains(&c) && layout.chain(layout.level_of(c)) != c {
-                    ring.push(c);
-                }
-            }
-            for i in 0..k {
-                let (from, to) = (ring[i], ring[(i + 1) % k]);
-                let share = (b.rng.between(5, 40) as u16 * 10).min(b.room(to) / 10 * 10);
-                if share >= 10 {
-                    let stake = b.stake(from, to, Share::Exact(share), ANNUAL);
-                    b.add(stake);
-                }
-            }
-        }
+        let subsidiaries = b.groups(&layout, 0.003, 0.015);
+        b.parents(&layout, params.stakes);
+        b.cycles(&layout, (n / 2000).max(1));
 
         // Vendors: the end of the deep chain, then distinct companies at random.
-        let chain_end = layout.chain(MAX_LEVEL);
-        let mut pool: Vec<u32> = companies
-            .clone()
-            .filter(|&c| c != chain_end)
-            .map(|c| c as u32)
-            .collect();
-        let mut chosen = vec![chain_end as u32];
-        for i in 0..params.vendors - 1 {
-            let j = i + b.rng.below(pool.len() - i);
-            pool.swap(i, j);
-            chosen.push(pool[i]);
-        }
-        drop(pool);
+        let chosen = choose_vendors(&mut b.rng, &layout, params.vendors);
         let mut vendor_flags = vec![false; org_count];
         for &v in &chosen {
             vendor_flags[v as usize] = true;
@@ -716,189 +617,79 @@ impl Plan {
             b.add(stake);
         }
 
-        // Minority stakes up to the requested count.
-        let mut hubs: Vec<u32> = companies.clone().map(|c| c as u32).collect();
-        for i in (1..hubs.len()).rev() {
-            let j = b.rng.below(i + 1);
-            hubs.swap(i, j);
-        }
-        let mut attempts = 0usize;
-        while b.stakes.len() < params.stakes && attempts < params.stakes * 20 {
-            attempts += 1;
-            let mut owned = hubs[b.rng.skewed(hubs.len(), 2)] as usize;
-            if b.fan_in[owned] >= MAX_FAN_IN {
-                owned = hubs[b.rng.below(hubs.len())] as usize;
-            }
-            let level = layout.level_of(owned);
-            let r = b.rng.unit();
-            let owner = if r < 0.62 {
-                layout.persons.start + b.rng.skewed(layout.persons.len(), 2)
-            } else if r < 0.84 || (r >= 0.85 && level < 2) {
-                layout.funds.start + b.rng.skewed(layout.funds.len(), 3)
-            } else if r < 0.85 {
-                layout.governments.start + b.rng.below(layout.governments.len())
-            } else {
-                // A company on a level above: owning runs downwards, apart from the cycles.
-                let above = layout.level_start[1]..layout.level_start[level];
-                above.start + b.rng.skewed(above.len(), 2)
-            };
-            let room = b.room(owned);
-            let economic = b.minority_share(room);
-            let source = if b.rng.chance(0.7) { REGISTER } else { ANNUAL };
-            let mut stake = b.stake(owner, owned, economic, source);
-            if b.rng.chance(0.06) {
-                stake.voting = Some(match economic {
-                    Share::Exact(t) if b.rng.chance(0.5) => Share::Exact(t / 2),
-                    _ => Share::Exact(0),
-                });
-            }
-            stake.board = b.rng.chance(0.005);
-            b.add(stake);
-        }
+        let holders = Holders {
+            leaders: 0.0,
+            subsidiaries: &subsidiaries,
+            max_fan_in: MAX_FAN_IN,
+            cumulative: [0.62, 0.84, 0.85],
+            spread: 0.0,
+        };
+        b.minority_stakes(&layout, params.stakes, &holders);
         if b.stakes.len() < params.stakes {
+            return Err(too_many_stakes(&b, params));
+        }
+
+        let relationships = Relationships::draw(&mut b.rng, &chosen, &layout, false);
+        Ok(Plan {
+            seed: params.seed,
+            kinds,
+            leaders,
+            majors,
+            vendor_flags,
+            stakes: b.stakes,
+            competitors: competitor_declarations(leaders, majors),
+            vendors: relationships.vendors,
+            roles: relationships.roles,
+            moves: relationships.moves,
+        })
+    }
+
+    /// The register of the scale benchmarks: ten major competitors that are the largest
+    /// holders of the register, each heading a large controlled group, and a customer whose
+    /// vendors are all data vendors. Ownership is drawn before, and independently of, the
+    /// vendor list: the same seed, organisation and stake counts give the same organisations
+    /// and stakes for any number of vendors, so checks with 1 and with 100,000 vendors read
+    /// the same register.
+    fn conglomerates(params: &Params) -> Result<Plan, String> {
+        let n = params.orgs;
+        if n < 1000 {
+            return Err("--orgs must be at least 1000 for --shape conglomerates".into());
+        }
+        let majors = 10;
+        let (layout, kinds) = Layout::new(n, majors);
+        let company_count = layout.companies().len();
+        if params.vendors == 0 || params.vendors > company_count {
             return Err(format!(
-                "could only place {} of {} stakes among {n} organisations; ask for fewer stakes",
-                b.stakes.len(),
-                params.stakes
+                "--vendors must be between 1 and {company_count} for {n} organisations"
             ));
         }
-
-        // Competitors: each rival from the customer's point of view, and the rivals among
-        // themselves.
-        let mut competitors = Vec::new();
-        for leader in 1..=leaders {
-            competitors.push(Competitor {
-                of: 0,
-                competitor: leader as u32,
-                major: leader <= majors,
-            });
-        }
-        for leader in 1..=leaders {
-            competitors.push(Competitor {
-                of: leader as u32,
-                competitor: 0,
-                major: true,
-            });
-            if leader < leaders {
-                competitors.push(Competitor {
-                    of: leader as u32,
-                    competitor: leader as u32 + 1,
-                    major: leader < majors,
-                });
-            }
+        let org_count = kinds.len();
+        let mut b = Builder::new(params.seed, org_count, params.stakes);
+        b.deep_chain(&layout);
+        // One level-1 company in twenty heads a competitor's subsidiary tree, which the
+        // parents below extend down the levels: groups of thousands at 100,000 organisations.
+        let subsidiaries = b.groups(&layout, 0.0, 0.05);
+        b.parents(&layout, params.stakes);
+        b.cycles(&layout, (n / 1000).max(1));
+        let holders = Holders {
+            leaders: 0.12,
+            subsidiaries: &subsidiaries,
+            max_fan_in: 1_000,
+            cumulative: [0.25, 0.35, 0.36],
+            spread: 0.7,
+        };
+        b.minority_stakes(&layout, params.stakes, &holders);
+        if b.stakes.len() < params.stakes {
+            return Err(too_many_stakes(&b, params));
         }
 
-        // Vendor relationships, people and moves.
-        let mut vendors = Vec::with_capacity(chosen.len());
-        let mut roles = Vec::new();
-        let mut moves = Vec::new();
-        for (i, &org) in chosen.iter().enumerate() {
-            let rng = &mut b.rng;
-            let mut services: Vec<&'static str> = Vec::new();
-            if i == 0 || rng.chance(0.25) {
-                services.push(rng.pick(DATA_SERVICES));
-            }
-            for _ in 0..rng.below(3) {
-                services.push(rng.pick(OTHER_SERVICES));
-            }
-            if services.is_empty() {
-                services.push(rng.pick(OTHER_SERVICES));
-            }
-            services.sort_unstable();
-            services.dedup();
-            let mut data_shared: Vec<&'static str> = Vec::new();
-            if i == 0 || rng.chance(0.55) {
-                for _ in 0..1 + rng.below(2) {
-                    data_shared.push(rng.pick(DATA_KINDS));
-                }
-            }
-            data_shared.sort_unstable();
-            data_shared.dedup();
-            let mut spend = Vec::new();
-            if rng.chance(0.7) {
-                let currency = rng.pick(&["USD", "USD", "USD", "USD", "EUR", "GBP"]);
-                let base = 10 + rng.skewed(20_000, 3) as u32;
-                let first = 2022 + rng.below(3) as i32;
-                for year in first..=2025 {
-                    spend.push(Spend {
-                        year,
-                        amount: base + rng.below(base as usize / 2 + 1) as u32,
-                        currency,
-                        planned: year == 2025 && rng.chance(0.5),
-                    });
-                }
-            }
-            let r = rng.unit();
-            let (status, status_date) = if r < 0.85 {
-                ("active", None)
-            } else if r < 0.95 {
-                ("exiting", Some(days(2024, 1, 1) + rng.below(700) as i32))
-            } else {
-                ("ended", Some(days(2022, 1, 1) + rng.below(1_200) as i32))
-            };
-            let last_review = rng
-                .chance(0.9)
-                .then(|| days(2022, 1, 1) + rng.below(1_300) as i32);
-            let attestations = (0..rng.below(3))
-                .map(|_| {
-                    (
-                        rng.pick(ATTESTATIONS),
-                        days(2024, 1, 1) + rng.below(1_100) as i32,
-                    )
-                })
-                .collect::<Vec<_>>();
-            let mut attestations = attestations;
-            attestations.sort_unstable();
-            attestations.dedup_by_key(|a| a.0);
-            vendors.push(Vendor {
-                org,
-                services,
-                data_shared,
-                spend,
-                status,
-                status_date,
-                last_review,
-                attestations,
-                source: if rng.chance(0.8) {
-                    PROCUREMENT
-                } else {
-                    QUESTIONNAIRE
-                },
-            });
-            if rng.chance(0.06) {
-                for _ in 0..1 + rng.below(2) {
-                    let person = (layout.persons.start + rng.below(layout.persons.len())) as u32;
-                    let start = days(2010, 1, 1) + rng.below(5_000) as i32;
-                    let role = rng.pick(ROLES);
-                    if rng.chance(0.2) {
-                        let date = days(2024, 7, 1) + rng.below(365) as i32;
-                        let to = 1 + rng.below(leaders) as u32;
-                        moves.push(Move {
-                            person,
-                            from: org,
-                            to,
-                            date,
-                            role: rng.pick(MOVE_ROLES),
-                        });
-                        roles.push(Role {
-                            person,
-                            org,
-                            role,
-                            start,
-                            end: Some(date),
-                        });
-                    } else {
-                        roles.push(Role {
-                            person,
-                            org,
-                            role,
-                            start,
-                            end: None,
-                        });
-                    }
-                }
-            }
+        let mut rng = Rng::keyed(params.seed, 6, 0);
+        let chosen = choose_vendors(&mut rng, &layout, params.vendors);
+        let mut vendor_flags = vec![false; org_count];
+        for &v in &chosen {
+            vendor_flags[v as usize] = true;
         }
+        let relationships = Relationships::draw(&mut rng, &chosen, &layout, true);
         Ok(Plan {
             seed: params.seed,
             kinds,
@@ -906,10 +697,10 @@ impl Plan {
             majors,
             vendor_flags,
             stakes: b.stakes,
-            competitors,
-            vendors,
-            roles,
-            moves,
+            competitors: competitor_declarations(layout.leaders, majors),
+            vendors: relationships.vendors,
+            roles: relationships.roles,
+            moves: relationships.moves,
         })
     }
 
@@ -923,6 +714,15 @@ impl Plan {
 
     pub fn vendor_count(&self) -> usize {
         self.vendors.len()
+    }
+
+    /// The ids of the customer's vendors, in the order they were drawn: with the conglomerates
+    /// shape, the first N of a plan with more vendors are the vendors of a plan with N.
+    pub fn vendor_ids(&self) -> Vec<String> {
+        self.vendors
+            .iter()
+            .map(|v| self.id(v.org as usize))
+            .collect()
     }
 
     /// The id of the vendor at the end of the 20-level chain under the first major competitor.
@@ -1289,6 +1089,427 @@ impl Plan {
             SOURCES[s.source as usize].1,
             interests.join(",")
         )
+    }
+}
+
+/// Who, besides people, funds, governments and companies higher up, holds minority stakes.
+struct Holders<'a> {
+    /// The share of minority stakes held by a competitor or one of its level-1 subsidiaries.
+    leaders: f64,
+    /// The level-1 subsidiaries of each competitor (index 0 is the customer).
+    subsidiaries: &'a [Vec<usize>],
+    /// The most owners a company gets from minority stakes.
+    max_fan_in: u16,
+    /// Of the other minority stakes, the cumulative shares held by people, then funds, then
+    /// governments; companies on the levels above hold the rest.
+    cumulative: [f64; 3],
+    /// The share of minority stakes in a company drawn uniformly rather than among the widely
+    /// held ones.
+    spread: f64,
+}
+
+impl Layout {
+    /// The organisation list: the customer, `leaders` competitors, a fifth people, 2% funds,
+    /// 0.1% governments, and companies on levels 1 to 20 (each about 0.72 times the one
+    /// above), with the kind of each organisation.
+    fn new(n: usize, leaders: usize) -> (Layout, Vec<Kind>) {
+        let persons = n / 5;
+        let funds = (n / 50).max(1);
+        let governments = (n / 1000).max(1);
+        let company_count = n - 1 - leaders - persons - funds - governments;
+        // Companies per level: geometric, at least two per level (one for the deep chain).
+        let mut weights = [1.0f64; MAX_LEVEL];
+        for l in 1..MAX_LEVEL {
+            weights[l] = weights[l - 1] * 0.72;
+        }
+        let total: f64 = weights.iter().sum();
+        let mut counts: Vec<usize> = weights
+            .iter()
+            .map(|w| ((company_count as f64 * w / total) as usize).max(2))
+            .collect();
+        let assigned: usize = counts.iter().sum();
+        counts[0] = (counts[0] + company_count).saturating_sub(assigned).max(2);
+        let first_company = 1 + leaders + persons + funds + governments;
+        let mut level_start = vec![0usize; MAX_LEVEL + 2];
+        level_start[1] = first_company;
+        for l in 1..=MAX_LEVEL {
+            level_start[l + 1] = level_start[l] + counts[l - 1];
+        }
+        let layout = Layout {
+            leaders,
+            persons: 1 + leaders..1 + leaders + persons,
+            funds: 1 + leaders + persons..1 + leaders + persons + funds,
+            governments: 1 + leaders + persons + funds..first_company,
+            level_start,
+        };
+        let mut kinds = vec![Kind::Company; layout.level_start[MAX_LEVEL + 1]];
+        for i in layout.persons.clone() {
+            kinds[i] = Kind::Person;
+        }
+        for i in layout.funds.clone() {
+            kinds[i] = Kind::Fund;
+        }
+        for i in layout.governments.clone() {
+            kinds[i] = Kind::Government;
+        }
+        (layout, kinds)
+    }
+}
+
+impl Builder {
+    fn new(seed: u64, org_count: usize, stakes: usize) -> Builder {
+        Builder {
+            rng: Rng::new(seed),
+            used: vec![0; org_count],
+            fan_in: vec![0; org_count],
+            pairs: HashSet::with_capacity(stakes),
+            stakes: Vec::with_capacity(stakes),
+        }
+    }
+
+    /// The deep chain: rival-1 -> level 1 -> ... -> level 20 (a vendor), majority links.
+    fn deep_chain(&mut self, layout: &Layout) {
+        let mut owner = 1;
+        for l in 1..=MAX_LEVEL {
+            let company = layout.chain(l);
+            let economic = if l == 1 {
+                Share::Exact(FULL)
+            } else {
+                Share::Exact(self.rng.pick(&[1000u16, 750, 600, 510]))
+            };
+            let mut stake = self.stake(owner, company, economic, REGISTER);
+            stake.start = None;
+            stake.end = None;
+            stake.board = l % 5 == 0;
+            self.add(stake);
+            owner = company;
+        }
+    }
+
+    /// Majority holdings of the customer (in a `customer` share of level-1 companies) and of
+    /// the competitors (up to a cumulative `leader` share) in level-1 companies: the heads of
+    /// their groups, listed per leader.
+    fn groups(&mut self, layout: &Layout, customer: f64, leader: f64) -> Vec<Vec<usize>> {
+        let leaders = layout.leaders;
+        let mut subsidiaries: Vec<Vec<usize>> = vec![Vec::new(); leaders + 1];
+        for company in layout.ordinary(1) {
+            let r = self.rng.unit();
+            let head = if r < customer {
+                0
+            } else if r < leader {
+                1 + self.rng.skewed(leaders, 2)
+            } else {
+                continue;
+            };
+            let economic = Share::Exact(self.rng.between(51, 100) as u16 * 10);
+            let mut stake = self.stake(head, company, economic, REGISTER);
+            stake.board = self.rng.chance(0.3);
+            if self.add(stake) {
+                subsidiaries[head].push(company);
+            }
+        }
+        subsidiaries
+    }
+
+    /// Below level 1, most companies have a parent on the level above, with a bias towards a
+    /// few large holding companies.
+    fn parents(&mut self, layout: &Layout, stakes: usize) {
+        let company_count = layout.companies().len();
+        let mandatory = self.stakes.len();
+        let parent_chance =
+            (0.85f64).min(stakes.saturating_sub(mandatory) as f64 * 0.45 / company_count as f64);
+        for l in 2..=MAX_LEVEL {
+            let above = layout.ordinary(l - 1);
+            for company in layout.ordinary(l) {
+                if !self.rng.chance(parent_chance) {
+                    continue;
+                }
+                let parent = above.start + self.rng.skewed(above.len(), 2);
+                let economic = self.parent_share();
+                let mut stake = self.stake(parent, company, economic, REGISTER);
+                stake.board = economic.min() >= 500 && self.rng.chance(0.1);
+                if self.rng.chance(0.05) {
+                    stake.consideration = Some(self.rng.between(1, 5_000));
+                }
+                self.add(stake);
+            }
+        }
+    }
+
+    /// `count` small cross-holding cycles of 2 to 4 companies, never at 100%.
+    fn cycles(&mut self, layout: &Layout, count: usize) {
+        let companies = layout.companies();
+        for _ in 0..count {
+            let k = 2 + self.rng.below(3);
+            let mut ring: Vec<usize> = Vec::with_capacity(k);
+            while ring.len() < k {
+                let c = companies.start + self.rng.below(companies.len());
+                if !ring.contains(&c) && layout.chain(layout.level_of(c)) != c {
+                    ring.push(c);
+                }
+            }
+            for i in 0..k {
+                let (from, to) = (ring[i], ring[(i + 1) % k]);
+                let share = (self.rng.between(5, 40) as u16 * 10).min(self.room(to) / 10 * 10);
+                if share >= 10 {
+                    let stake = self.stake(from, to, Share::Exact(share), ANNUAL);
+                    self.add(stake);
+                }
+            }
+        }
+    }
+
+    /// Minority stakes up to `wanted` stakes in all: owned companies drawn with a bias towards
+    /// a few widely held ones, owners with a bias towards a few people and funds.
+    fn minority_stakes(&mut self, layout: &Layout, wanted: usize, holders: &Holders) {
+        let companies = layout.companies();
+        let mut hubs: Vec<u32> = companies.clone().map(|c| c as u32).collect();
+        for i in (1..hubs.len()).rev() {
+            let j = self.rng.below(i + 1);
+            hubs.swap(i, j);
+        }
+        let mut attempts = 0usize;
+        while self.stakes.len() < wanted && attempts < wanted * 20 {
+            attempts += 1;
+            let spread = holders.spread > 0.0 && self.rng.chance(holders.spread);
+            let mut owned = if spread {
+                hubs[self.rng.below(hubs.len())] as usize
+            } else {
+                hubs[self.rng.skewed(hubs.len(), 2)] as usize
+            };
+            if self.fan_in[owned] >= holders.max_fan_in {
+                owned = hubs[self.rng.below(hubs.len())] as usize;
+            }
+            let level = layout.level_of(owned);
+            let owner = if holders.leaders > 0.0 && self.rng.chance(holders.leaders) {
+                // A competitor, or a subsidiary at the head of its group (which owns downwards).
+                let leader = 1 + self.rng.skewed(layout.leaders, 2);
+                let heads = &holders.subsidiaries[leader];
+                if level >= 2 && !heads.is_empty() && self.rng.chance(0.5) {
+                    self.rng.pick(heads)
+                } else {
+                    leader
+                }
+            } else {
+                let r = self.rng.unit();
+                let [persons, funds, governments] = holders.cumulative;
+                if r < persons {
+                    layout.persons.start + self.rng.skewed(layout.persons.len(), 2)
+                } else if r < funds || (r >= governments && level < 2) {
+                    layout.funds.start + self.rng.skewed(layout.funds.len(), 3)
+                } else if r < governments {
+                    layout.governments.start + self.rng.below(layout.governments.len())
+                } else {
+                    // A company on a level above: owning runs downwards, apart from the cycles.
+                    // Spread stakes come from the few levels just above, biased ones from the top.
+                    if spread {
+                        let from = level.saturating_sub(3).max(1);
+                        let above = layout.level_start[from]..layout.level_start[level];
+                        above.start + self.rng.below(above.len())
+                    } else {
+                        let above = layout.level_start[1]..layout.level_start[level];
+                        above.start + self.rng.skewed(above.len(), 2)
+                    }
+                }
+            };
+            let room = self.room(owned);
+            let economic = self.minority_share(room);
+            let source = if self.rng.chance(0.7) {
+                REGISTER
+            } else {
+                ANNUAL
+            };
+            let mut stake = self.stake(owner, owned, economic, source);
+            if self.rng.chance(0.06) {
+                stake.voting = Some(match economic {
+                    Share::Exact(t) if self.rng.chance(0.5) => Share::Exact(t / 2),
+                    _ => Share::Exact(0),
+                });
+            }
+            stake.board = self.rng.chance(0.005);
+            self.add(stake);
+        }
+    }
+}
+
+fn too_many_stakes(b: &Builder, params: &Params) -> String {
+    format!(
+        "could only place {} of {} stakes among {} organisations; ask for fewer stakes",
+        b.stakes.len(),
+        params.stakes,
+        params.orgs
+    )
+}
+
+/// The customer's vendors: the end of the deep chain, then distinct companies at random.
+fn choose_vendors(rng: &mut Rng, layout: &Layout, count: usize) -> Vec<u32> {
+    let chain_end = layout.chain(MAX_LEVEL);
+    let mut pool: Vec<u32> = layout
+        .companies()
+        .filter(|&c| c != chain_end)
+        .map(|c| c as u32)
+        .collect();
+    let mut chosen = vec![chain_end as u32];
+    for i in 0..count - 1 {
+        let j = i + rng.below(pool.len() - i);
+        pool.swap(i, j);
+        chosen.push(pool[i]);
+    }
+    chosen
+}
+
+/// Each rival from the customer's point of view, and the rivals among themselves.
+fn competitor_declarations(leaders: usize, majors: usize) -> Vec<Competitor> {
+    let mut competitors = Vec::new();
+    for leader in 1..=leaders {
+        competitors.push(Competitor {
+            of: 0,
+            competitor: leader as u32,
+            major: leader <= majors,
+        });
+    }
+    for leader in 1..=leaders {
+        competitors.push(Competitor {
+            of: leader as u32,
+            competitor: 0,
+            major: true,
+        });
+        if leader < leaders {
+            competitors.push(Competitor {
+                of: leader as u32,
+                competitor: leader as u32 + 1,
+                major: leader < majors,
+            });
+        }
+    }
+    competitors
+}
+
+/// The customer's vendor relationships, with the key people of some vendors and their moves.
+struct Relationships {
+    vendors: Vec<Vendor>,
+    roles: Vec<Role>,
+    moves: Vec<Move>,
+}
+
+impl Relationships {
+    /// With `data_only`, every relationship buys a data service and shares data.
+    fn draw(rng: &mut Rng, chosen: &[u32], layout: &Layout, data_only: bool) -> Relationships {
+        let leaders = layout.leaders;
+        let mut vendors = Vec::with_capacity(chosen.len());
+        let mut roles = Vec::new();
+        let mut moves = Vec::new();
+        for (i, &org) in chosen.iter().enumerate() {
+            let mut services: Vec<&'static str> = Vec::new();
+            if i == 0 || data_only || rng.chance(0.25) {
+                services.push(rng.pick(DATA_SERVICES));
+            }
+            for _ in 0..rng.below(3) {
+                services.push(rng.pick(OTHER_SERVICES));
+            }
+            if services.is_empty() {
+                services.push(rng.pick(OTHER_SERVICES));
+            }
+            services.sort_unstable();
+            services.dedup();
+            let mut data_shared: Vec<&'static str> = Vec::new();
+            if i == 0 || data_only || rng.chance(0.55) {
+                for _ in 0..1 + rng.below(2) {
+                    data_shared.push(rng.pick(DATA_KINDS));
+                }
+            }
+            data_shared.sort_unstable();
+            data_shared.dedup();
+            let mut spend = Vec::new();
+            if rng.chance(0.7) {
+                let currency = rng.pick(&["USD", "USD", "USD", "USD", "EUR", "GBP"]);
+                let base = 10 + rng.skewed(20_000, 3) as u32;
+                let first = 2022 + rng.below(3) as i32;
+                for year in first..=2025 {
+                    spend.push(Spend {
+                        year,
+                        amount: base + rng.below(base as usize / 2 + 1) as u32,
+                        currency,
+                        planned: year == 2025 && rng.chance(0.5),
+                    });
+                }
+            }
+            let r = rng.unit();
+            let (status, status_date) = if r < 0.85 {
+                ("active", None)
+            } else if r < 0.95 {
+                ("exiting", Some(days(2024, 1, 1) + rng.below(700) as i32))
+            } else {
+                ("ended", Some(days(2022, 1, 1) + rng.below(1_200) as i32))
+            };
+            let last_review = rng
+                .chance(0.9)
+                .then(|| days(2022, 1, 1) + rng.below(1_300) as i32);
+            let attestations = (0..rng.below(3))
+                .map(|_| {
+                    (
+                        rng.pick(ATTESTATIONS),
+                        days(2024, 1, 1) + rng.below(1_100) as i32,
+                    )
+                })
+                .collect::<Vec<_>>();
+            let mut attestations = attestations;
+            attestations.sort_unstable();
+            attestations.dedup_by_key(|a| a.0);
+            vendors.push(Vendor {
+                org,
+                services,
+                data_shared,
+                spend,
+                status,
+                status_date,
+                last_review,
+                attestations,
+                source: if rng.chance(0.8) {
+                    PROCUREMENT
+                } else {
+                    QUESTIONNAIRE
+                },
+            });
+            if rng.chance(0.06) {
+                for _ in 0..1 + rng.below(2) {
+                    let person = (layout.persons.start + rng.below(layout.persons.len())) as u32;
+                    let start = days(2010, 1, 1) + rng.below(5_000) as i32;
+                    let role = rng.pick(ROLES);
+                    if rng.chance(0.2) {
+                        let date = days(2024, 7, 1) + rng.below(365) as i32;
+                        let to = 1 + rng.below(leaders) as u32;
+                        moves.push(Move {
+                            person,
+                            from: org,
+                            to,
+                            date,
+                            role: rng.pick(MOVE_ROLES),
+                        });
+                        roles.push(Role {
+                            person,
+                            org,
+                            role,
+                            start,
+                            end: Some(date),
+                        });
+                    } else {
+                        roles.push(Role {
+                            person,
+                            org,
+                            role,
+                            start,
+                            end: None,
+                        });
+                    }
+                }
+            }
+        }
+        Relationships {
+            vendors,
+            roles,
+            moves,
+        }
     }
 }
 

@@ -9,6 +9,8 @@
 //! The same arguments always give byte-identical files. See `generator.rs` for the shape of the
 //! data and docs/performance.md for how the benchmarks use it.
 
+// The tests and benchmarks use more of the plan than this command does.
+#[allow(dead_code)]
 mod generator;
 
 use std::path::PathBuf;
@@ -38,6 +40,18 @@ struct Args {
     /// the rest (customer's point of view, competitors, vendors, people) as YAML.
     #[arg(long, value_enum, default_value = "yaml")]
     format: Format,
+    /// classic: a few competitor groups, 2% of vendors with a competitor stake;
+    /// conglomerates: ten major competitors that are the largest holders with large
+    /// controlled groups, every vendor a data vendor, and the same organisations and stakes for
+    /// any number of vendors (the register of the scale benchmarks; see generator.rs).
+    #[arg(long, value_enum, default_value = "classic")]
+    shape: Shape,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Shape {
+    Classic,
+    Conglomerates,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,6 +67,10 @@ fn main() -> ExitCode {
         stakes: args.stakes,
         vendors: args.vendors,
         seed: args.seed,
+        shape: match args.shape {
+            Shape::Classic => generator::Shape::Classic,
+            Shape::Conglomerates => generator::Shape::Conglomerates,
+        },
     };
     let plan = match generator::Plan::new(&params) {
         Ok(plan) => plan,

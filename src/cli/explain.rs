@@ -87,8 +87,9 @@ pub fn run(args: ExplainArgs) -> Exit {
     let Some(org_node) = registry.org_index(&org) else {
         return Exit::Internal;
     };
-    // Within the budget first: the full trace below is as large as the evaluation.
-    let report = engine::evaluate_within(
+    // Within the budget first: the full trace below is as large as the evaluation. Only this
+    // vendor is evaluated, so another vendor over the budget does not stop its explanation.
+    let report = engine::evaluate_vendor_within(
         &Input {
             registry: &registry,
             policies: std::slice::from_ref(policy),
@@ -97,6 +98,7 @@ pub fn run(args: ExplainArgs) -> Exit {
             as_of,
         },
         &Budget::from_limits(&limits),
+        &args.vendor,
     );
     let report = match report {
         Ok(report) => report,
@@ -106,15 +108,28 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     };
     let world = World::new(&registry, org_node, as_of);
-    let roots = build::roots(&world, &registry.vendors[relationship], method_of(policy));
+    let roots = build::roots(
+        &world,
+        &registry.vendors[relationship],
+        method_of(policy),
+        build::Demand::of([policy]),
+    );
     let scope = Scope {
         org: &roots.org,
         relationship: &roots.relationship,
         vendor: &roots.vendor,
         as_of,
     };
-    let (applies, applies_trace) = policy::applies_with_trace(policy, &scope);
-    let evaluation = policy::evaluate(policy, &scope);
+    let (applies, mut applies_trace) = policy::applies_with_trace(policy, &scope);
+    let mut evaluation = policy::evaluate(policy, &scope);
+    // The trace shows every fact it read, each with its position.
+    if let Some(trace) = &mut applies_trace {
+        roots.resolve_trace(trace);
+    }
+    roots.resolve_trace(&mut evaluation.trace);
+    for check in &mut evaluation.evidence {
+        check.fact_origin = roots.resolve(&check.fact_origin);
+    }
     let finding = report.findings.iter().find(|f| f.vendor == args.vendor);
     let explained = Explained {
         policy,

@@ -52,12 +52,13 @@ pub fn run(args: OwnershipArgs) -> Exit {
     };
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let world = World::new(&registry, entity, as_of);
-    let owners: Vec<Explained> = world
-        .graph
-        .owners_of(entity, method)
-        .into_iter()
+    // One view of the entity's owners explains each of them without walking its ancestry again.
+    let view = world.graph.owners_view(entity, method);
+    let owners: Vec<Explained> = view
+        .owners()
+        .iter()
         .filter(|(owner, _)| by.is_none_or(|b| b == *owner))
-        .map(|(owner, _)| world.graph.explain(owner, entity, method))
+        .map(|&(owner, _)| view.explain(owner))
         .collect();
     let text = match args.format {
         ProblemFormat::Json => {

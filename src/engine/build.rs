@@ -1,11 +1,15 @@
 //! Builds the fact tree a policy reads (the fact model of docs/policies.md) for one vendor
 //! relationship, from the registry and the ownership world.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
+
 use crate::input::source::Loc;
-use crate::ownership::{Method, NodeId};
-use crate::policy::facts::{Fact, FactObject, FactValue, Origin};
+use crate::ownership::{Explained, Method, NodeId, OwnersView};
+use crate::policy::facts::{Deferred, Fact, FactObject, FactValue, Origin};
+use crate::policy::{Policy, TraceNode};
 use crate::registry::{Organisation, Ref, Spend, VendorRelationship};
 use crate::value::date::Date;
 use crate::value::interval::Interval;
@@ -13,17 +17,51 @@ use crate::value::truth::Truth;
 
 use super::world::{World, spend_in};
 
-/// The three roots of the fact model for one relationship.
-pub struct Roots {
+/// The three roots of the fact model for one relationship, and what resolves the positions
+/// they leave to be found on demand.
+pub struct Roots<'w> {
     pub org: Fact,
     pub relationship: Fact,
     pub vendor: Fact,
+    owners: Option<Owners<'w>>,
+}
+
+/// The vendor's owners under the roots' method, with the explanations already asked for.
+struct Owners<'w> {
+    world: &'w World<'w>,
+    view: OwnersView<'w>,
+    explained: RefCell<HashMap<NodeId, Arc<Explained>>>,
+}
+
+/// What the policies of a run read that costs more than the rest of the fact tree.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Demand {
+    /// Some policy reads `owner.paths`: every owner's paths are searched. Otherwise the list is
+    /// left empty, since nothing reads it.
+    pub owner_paths: bool,
+}
+
+impl Demand {
+    pub fn of<'p>(policies: impl IntoIterator<Item = &'p Policy>) -> Demand {
+        Demand {
+            owner_paths: policies.into_iter().any(|p| p.reads_field("paths")),
+        }
+    }
 }
 
 fn origin(loc: Loc, source: Option<&Ref>) -> Origin {
     Origin {
         loc: Some(loc),
         sources: source.map(|s| vec![s.id.clone()]).unwrap_or_default(),
+        deferred: None,
+    }
+}
+
+/// The deferred position of an owner's economic or voting share.
+fn owner_share_origin(owner: NodeId, voting: bool) -> Origin {
+    Origin {
+        deferred: Some(Deferred(((owner as u64) << 1) | u64::from(voting))),
+        ..Origin::default()
     }
 }
 
@@ -61,19 +99,121 @@ pub fn org_fact(org: &Organisation) -> Fact {
     object(o)
 }
 
-pub fn roots(world: &World, relationship: &VendorRelationship, method: Method) -> Roots {
-    let registry = world.registry;
-    let org = &registry.organisations[world.org];
+pub fn roots<'w>(
+    world: &'w World<'w>,
+    relationship: &VendorRelationship,
+    method: Method,
+    demand: Demand,
+) -> Roots<'w> {
+    let org = &world.registry.organisations[world.org];
+    let owners = owners(world, relationship, method);
+    let vendor = vendor_fact(world, relationship, owners.as_ref(), demand);
     Roots {
         org: org_fact(org),
         relationship: relationship_fact(world, relationship),
-        vendor: vendor_fact(world, relationship, method),
+        vendor,
+        owners,
+    }
+}
+
+fn owners<'w>(
+    world: &'w World<'w>,
+    relationship: &VendorRelationship,
+    method: Method,
+) -> Option<Owners<'w>> {
+    world
+        .registry
+        .org_index(&relationship.vendor.id)
+        .map(|vendor| Owners {
+            world,
+            view: world.graph.owners_view(vendor, method),
+            explained: RefCell::new(HashMap::new()),
+        })
+}
+
+impl<'w> Roots<'w> {
+    /// The roots of the same relationship under another method: the organisation's and the
+    /// relationship's facts do not depend on it and are shared, not built again.
+    pub fn under(
+        &self,
+        world: &'w World<'w>,
+        relationship: &VendorRelationship,
+        method: Method,
+        demand: Demand,
+    ) -> Roots<'w> {
+        let owners = owners(world, relationship, method);
+        Roots {
+            org: self.org.clone(),
+            relationship: self.relationship.clone(),
+            vendor: vendor_fact(world, relationship, owners.as_ref(), demand),
+            owners,
+        }
+    }
+
+    /// `origin` with a deferred position looked up.
+    pub fn resolve(&self, origin: &Origin) -> Origin {
+        match (origin.deferred, &self.owners) {
+            (Some(Deferred(key)), Some(owners)) => {
+                owners.share_origin((key >> 1) as NodeId, key & 1 == 1)
+            }
+            _ => origin.clone(),
+        }
+    }
+
+    /// Every position in a trace looked up.
+    pub fn resolve_trace(&self, trace: &mut TraceNode) {
+        for (_, _, origin) in &mut trace.facts {
+            if origin.deferred.is_some() {
+                *origin = self.resolve(origin);
+            }
+        }
+        for child in &mut trace.children {
+            self.resolve_trace(child);
+        }
+    }
+
+    /// The share of `owner` in the vendor and the paths behind it, under the roots' method.
+    pub fn explain(&self, owner: NodeId) -> Option<Arc<Explained>> {
+        self.owners.as_ref().map(|owners| owners.explain(owner))
+    }
+}
+
+impl Owners<'_> {
+    fn explain(&self, owner: NodeId) -> Arc<Explained> {
+        if let Some(explained) = self.explained.borrow().get(&owner) {
+            return explained.clone();
+        }
+        let explained = Arc::new(self.view.explain(owner));
+        self.explained.borrow_mut().insert(owner, explained.clone());
+        explained
+    }
+
+    /// An owner's position: the first stake of its largest path, else its declaration.
+    fn share_origin(&self, owner: NodeId, voting: bool) -> Origin {
+        let registry = self.world.registry;
+        let explained = self.explain(owner);
+        let first_stake = explained
+            .paths
+            .first()
+            .and_then(|p| p.stakes.first())
+            .map(|&s| &registry.stakes[s]);
+        match first_stake {
+            None => {
+                let org = &registry.organisations[owner];
+                origin(org.loc, org.source.as_ref())
+            }
+            Some(s) if voting => origin(
+                s.voting.as_ref().map_or(s.economic.loc, |v| v.loc),
+                s.source.as_ref(),
+            ),
+            Some(s) => origin(s.economic.loc, s.source.as_ref()),
+        }
     }
 }
 
 fn relationship_fact(world: &World, rel: &VendorRelationship) -> Fact {
     let here = |loc| origin(loc, rel.source.as_ref());
-    let mut o = FactObject::new("relationship", here(rel.loc));
+    let mut o = FactObject::with_capacity("relationship", here(rel.loc), 11);
     o.set("customer", text(&rel.customer.id, here(rel.customer.loc)));
     o.set("vendor", text(&rel.vendor.id, here(rel.vendor.loc)));
     o.set("services", set(&rel.services, here(rel.loc)));
@@ -172,6 +312,7 @@ fn revenue_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>)
         Origin {
             loc: Some(spend.loc),
             sources,
+            deferred: None,
         },
     )
 }
@@ -223,14 +364,19 @@ fn category_share(world: &World, rel: &VendorRelationship, spend: Option<&Spend>
     })
 }
 
-fn vendor_fact(world: &World, rel: &VendorRelationship, method: Method) -> Fact {
+fn vendor_fact(
+    world: &World,
+    rel: &VendorRelationship,
+    owners: Option<&Owners>,
+    demand: Demand,
+) -> Fact {
     let registry = world.registry;
     let Some(node) = registry.org_index(&rel.vendor.id) else {
         return Fact::unknown();
     };
     let vendor = &registry.organisations[node];
     let here = |loc| origin(loc, vendor.source.as_ref());
-    let mut o = FactObject::new("organisation", here(vendor.loc));
+    let mut o = FactObject::with_capacity("organisation", here(vendor.loc), 11);
     o.set("id", text(&vendor.id.value, here(vendor.id.loc)));
     o.set("name", text(&vendor.name, here(vendor.loc)));
     o.set("kind", text(vendor.kind.name(), here(vendor.loc)));
@@ -287,7 +433,9 @@ fn vendor_fact(world: &World, rel: &VendorRelationship, method: Method) -> Fact 
     o.set("competitor", truth_fact(competitor, here(vendor.loc)));
     o.set(
         "owners",
-        Fact::plain(FactValue::List(owners(world, node, method))),
+        Fact::plain(FactValue::List(
+            owners.map_or_else(Vec::new, |owners| owner_facts(world, owners, demand)),
+        )),
     );
     o.set("people", Fact::plain(FactValue::List(people(world, node))));
     object(o)
@@ -309,45 +457,34 @@ fn method_name(method: Method) -> &'static str {
     }
 }
 
-/// The effective owners of `vendor`, largest first, each with its paths.
-pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
-    let registry = world.registry;
-    world
-        .graph
-        .owners_of(vendor, method)
-        .into_iter()
-        .map(|(owner, share)| {
-            let org = &registry.organisations[owner];
-            let explained = world.graph.explain(owner, vendor, method);
-            // The owner's position: the first stake of its largest path, else its declaration.
-            let first_stake = explained
-                .paths
-                .first()
-                .and_then(|p| p.stakes.first())
-                .map(|&s| &registry.stakes[s]);
-            let share_origin = first_stake.map_or_else(
-                || origin(org.loc, org.source.as_ref()),
-                |s| origin(s.economic.loc, s.source.as_ref()),
-            );
-            let voting_origin = first_stake.map_or_else(
-                || share_origin.clone(),
-                |s| {
-                    origin(
-                        s.voting.as_ref().map_or(s.economic.loc, |v| v.loc),
-                        s.source.as_ref(),
-                    )
-                },
-            );
-            let mut o = FactObject::new("owner", share_origin.clone());
-            o.set("id", text(&org.id.value, origin(org.id.loc, None)));
-            o.set(
-                "name",
-                text(&org.name, origin(org.loc, org.source.as_ref())),
-            );
-            o.set("kind", text(org.kind.name(), origin(org.loc, None)));
+/// The effective owners of the vendor, largest first, each with its paths when a policy reads
+/// them.
+fn owner_facts(world: &World, owners: &Owners, demand: Demand) -> Vec<Fact> {
+    let vendor = owners.view.entity();
+    let method = owners.view.method();
+    let board = BoardControl::new(world, vendor);
+    owners
+        .view
+        .owners()
+        .iter()
+        .map(|&(owner, share)| {
+            // With the paths searched anyway, the positions are known; otherwise they are
+            // found only for the facts a finding or a trace shows.
+            let explained = demand.owner_paths.then(|| owners.explain(owner));
+            let (share_origin, voting_origin) = match explained {
+                Some(_) => (
+                    owners.share_origin(owner, false),
+                    owners.share_origin(owner, true),
+                ),
+                None => (
+                    owner_share_origin(owner, false),
+                    owner_share_origin(owner, true),
+                ),
+            };
+            let mut o = FactObject::extending(owner_base(world, owner), share_origin.clone(), 6);
             o.set(
                 "economic",
-                Fact::new(FactValue::Percent(share.economic), share_origin.clone()),
+                Fact::new(FactValue::Percent(share.economic), share_origin),
             );
             o.set(
                 "voting",
@@ -357,6 +494,33 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                 "method",
                 Fact::plain(FactValue::Text(method_name(method).into())),
             );
+            o.set("board", board.of(owner));
+            let paths = explained.map_or_else(Vec::new, |explained| {
+                explained
+                    .paths
+                    .iter()
+                    .map(|path| path_fact(world, path))
+                    .collect()
+            });
+            o.set("paths", Fact::plain(FactValue::List(paths)));
+            object(o)
+        })
+        .collect()
+}
+
+/// The facts of `owner` that are the same in every vendor it owns, built once per run.
+fn owner_base(world: &World, owner: NodeId) -> Arc<FactObject> {
+    world.owner_facts[owner]
+        .get_or_init(|| {
+            let registry = world.registry;
+            let org = &registry.organisations[owner];
+            let mut o = FactObject::with_capacity("owner", Origin::default(), 11);
+            o.set("id", text(&org.id.value, origin(org.id.loc, None)));
+            o.set(
+                "name",
+                text(&org.name, origin(org.loc, org.source.as_ref())),
+            );
+            o.set("kind", text(org.kind.name(), origin(org.loc, None)));
             let membership = world.competitors.get(&owner);
             let declaration = membership.map(|m| &registry.competitors[m.declaration]);
             let competitor_origin = declaration.map_or_else(Origin::default, |d| {
@@ -407,7 +571,6 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                     competitor_origin,
                 ),
             );
-            o.set("board", board_control(world, owner, vendor));
             o.set(
                 "is_self",
                 truth_fact(
@@ -415,33 +578,9 @@ pub fn owners(world: &World, vendor: NodeId, method: Method) -> Vec<Fact> {
                     Origin::default(),
                 ),
             );
-            let paths = explained
-                .paths
-                .iter()
-                .map(|path| {
-                    let route: Vec<&str> = path.nodes.iter().map(|&n| world.id(n)).collect();
-                    let first = path.stakes.first().map(|&s| &registry.stakes[s]);
-                    let path_origin = Origin {
-                        loc: first.map(|s| s.loc),
-                        sources: path_sources(registry, &path.stakes),
-                    };
-                    let mut p = FactObject::new("path", path_origin.clone());
-                    p.set("route", text(route.join(" → "), path_origin.clone()));
-                    p.set(
-                        "economic",
-                        Fact::new(FactValue::Percent(path.economic), path_origin.clone()),
-                    );
-                    p.set(
-                        "voting",
-                        Fact::new(FactValue::Percent(path.voting), path_origin),
-                    );
-                    object(p)
-                })
-                .collect();
-            o.set("paths", Fact::plain(FactValue::List(paths)));
-            object(o)
+            Arc::new(o)
         })
-        .collect()
+        .clone()
 }
 
 /// The organisations from the declared competitor whose group `owner` is in down to `owner`,
@@ -471,27 +610,74 @@ pub fn group_chain(
     }
 }
 
-/// Whether the owner's group holds board control of the vendor: an active stake marked `board`
-/// from the owner, or from something the owner controls, into the vendor.
-fn board_control(world: &World, owner: NodeId, vendor: NodeId) -> Fact {
+fn path_fact(world: &World, path: &crate::ownership::OwnershipPath) -> Fact {
     let registry = world.registry;
-    let mut result = Truth::False;
-    let mut at = Origin::default();
-    let Some(board_stakes) = world.index.board_stakes.get(&vendor) else {
-        return truth_fact(result, at);
+    let route: Vec<&str> = path.nodes.iter().map(|&n| world.id(n)).collect();
+    let first = path.stakes.first().map(|&s| &registry.stakes[s]);
+    let path_origin = Origin {
+        loc: first.map(|s| s.loc),
+        sources: path_sources(registry, &path.stakes),
+        deferred: None,
     };
-    for &index in board_stakes {
-        let stake = &registry.stakes[index];
-        let Some(holder) = registry.org_index(&stake.owner.id) else {
-            continue;
-        };
-        let member = world.in_group_of(owner, holder);
-        if member > result {
-            result = member;
-            at = origin(stake.loc, stake.source.as_ref());
-        }
+    let mut p = FactObject::new("path", path_origin.clone());
+    p.set("route", text(route.join(" → "), path_origin.clone()));
+    p.set(
+        "economic",
+        Fact::new(FactValue::Percent(path.economic), path_origin.clone()),
+    );
+    p.set(
+        "voting",
+        Fact::new(FactValue::Percent(path.voting), path_origin),
+    );
+    object(p)
+}
+
+/// Board control of the vendor: the active stakes marked `board` in it, and for each the
+/// groups its holder is in, found once per vendor (one control-chain walk back from the
+/// holder) rather than once per owner.
+struct BoardControl<'r> {
+    registry: &'r crate::registry::Registry,
+    /// (stake, holder, the organisations whose group includes the holder, and how certainly).
+    stakes: Vec<(usize, NodeId, HashMap<NodeId, Truth>)>,
+}
+
+impl<'r> BoardControl<'r> {
+    fn new(world: &World<'r>, vendor: NodeId) -> BoardControl<'r> {
+        let registry = world.registry;
+        let stakes = world
+            .index
+            .board_stakes
+            .get(&vendor)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&index| {
+                let holder = registry.org_index(&registry.stakes[index].owner.id)?;
+                Some((index, holder, world.groups_including(holder)))
+            })
+            .collect();
+        BoardControl { registry, stakes }
     }
-    truth_fact(result, at)
+
+    /// Whether the owner's group holds board control of the vendor: an active stake marked
+    /// `board` from the owner, or from something the owner controls, into the vendor.
+    fn of(&self, owner: NodeId) -> Fact {
+        let mut result = Truth::False;
+        let mut at = Origin::default();
+        for (index, holder, groups) in &self.stakes {
+            let member = if *holder == owner {
+                Truth::True
+            } else {
+                groups.get(&owner).copied().unwrap_or(Truth::False)
+            };
+            if member > result {
+                result = member;
+                let stake = &self.registry.stakes[*index];
+                at = origin(stake.loc, stake.source.as_ref());
+            }
+        }
+        truth_fact(result, at)
+    }
 }
 
 /// Key people of the vendor (a key role there started by the evaluation date), with their

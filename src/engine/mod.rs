@@ -22,9 +22,7 @@ use crate::input::limits::Limit;
 use crate::input::source::{Loc, SourceMap};
 use crate::ownership::{Method, NodeId};
 use crate::policy::budget::Costing;
-use crate::policy::{
-    self, Budget, Check, Cost, Keep, OnIndeterminate, OwnershipMethod, Policy, Scope,
-};
+use crate::policy::{self, Budget, Check, Cost, OnIndeterminate, OwnershipMethod, Policy, Scope};
 use crate::registry::Registry;
 use crate::value::date::Date;
 use crate::value::truth::Truth;
@@ -60,7 +58,7 @@ pub fn method_of(policy: &Policy) -> Method {
 /// is `indeterminate`, with a message that says so (never a pass). [`evaluate_within`] reports
 /// it as a problem instead, which is what the commands do.
 pub fn evaluate(input: &Evaluation) -> Report {
-    evaluate_counting(input, &Budget::default()).0
+    evaluate_counting(input, &Budget::default(), |_| true).0
 }
 
 /// [`evaluate`] within `budget`: the report, or, when some (policy, vendor relationship) would
@@ -68,7 +66,25 @@ pub fn evaluate(input: &Evaluation) -> Report {
 /// evaluation's cost is known from the facts before it runs (see [`policy::budget`]), so an
 /// evaluation over the budget costs nothing.
 pub fn evaluate_within(input: &Evaluation, budget: &Budget) -> Result<Report, Vec<Problem>> {
-    let (report, stopped) = evaluate_counting(input, budget);
+    within(input, budget, |_| true)
+}
+
+/// [`evaluate_within`] for the relationships with one vendor only (`vrisk explain`): the
+/// report of a check that would list only that vendor.
+pub fn evaluate_vendor_within(
+    input: &Evaluation,
+    budget: &Budget,
+    vendor: &str,
+) -> Result<Report, Vec<Problem>> {
+    within(input, budget, |rel| rel.vendor.id == vendor)
+}
+
+fn within(
+    input: &Evaluation,
+    budget: &Budget,
+    keep: impl Fn(&crate::registry::VendorRelationship) -> bool,
+) -> Result<Report, Vec<Problem>> {
+    let (report, stopped) = evaluate_counting(input, budget, keep);
     if stopped.is_empty() {
         Ok(report)
     } else {
@@ -76,7 +92,11 @@ pub fn evaluate_within(input: &Evaluation, budget: &Budget) -> Result<Report, Ve
     }
 }
 
-fn evaluate_counting(input: &Evaluation, budget: &Budget) -> (Report, Vec<Stopped>) {
+fn evaluate_counting(
+    input: &Evaluation,
+    budget: &Budget,
+    keep: impl Fn(&crate::registry::VendorRelationship) -> bool,
+) -> (Report, Vec<Stopped>) {
     let registry = input.registry;
     let org_node = registry
         .org_index(input.org)
@@ -91,18 +111,20 @@ fn evaluate_counting(input: &Evaluation, budget: &Budget) -> (Report, Vec<Stoppe
             .unwrap_or(&[])
             .iter()
             .map(|&i| &registry.vendors[i])
+            .filter(|rel| keep(rel))
             .collect();
         rels.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
         rels
     };
     let mut sorted: Vec<&Policy> = input.policies.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let demand = build::Demand::of(sorted.iter().copied());
     // Relationship by relationship, so that each fact tree is built once per ownership method
     // and dropped before the next relationship. Relationships are independent: they are
     // evaluated in parallel, and their findings kept in relationship order.
     let per_relationship: Vec<(Vec<Finding>, Vec<Stopped>)> = relationships
         .par_iter()
-        .map(|rel| evaluate_relationship(input, &world, &sorted, rel, budget))
+        .map(|rel| evaluate_relationship(input, &world, &sorted, demand, rel, budget))
         .collect();
     let mut evaluated: HashMap<&str, usize> = HashMap::new();
     let mut findings = Vec::with_capacity(per_relationship.iter().map(|(f, _)| f.len()).sum());
@@ -188,6 +210,7 @@ fn evaluate_relationship(
     input: &Evaluation,
     world: &World,
     sorted: &[&Policy],
+    demand: build::Demand,
     rel: &crate::registry::VendorRelationship,
     budget: &Budget,
 ) -> (Vec<Finding>, Vec<Stopped>) {
@@ -200,7 +223,11 @@ fn evaluate_relationship(
         let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
             Some(p) => p,
             None => {
-                roots_by_method.push((key, build::roots(world, rel, method)));
+                let roots = match roots_by_method.first() {
+                    Some((_, first)) => first.under(world, rel, method, demand),
+                    None => build::roots(world, rel, method, demand),
+                };
+                roots_by_method.push((key, roots));
                 roots_by_method.len() - 1
             }
         };
@@ -228,8 +255,8 @@ fn evaluate_relationship(
         match checked {
             Ok(false) => {}
             Ok(true) => {
-                let evaluation = policy::evaluate_keeping(policy, &scope, Keep::Decisive);
-                findings.push(finding(input, world, policy, rel, &evaluation));
+                let decision = policy::decide(policy, &scope);
+                findings.push(finding(input, world, roots, policy, rel, &decision));
             }
             Err((limit, amount, cost)) => {
                 let over = Stopped {
@@ -381,9 +408,10 @@ impl From<Method> for MethodKey {
 fn finding(
     input: &Evaluation,
     world: &World,
+    roots: &build::Roots,
     policy: &Policy,
     rel: &crate::registry::VendorRelationship,
-    evaluation: &policy::Evaluation,
+    evaluation: &policy::Decision,
 ) -> Finding {
     let (outcome, note) = match evaluation.result {
         Truth::True => (Outcome::Fail, None),
@@ -400,8 +428,16 @@ fn finding(
             ),
         },
     };
-    let evidence: Vec<Evidence> = evaluation
+    // The positions left to be found on demand, found for the facts this finding shows.
+    let checks: Vec<Check> = evaluation
         .evidence
+        .iter()
+        .map(|check| Check {
+            fact_origin: roots.resolve(&check.fact_origin),
+            ..check.clone()
+        })
+        .collect();
+    let evidence: Vec<Evidence> = checks
         .iter()
         .map(|check| evidence_of(input, check))
         .collect();
@@ -409,7 +445,7 @@ fn finding(
     if outcome != Outcome::Pass {
         // The last decisive comparison is the most specific (the share against the threshold,
         // after "is a competitor"), so its fact is where the finding is reported.
-        for check in evaluation.evidence.iter().rev() {
+        for check in checks.iter().rev() {
             if let Some(loc) = check.fact_origin.loc {
                 locations.push(Location {
                     position: Position::resolve(input.sources, loc),
@@ -435,12 +471,7 @@ fn finding(
     let paths = if outcome == Outcome::Pass {
         Vec::new()
     } else {
-        owner_paths(
-            world,
-            &rel.vendor.id,
-            method_of(policy),
-            &evaluation.evidence,
-        )
+        owner_paths(world, roots, &checks)
     };
     Finding {
         policy: policy.id.clone(),
@@ -509,12 +540,7 @@ fn link(registry: &Registry, stake: usize) -> String {
 }
 
 /// The ownership paths of the owners that the evidence names.
-fn owner_paths(
-    world: &World,
-    vendor_id: &str,
-    method: Method,
-    evidence: &[Check],
-) -> Vec<PathEvidence> {
+fn owner_paths(world: &World, roots: &build::Roots, evidence: &[Check]) -> Vec<PathEvidence> {
     let registry = world.registry;
     let mut owners: Vec<&str> = evidence
         .iter()
@@ -524,15 +550,14 @@ fn owner_paths(
         .collect();
     owners.sort_unstable();
     owners.dedup();
-    let Some(vendor_node) = registry.org_index(vendor_id) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
     for owner in owners {
         let Some(owner_node) = registry.org_index(owner) else {
             continue;
         };
-        let explained = world.graph.explain(owner_node, vendor_node, method);
+        let Some(explained) = roots.explain(owner_node) else {
+            continue;
+        };
         // A path starts at the declared competitor whose group the owner is in, and reaches the
         // owner along the chain of control that makes it a member.
         let group = world.competitors.get(&owner_node).map(|m| m.group);

@@ -2,11 +2,13 @@
 //! competitor groups of the evaluating organisation.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use foldhash::{HashMap, HashMapExt};
 
 use crate::input::diagnostic::Problem;
 use crate::ownership::{Edge, Graph, Method, NodeId, Share};
+use crate::policy::facts::FactObject;
 use crate::registry::{Registry, Tier};
 use crate::value::date::Date;
 use crate::value::interval::Interval;
@@ -46,6 +48,10 @@ pub struct World<'r> {
     pub warnings: Vec<Problem>,
     /// Look-ups that keep fact building linear in the size of the registry.
     pub index: Index<'r>,
+    /// The facts of each organisation as an owner that do not depend on what it owns (its
+    /// name, kind and competitor group), built the first time it is an owner and shared by
+    /// every vendor it owns.
+    pub(crate) owner_facts: Vec<OnceLock<Arc<FactObject>>>,
 }
 
 /// Registry items grouped by the organisation they hang off.
@@ -171,6 +177,9 @@ impl<'r> World<'r> {
             own_group: HashMap::new(),
             warnings,
             index,
+            owner_facts: (0..registry.organisations.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         };
         world.competitors = world.competitor_groups();
         world.own_group = world.group_of(org);
@@ -214,6 +223,21 @@ impl<'r> World<'r> {
             .share(leader, member, method)
             .voting
             .ge(GROUP_CONTROL_THRESHOLD)
+    }
+
+    /// Every organisation whose group ([`World::group_of`]) includes `member`, with how
+    /// certainly, `member` itself excluded: [`World::in_group_of`] for every leader at once, by
+    /// one control-chain walk back from `member`.
+    pub fn groups_including(&self, member: NodeId) -> HashMap<NodeId, Truth> {
+        let method = Method::ControlChain {
+            threshold: GROUP_CONTROL_THRESHOLD,
+        };
+        self.graph
+            .owners_of(member, method)
+            .into_iter()
+            .map(|(leader, share)| (leader, share.voting.ge(GROUP_CONTROL_THRESHOLD)))
+            .filter(|&(_, member)| member != Truth::False)
+            .collect()
     }
 
     fn competitor_groups(&self) -> HashMap<NodeId, CompetitorMembership> {

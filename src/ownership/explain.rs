@@ -2,66 +2,68 @@
 //!
 //! Integrated method: the simple paths come from [`super::paths`], largest first. Where no cycle
 //! lies between owner and entity every chain is a simple path, so what the listed paths leave
-//! out is exactly `unlisted`. Where cycles lie between them, the search goes on past the listed
-//! paths to sum every simple path, and what the share holds beyond that sum is
-//! `cycle_remainder`.
+//! out is exactly `unlisted`. Where cycles lie between them, the sum of every simple path is
+//! computed apart, and what the share holds beyond that sum is `cycle_remainder`.
 //!
 //! Control-chain method: one path per direct stake in the entity held by the owner or by an
 //! entity it (possibly) controls, through the chain of stakes by which control was established;
 //! the paths' contributions add up to the share.
 
-use super::bounds::{BOUNDS, ECON_MAX, ECON_MIN, VOTE_MAX, VOTE_MIN, bit, percent_interval};
+use super::bounds::{Acc, BOUNDS, ECON_MAX, ECON_MIN, VOTE_MAX, VOTE_MIN, bit, percent_interval};
+use super::control;
 use super::graph::Graph;
-use super::paths::Local;
+use super::paths::{self, Cycles};
+use super::region::Region;
 use super::scratch::Scratch;
 use super::{Explained, MAX_LISTED_PATHS, NodeId, OwnershipPath, Share};
-use super::{control, integrated};
 use crate::value::interval::Interval;
 
 const NEGLIGIBLE: f64 = 1e-9;
 
-/// Most simple paths summed to separate the cycles' part of a share.
-pub const MAX_SUMMED_PATHS: usize = 10_000;
-
+/// The explanation of `raw`, the integrated walk sums of `owner` in the region's entity, by the
+/// paths between them.
 pub(crate) fn explain_integrated(
     graph: &Graph,
-    scratch: &mut Scratch,
+    region: &Region,
     owner: u32,
-    entity: u32,
+    raw: Acc,
 ) -> Explained {
+    let entity = region.nodes[0];
     if owner == entity {
         return itself(owner);
     }
-    let raw = integrated::share(graph, scratch, owner, entity);
     let mut explained = nothing(owner, entity);
+    let Some(local) = region.local(owner) else {
+        return explained;
+    };
     if !raw.is_reached() {
         return explained;
     }
     explained.share = raw.share(100.0);
     let raw_percent = raw.v.map(|value| value * 100.0);
-    // Everything reached on the way is an ancestor of the entity reachable from the owner.
-    let local = Local::new(graph, &scratch.reached, owner, entity);
-    // Without cycles the listed paths suffice: the rest is exactly `unlisted`.
-    let wanted = if local.cyclic {
-        MAX_SUMMED_PATHS
-    } else {
-        MAX_LISTED_PATHS
-    };
-    let search = local.search(graph, wanted);
-    let listed_sum = sum_bounds(search.paths.iter().take(MAX_LISTED_PATHS));
-    if local.cyclic && search.finished {
-        let all_sum = sum_bounds(search.paths.iter());
-        explained.unlisted = remainder(&all_sum, &listed_sum);
-        explained.cycle_remainder = remainder(&raw_percent, &all_sum);
-    } else {
-        explained.unlisted = remainder(&raw_percent, &listed_sum);
-        explained.complete = !local.cyclic;
+    // Only a dense web of cross-holdings can exhaust the search; what it did not list is then
+    // in `unlisted` like any path beyond the first sixteen.
+    let listed = paths::search(graph, region, local, MAX_LISTED_PATHS);
+    let listed_sum = sum_bounds(listed.iter());
+    match paths::cycles(graph, region, local) {
+        Cycles::None => {
+            explained.unlisted = remainder(&raw_percent, &listed_sum);
+        }
+        Cycles::SimplePaths(all_sum) => {
+            explained.unlisted = remainder(&all_sum, &listed_sum);
+            explained.cycle_remainder = remainder(&raw_percent, &all_sum);
+        }
+        Cycles::TooMany => {
+            explained.unlisted = remainder(&raw_percent, &listed_sum);
+            explained.complete = false;
+        }
     }
-    explained.paths = search.paths;
-    explained.paths.truncate(MAX_LISTED_PATHS);
+    explained.paths = listed;
     explained
 }
 
+/// The control-chain explanation of `owner`'s share in `entity`, whose ancestors are the
+/// scratch's region (marked by the caller, once for all the owners it explains).
 pub(crate) fn explain_control(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -73,7 +75,6 @@ pub(crate) fn explain_control(
         return itself(owner);
     }
     let mut explained = nothing(owner, entity);
-    graph.mark_ancestors(scratch, entity);
     if !scratch.in_region(owner) {
         return explained;
     }

@@ -5,9 +5,10 @@ use rayon::prelude::*;
 
 use super::bounds::Weights;
 use super::scc::{Successors, strongly_connected};
-use super::scratch::{Scratch, ScratchPool};
+use super::scratch::{Checkout, Scratch, ScratchPool};
+use super::view::OwnersView;
 use super::{Edge, Explained, Method, NodeId, Share};
-use super::{control, explain, integrated};
+use super::{control, integrated};
 use crate::value::truth::Truth;
 
 /// Node ids are stored in 32 bits; larger graphs are cut to this many nodes.
@@ -154,46 +155,21 @@ impl Graph {
         })
     }
 
-    /// The effective share of `owner` in `entity` and the paths that produce it.
+    /// The effective share of `owner` in `entity` and the paths that produce it. To explain
+    /// several owners of one entity, [`Graph::owners_view`] shares the work between them.
     pub fn explain(&self, owner: NodeId, entity: NodeId, method: Method) -> Explained {
-        let (Some(from), Some(to)) = (self.node(owner), self.node(entity)) else {
-            return Explained {
-                owner,
-                entity,
-                share: Share::ZERO,
-                paths: Vec::new(),
-                unlisted: None,
-                cycle_remainder: None,
-                complete: true,
-            };
-        };
-        self.pool.with(|scratch| match method {
-            Method::Integrated => explain::explain_integrated(self, scratch, from, to),
-            Method::ControlChain { threshold } => {
-                explain::explain_control(self, scratch, from, to, threshold)
-            }
-        })
+        OwnersView::bare(self, entity, method).explain(owner)
     }
 
     /// Every organisation with a share (economic or voting upper bound above 0) in `entity`,
     /// largest economic upper bound first, then largest voting upper bound, then by id.
     pub fn owners_of(&self, entity: NodeId, method: Method) -> Vec<(NodeId, Share)> {
-        let Some(to) = self.node(entity) else {
-            return Vec::new();
-        };
-        let mut owners = self.pool.with(|scratch| match method {
-            Method::Integrated => integrated::owners_of(self, scratch, to),
-            Method::ControlChain { threshold } => control::owners_of(self, scratch, to, threshold),
-        });
-        owners.sort_by(|(a, share_a), (b, share_b)| {
-            share_b
-                .economic
-                .max
-                .total_cmp(&share_a.economic.max)
-                .then(share_b.voting.max.total_cmp(&share_a.voting.max))
-                .then(a.cmp(b))
-        });
-        owners
+        self.owners_view(entity, method).into_owners()
+    }
+
+    /// The owners of `entity` ([`Graph::owners_of`]), ready to explain any of them.
+    pub fn owners_view(&self, entity: NodeId, method: Method) -> OwnersView<'_> {
+        OwnersView::new(self, entity, method)
     }
 
     /// Every organisation in which `owner` has a share (upper bound above 0), by ascending id.
@@ -269,6 +245,16 @@ impl Graph {
         held.into_iter()
             .map(|node| (node as NodeId, scratch.acc[node as usize].share(scale)))
             .collect()
+    }
+
+    /// Runs `work` with a workspace from the pool.
+    pub(crate) fn with_scratch<R>(&self, work: impl FnOnce(&mut Scratch) -> R) -> R {
+        self.pool.with(work)
+    }
+
+    /// A workspace from the pool, held until dropped.
+    pub(crate) fn checkout_scratch(&self) -> Checkout<'_> {
+        self.pool.checkout()
     }
 
     fn node(&self, id: NodeId) -> Option<u32> {

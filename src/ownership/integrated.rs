@@ -17,7 +17,6 @@ use super::block;
 use super::bounds::{Acc, BOUNDS};
 use super::graph::{Direction, Graph};
 use super::scratch::Scratch;
-use super::{NodeId, Share};
 use crate::value::interval::unheld_percent;
 
 /// Walk sums from `owner` to everything it reaches, left in `scratch.acc` (fractions, uncapped)
@@ -46,8 +45,8 @@ pub(crate) fn share(graph: &Graph, scratch: &mut Scratch, owner: u32, entity: u3
     }
 }
 
-/// Every owner of `entity` with its share (unsorted).
-pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Vec<(NodeId, Share)> {
+/// Every owner of `entity` with its walk sums (fractions, uncapped), unsorted.
+pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Vec<(u32, Acc)> {
     // Backward walk sums: for an owner off every cycle, the sum over walks from it to `entity`
     // is exactly its share, unless a share on the way would have been capped at 100%.
     propagate(graph, scratch, entity, Direction::Backward, false, false);
@@ -77,7 +76,7 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
             walks
         };
         if walks.is_reached() {
-            owners.push((node as NodeId, walks.share(100.0)));
+            owners.push((node, walks));
         }
     }
     owners

@@ -24,10 +24,14 @@ mod graph;
 mod gth;
 mod integrated;
 mod paths;
+mod region;
 mod scc;
 mod scratch;
+mod view;
 
 pub use graph::Graph;
+pub use paths::{MAX_DEPTH, MAX_ENUMERATED_MEMBERS, MAX_ENUMERATED_STEPS, MAX_PUSHES};
+pub use view::OwnersView;
 
 use crate::value::interval::Interval;
 

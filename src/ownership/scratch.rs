@@ -24,6 +24,9 @@ pub(crate) struct Scratch {
     region_epoch: u32,
     /// `region[v] == region_epoch` when `v` may take part in a restricted query.
     region: Vec<u32>,
+    /// A node's index in a region's own numbering, set by whoever numbers the region (valid
+    /// only for nodes in the current region, and only once set).
+    pub slot: Vec<u32>,
     component_epoch: u32,
     component_seen: Vec<u32>,
     /// The nodes reached by the current query, in the order they were reached.
@@ -45,6 +48,7 @@ impl Scratch {
             controller: Vec::new(),
             region_epoch: 0,
             region: vec![0; node_count],
+            slot: vec![0; node_count],
             component_epoch: 0,
             component_seen: vec![0; component_count],
             reached: Vec::new(),
@@ -138,12 +142,17 @@ impl ScratchPool {
     }
 
     pub fn with<R>(&self, work: impl FnOnce(&mut Scratch) -> R) -> R {
+        work(&mut self.checkout())
+    }
+
+    /// A workspace held until the guard is dropped: for a series of queries that share marks
+    /// (an entity's ancestors) between them.
+    pub fn checkout(&self) -> Checkout<'_> {
         let taken = self.lock().pop();
-        let mut scratch =
-            taken.unwrap_or_else(|| Scratch::new(self.node_count, self.component_count));
-        let result = work(&mut scratch);
-        self.lock().push(scratch);
-        result
+        Checkout {
+            pool: self,
+            scratch: taken.unwrap_or_else(|| Scratch::new(self.node_count, self.component_count)),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Scratch>> {
@@ -152,5 +161,32 @@ impl ScratchPool {
         self.free
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A workspace taken from a [`ScratchPool`], given back when dropped.
+pub(crate) struct Checkout<'p> {
+    pool: &'p ScratchPool,
+    scratch: Scratch,
+}
+
+impl std::ops::Deref for Checkout<'_> {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.scratch
+    }
+}
+
+impl std::ops::DerefMut for Checkout<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        &mut self.scratch
+    }
+}
+
+impl Drop for Checkout<'_> {
+    fn drop(&mut self) {
+        // An empty workspace allocates nothing.
+        let scratch = std::mem::replace(&mut self.scratch, Scratch::new(0, 0));
+        self.pool.lock().push(scratch);
     }
 }

@@ -165,7 +165,7 @@ impl CollectionSizes {
                 if !seen.insert(std::sync::Arc::as_ptr(object).cast()) {
                     return;
                 }
-                for (name, field) in &object.fields {
+                for (name, field) in object.fields() {
                     if let FactValue::List(items) = &field.value {
                         let longest = self.longest.entry(name).or_default();
                         *longest = (*longest).max(items.len() as u64);

@@ -1,24 +1,21 @@
 //! Three-valued evaluation of a checked condition over the fact tree.
 //!
 //! Evaluation builds a tree that mirrors the condition (one node per combinator, quantifier,
-//! collection element and comparison) and keeps, beside the public [`TraceNode`] data, the
-//! element each quantifier node was bound to. The evidence and the witnesses a message reads are
-//! then picked from that tree by following the decisive branches (see [`Explainer`]).
-//!
-//! `vrisk explain` and the coverage of `vrisk test` read the whole tree ([`Keep::All`]); `vrisk
-//! check` needs only the decisive branches, so with [`Keep::Decisive`] each node first computes
-//! its children's results without building them, then builds only the children the explanation
-//! will walk (none under a false root). The result, the evidence and the message are the same
-//! either way.
+//! collection element and comparison), holding only results and references into the condition
+//! and the facts: most evaluations (a passing vendor) need nothing more. The words a person
+//! reads (labels, values, the comparisons behind a finding) are made from those references
+//! only when asked for: the evidence and the witnesses a message reads are picked from the tree
+//! by following the decisive branches (see [`Explainer`]), and [`Evaluated::to_trace`] writes
+//! the whole tree out for `vrisk explain`.
 
-use crate::policy::facts::{Fact, FactValue, Origin};
+use crate::policy::facts::{Fact, FactValue};
 use crate::value::date::Date;
 use crate::value::truth::Truth;
 
 use super::compare;
 use super::fact_model;
 use super::model::{
-    Condition, ConditionKind, FactPath, OperandKind, Quantified, Quantifier, Value,
+    Comparison, Condition, ConditionKind, FactPath, OperandKind, Quantified, Quantifier, Value,
 };
 use super::trace::{Check, TraceNode};
 
@@ -41,359 +38,301 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// A name bound to a collection element.
-#[derive(Clone)]
-struct Bound<'f> {
-    name: String,
+/// A name bound to a collection element: the element and its position in the collection.
+#[derive(Clone, Copy)]
+struct Bound<'c, 'f> {
+    name: &'c str,
     fact: &'f Fact,
-    label: String,
+    index: usize,
 }
 
-/// One evaluated node: the public trace data plus what explaining it needs.
-pub(super) struct Evaluated<'f> {
+impl Bound<'_, '_> {
+    fn label(&self) -> String {
+        element_label(self.fact, self.index)
+    }
+}
+
+/// One evaluated node: its result, the condition it evaluated, and what it read.
+pub(super) struct Evaluated<'c, 'f> {
     result: Truth,
-    label: String,
-    loc: crate::input::source::Loc,
-    facts: Vec<(String, String, Origin)>,
-    children: Vec<Evaluated<'f>>,
-    role: Role<'f>,
+    cond: &'c Condition,
+    children: Vec<Evaluated<'c, 'f>>,
+    role: Role<'c, 'f>,
 }
 
-enum Role<'f> {
+enum Role<'c, 'f> {
     All,
     Any,
     Not,
-    Exists,
-    ForAll,
-    NoneOf,
-    Count,
+    Quantifier {
+        quantified: &'c Quantified,
+        collection: Option<&'f Fact>,
+        /// Elements that matched, and elements that may have (counting the unknown ones).
+        trues: usize,
+        possible: usize,
+    },
     /// A collection element; its only child (if any) is the `where` evaluated for it.
-    Element(Bound<'f>),
-    Leaf(Box<Check>),
+    Element(Bound<'c, 'f>),
+    Leaf {
+        comparison: &'c Comparison,
+        fact: Option<&'f Fact>,
+    },
 }
 
-impl Evaluated<'_> {
+impl<'c, 'f> Evaluated<'c, 'f> {
     pub(super) fn result(&self) -> Truth {
         self.result
     }
 
-    pub(super) fn to_trace(&self) -> TraceNode {
+    /// The whole tree as a reader sees it: labels, and the facts each node read.
+    pub(super) fn to_trace(&self, as_of: Date) -> TraceNode {
+        let (label, facts) = match &self.role {
+            Role::All => ("all".to_string(), Vec::new()),
+            Role::Any => ("any".to_string(), Vec::new()),
+            Role::Not => ("not".to_string(), Vec::new()),
+            Role::Quantifier {
+                quantified,
+                collection,
+                trues,
+                possible,
+            } => (
+                quantifier_label(quantified, collection.is_some(), *trues, *possible),
+                vec![(
+                    quantified.each.to_string(),
+                    collection.map_or_else(|| "unknown".to_string(), |f| f.value.to_string()),
+                    collection.map(|f| f.origin.clone()).unwrap_or_default(),
+                )],
+            ),
+            Role::Element(bound) => (format!("{} = {}", bound.name, bound.label()), Vec::new()),
+            Role::Leaf { comparison, fact } => {
+                let operand = operand(comparison, as_of);
+                let path = comparison.path.to_string();
+                // Shown with enough decimals that a value never reads as the operand it
+                // differs from.
+                let value = compare::display_against(
+                    fact.map_or(&FactValue::Unknown, |f| &f.value),
+                    &operand,
+                );
+                let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
+                (
+                    format!("{path} {} {operand}", comparison.op.symbol()),
+                    vec![(path, value, origin)],
+                )
+            }
+        };
         TraceNode {
-            label: self.label.clone(),
+            label,
             result: self.result,
-            loc: self.loc,
-            facts: self.facts.clone(),
-            children: self.children.iter().map(Evaluated::to_trace).collect(),
+            loc: self.cond.loc,
+            facts,
+            children: self.children.iter().map(|c| c.to_trace(as_of)).collect(),
         }
     }
 }
 
-/// How much of the evaluation tree to keep.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Keep {
-    /// Every node, for `explain` and coverage.
-    All,
-    /// Only the branches that decide the result (what evidence and messages read).
+/// The operand of a comparison, with `as_of` standing for the evaluation date.
+fn operand(comparison: &Comparison, as_of: Date) -> Value {
+    match &comparison.operand.kind {
+        OperandKind::Value(v) => v.clone(),
+        OperandKind::AsOf => Value::Date(as_of),
+    }
+}
+
+fn quantifier_label(q: &Quantified, known: bool, trues: usize, possible: usize) -> String {
+    let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
+    let label = match &q.quantifier {
+        Quantifier::Count { op, operand } => {
+            let range = match (known, possible) {
+                (true, m) if m == trues => format!("{trues}"),
+                (true, m) => format!("{trues} to {m}"),
+                (false, _) => format!("at least {trues}"),
+            };
+            format!("{head} {} {operand} (counted {range})", op.symbol())
+        }
+        _ => head,
+    };
+    if known {
+        label
+    } else {
+        format!("{label} (collection unknown)")
+    }
+}
+
+/// How much of a condition to evaluate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extent {
+    /// Every node, for a trace that shows them all.
+    Whole,
+    /// Up to what decides each node: a conjunction stops at its first false member, a
+    /// disjunction at its first true one, `exists` at its first match, `all` at its first
+    /// failure. The result, the evidence and the message's witnesses are the same, since they
+    /// are read from the first decisive member in those cases.
     Decisive,
 }
 
-pub(super) fn evaluate<'f>(cond: &Condition, scope: &Scope<'f>, keep: Keep) -> Evaluated<'f> {
+pub(super) fn evaluate<'c, 'f>(
+    cond: &'c Condition,
+    scope: &Scope<'f>,
+    extent: Extent,
+) -> Evaluated<'c, 'f> {
     let mut env = Env {
         scope,
         bound: Vec::new(),
-        keep,
-        at_root: true,
+        extent,
     };
     env.eval(cond)
 }
 
-struct Env<'s, 'f> {
+struct Env<'s, 'c, 'f> {
     scope: &'s Scope<'f>,
-    bound: Vec<Bound<'f>>,
-    keep: Keep,
-    /// Whether the node being built is the root: a false root is not explained (see
-    /// [`Explainer::explain`]), so with [`Keep::Decisive`] it keeps no children at all.
-    at_root: bool,
+    bound: Vec<Bound<'c, 'f>>,
+    extent: Extent,
 }
 
-/// Which children [`Explainer`] walks to explain a node of `role` whose result is `result`,
-/// from the children's results. Each node is walked with its own result as the one to explain,
-/// so this depends on nothing else.
-fn decisive(role: &Role, result: Truth, children: &[Truth]) -> Vec<usize> {
-    let first = |want: Truth| {
-        children
-            .iter()
-            .position(|&c| c == want)
-            .into_iter()
-            .collect()
-    };
-    let having = |want: Truth| {
-        (0..children.len())
-            .filter(|&i| children[i] == want)
-            .collect()
-    };
-    match (role, result) {
-        (Role::All | Role::ForAll, Truth::False) => first(Truth::False),
-        (Role::Any | Role::Exists, Truth::True) => first(Truth::True),
-        (Role::NoneOf, Truth::False) => first(Truth::True),
-        (Role::NoneOf, Truth::True) => having(Truth::False),
-        (Role::Count, Truth::True | Truth::False) => having(Truth::True),
-        (Role::All | Role::ForAll | Role::Any | Role::Exists | Role::NoneOf | Role::Count, _) => {
-            having(result)
-        }
-        (Role::Not | Role::Element(_) | Role::Leaf(_), _) => (0..children.len()).collect(),
-    }
-}
-
-impl<'f> Env<'_, 'f> {
-    /// The node of `cond`. With [`Keep::All`] every child is built, then the result read from
-    /// them. With [`Keep::Decisive`] the children's results come first, from [`Env::truth`],
-    /// which builds nothing; then only the decisive children are built, so that no part of the
-    /// tree that will be dropped is ever held. That evaluates the decisive path again at each
-    /// level, a cost bounded by the budget times the depth, for memory that is the size of the
-    /// explanation.
-    fn eval(&mut self, cond: &Condition) -> Evaluated<'f> {
+impl<'c, 'f> Env<'_, 'c, 'f> {
+    fn eval(&mut self, cond: &'c Condition) -> Evaluated<'c, 'f> {
         match &cond.kind {
-            ConditionKind::All(items) => self.combinator(items, cond, Role::All),
-            ConditionKind::Any(items) => self.combinator(items, cond, Role::Any),
+            ConditionKind::All(items) => {
+                let children = self.members(items, Truth::False);
+                let result = children
+                    .iter()
+                    .fold(Truth::True, |acc, c| acc.and(c.result));
+                node(result, cond, children, Role::All)
+            }
+            ConditionKind::Any(items) => {
+                let children = self.members(items, Truth::True);
+                let result = children
+                    .iter()
+                    .fold(Truth::False, |acc, c| acc.or(c.result));
+                node(result, cond, children, Role::Any)
+            }
             ConditionKind::Not(inner) => {
-                let peeked = self.peek(inner).not();
-                let child = self.explains(peeked).then(|| self.eval(inner));
-                let result = child.as_ref().map_or(peeked, |c| c.result.not());
-                node(
-                    result,
-                    "not".into(),
-                    cond,
-                    child.into_iter().collect(),
-                    Role::Not,
-                )
+                let child = self.eval(inner);
+                node(child.result.not(), cond, vec![child], Role::Not)
             }
             ConditionKind::Quantified(q) => self.quantified(q, cond),
             ConditionKind::Compare(c) => {
-                self.at_root = false;
-                self.compare(c, cond)
-            }
-        }
-    }
-
-    /// With [`Keep::Decisive`], the result of `cond` without building it; with [`Keep::All`],
-    /// nothing is known before building: `Unknown` stands in, and is not used.
-    fn peek(&mut self, cond: &Condition) -> Truth {
-        match self.keep {
-            Keep::Decisive => self.truth(cond),
-            Keep::All => Truth::Unknown,
-        }
-    }
-
-    /// Whether a node with this result keeps children: always with [`Keep::All`]; with
-    /// [`Keep::Decisive`], unless it is a false root. Called once per node, before its
-    /// children are built, so the first call is the root's.
-    fn explains(&mut self, result: Truth) -> bool {
-        let root = std::mem::replace(&mut self.at_root, false);
-        self.keep == Keep::All || !(root && result == Truth::False)
-    }
-
-    fn combinator(
-        &mut self,
-        items: &[Condition],
-        cond: &Condition,
-        role: Role<'f>,
-    ) -> Evaluated<'f> {
-        let and = matches!(role, Role::All);
-        let fold = |truths: &mut dyn Iterator<Item = Truth>| {
-            truths.fold(
-                Truth::from(and),
-                |acc, t| if and { acc.and(t) } else { acc.or(t) },
-            )
-        };
-        let label = if and { "all" } else { "any" };
-        let (result, children) = match self.keep {
-            Keep::All => {
-                self.at_root = false;
-                let children: Vec<_> = items.iter().map(|c| self.eval(c)).collect();
-                (fold(&mut children.iter().map(|c| c.result)), children)
-            }
-            Keep::Decisive => {
-                let truths: Vec<Truth> = items.iter().map(|c| self.truth(c)).collect();
-                let result = fold(&mut truths.iter().copied());
-                let kept = if self.explains(result) {
-                    decisive(&role, result, &truths)
-                } else {
-                    Vec::new()
+                let fact = self.lookup(&c.path);
+                let value = fact.map_or(&FactValue::Unknown, |f| &f.value);
+                let as_of = self.scope.as_of;
+                let result = match &c.operand.kind {
+                    OperandKind::Value(v) => compare::compare(value, c.op, v, as_of),
+                    OperandKind::AsOf => compare::compare(value, c.op, &Value::Date(as_of), as_of),
                 };
-                let children = kept.into_iter().map(|i| self.eval(&items[i])).collect();
-                (result, children)
-            }
-        };
-        node(result, label.into(), cond, children, role)
-    }
-
-    /// The result of `cond`, as [`Env::eval`] gives it, without building a node.
-    fn truth(&mut self, cond: &Condition) -> Truth {
-        match &cond.kind {
-            ConditionKind::All(items) => {
-                let mut acc = Truth::True;
-                for c in items {
-                    acc = acc.and(self.truth(c));
-                }
-                acc
-            }
-            ConditionKind::Any(items) => {
-                let mut acc = Truth::False;
-                for c in items {
-                    acc = acc.or(self.truth(c));
-                }
-                acc
-            }
-            ConditionKind::Not(inner) => self.truth(inner).not(),
-            ConditionKind::Quantified(q) => {
-                let collection = self.lookup(&q.each);
-                let elements = collection.and_then(Fact::list);
-                let truths: Vec<Truth> = (0..elements.map_or(0, <[Fact]>::len))
-                    .map(|i| self.element_truth(q, elements.unwrap_or(&[]), i))
-                    .collect();
-                outcome(q, &truths, elements.is_some()).0
-            }
-            ConditionKind::Compare(c) => {
-                let value = self
-                    .lookup(&c.path)
-                    .map_or(&FactValue::Unknown, |f| &f.value);
-                compare::compare(value, c.op, &self.operand(c), self.scope.as_of)
-            }
-        }
-    }
-
-    fn operand(&self, c: &super::model::Comparison) -> Value {
-        match &c.operand.kind {
-            OperandKind::Value(v) => v.clone(),
-            OperandKind::AsOf => Value::Date(self.scope.as_of),
-        }
-    }
-
-    fn compare(&mut self, c: &super::model::Comparison, cond: &Condition) -> Evaluated<'f> {
-        let fact = self.lookup(&c.path);
-        let value = fact.map_or(&FactValue::Unknown, |f| &f.value);
-        let origin = fact.map(|f| f.origin.clone()).unwrap_or_default();
-        let operand = self.operand(c);
-        let result = compare::compare(value, c.op, &operand, self.scope.as_of);
-        let path = c.path.to_string();
-        // Shown with enough decimals that a value never reads as the operand it differs from.
-        let shown = compare::display_against(value, &operand);
-        let check = Check {
-            path: path.clone(),
-            value: shown.clone(),
-            op: c.op.symbol(),
-            operand: operand.to_string(),
-            result,
-            fact_origin: origin.clone(),
-            condition_loc: cond.loc,
-            bindings: self
-                .bound
-                .iter()
-                .map(|b| (b.name.clone(), b.label.clone()))
-                .collect(),
-        };
-        Evaluated {
-            result,
-            label: format!("{path} {} {operand}", c.op.symbol()),
-            loc: cond.loc,
-            facts: vec![(path, shown, origin)],
-            children: Vec::new(),
-            role: Role::Leaf(Box::new(check)),
-        }
-    }
-
-    /// The element `i` of a quantifier's collection, bound to its name while `body` runs.
-    fn bind(&mut self, q: &Quantified, elements: &'f [Fact], i: usize) -> Bound<'f> {
-        let element = &elements[i];
-        let bound = Bound {
-            name: q.var.clone(),
-            fact: element,
-            label: element_label(element, i),
-        };
-        self.bound.push(bound.clone());
-        bound
-    }
-
-    /// The result of the `where` for element `i` (true without one).
-    fn element_truth(&mut self, q: &Quantified, elements: &'f [Fact], i: usize) -> Truth {
-        let Some(body) = &q.body else {
-            return Truth::True;
-        };
-        self.bind(q, elements, i);
-        let result = self.truth(body);
-        self.bound.pop();
-        result
-    }
-
-    /// The node of element `i`: its `where` evaluated with the element bound.
-    fn element(
-        &mut self,
-        q: &Quantified,
-        cond: &Condition,
-        elements: &'f [Fact],
-        i: usize,
-    ) -> Evaluated<'f> {
-        let bound = self.bind(q, elements, i);
-        let body = q.body.as_ref().map(|b| self.eval(b));
-        self.bound.pop();
-        Evaluated {
-            result: body.as_ref().map_or(Truth::True, |b| b.result),
-            label: format!("{} = {}", q.var, bound.label),
-            loc: cond.loc,
-            facts: Vec::new(),
-            children: body.into_iter().collect(),
-            role: Role::Element(bound),
-        }
-    }
-
-    fn quantified(&mut self, q: &Quantified, cond: &Condition) -> Evaluated<'f> {
-        let collection = self.lookup(&q.each);
-        let items = collection.and_then(Fact::list);
-        let elements = items.unwrap_or(&[]);
-        let known = items.is_some();
-        let (truths, children) = match self.keep {
-            Keep::All => {
-                self.at_root = false;
-                let children: Vec<_> = (0..elements.len())
-                    .map(|i| self.element(q, cond, elements, i))
-                    .collect();
-                (
-                    children.iter().map(|c| c.result).collect::<Vec<_>>(),
-                    children,
+                node(
+                    result,
+                    cond,
+                    Vec::new(),
+                    Role::Leaf {
+                        comparison: c,
+                        fact,
+                    },
                 )
             }
-            Keep::Decisive => {
-                let truths: Vec<Truth> = (0..elements.len())
-                    .map(|i| self.element_truth(q, elements, i))
-                    .collect();
-                let (result, _, role) = outcome(q, &truths, known);
-                let kept = if self.explains(result) {
-                    decisive(&role, result, &truths)
+        }
+    }
+
+    /// The members of a conjunction or disjunction, up to the first whose result `decides`
+    /// when the extent allows.
+    fn members(&mut self, items: &'c [Condition], decides: Truth) -> Vec<Evaluated<'c, 'f>> {
+        let mut children = Vec::with_capacity(items.len());
+        for item in items {
+            let child = self.eval(item);
+            let decided = child.result == decides;
+            children.push(child);
+            if decided && self.extent == Extent::Decisive {
+                break;
+            }
+        }
+        children
+    }
+
+    fn quantified(&mut self, q: &'c Quantified, cond: &'c Condition) -> Evaluated<'c, 'f> {
+        let collection = self.lookup(&q.each);
+        let items = collection.and_then(Fact::list);
+        // `exists` is decided by its first match, `all` by its first failure, `none` by its
+        // first match; `count` needs every element.
+        let decides = match (&q.quantifier, self.extent) {
+            (_, Extent::Whole) | (Quantifier::Count { .. }, _) => None,
+            (Quantifier::Exists | Quantifier::None, Extent::Decisive) => Some(Truth::True),
+            (Quantifier::All, Extent::Decisive) => Some(Truth::False),
+        };
+        let mut children = Vec::new();
+        for (index, element) in items.unwrap_or(&[]).iter().enumerate() {
+            let bound = Bound {
+                name: &q.var,
+                fact: element,
+                index,
+            };
+            self.bound.push(bound);
+            let body = q.body.as_ref().map(|b| self.eval(b));
+            self.bound.pop();
+            let result = body.as_ref().map_or(Truth::True, |b| b.result);
+            children.push(node(
+                result,
+                cond,
+                body.into_iter().collect(),
+                Role::Element(bound),
+            ));
+            if Some(result) == decides {
+                break;
+            }
+        }
+        let known = items.is_some();
+        let trues = children.iter().filter(|c| c.result == Truth::True).count();
+        let unknowns = children
+            .iter()
+            .filter(|c| c.result == Truth::Unknown)
+            .count();
+        let falses = children.len() - trues - unknowns;
+        let result = match &q.quantifier {
+            Quantifier::Exists => {
+                if trues > 0 {
+                    Truth::True
+                } else if unknowns > 0 || !known {
+                    Truth::Unknown
                 } else {
-                    Vec::new()
+                    Truth::False
+                }
+            }
+            Quantifier::All => {
+                if falses > 0 {
+                    Truth::False
+                } else if unknowns > 0 || !known {
+                    Truth::Unknown
+                } else {
+                    Truth::True
+                }
+            }
+            Quantifier::None => {
+                if trues > 0 {
+                    Truth::False
+                } else if unknowns > 0 || !known {
+                    Truth::Unknown
+                } else {
+                    Truth::True
+                }
+            }
+            Quantifier::Count { op, operand } => {
+                let n = match &operand.kind {
+                    OperandKind::Value(Value::Number(n)) => Some(*n),
+                    _ => None,
                 };
-                let children = kept
-                    .into_iter()
-                    .map(|i| self.element(q, cond, elements, i))
-                    .collect();
-                (truths, children)
+                let max = known.then_some(trues + unknowns);
+                n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n))
             }
         };
-        let (result, label, role) = outcome(q, &truths, known);
-        let facts = vec![(
-            q.each.to_string(),
-            collection.map_or_else(|| "unknown".to_string(), |f| f.value.to_string()),
-            collection.map(|f| f.origin.clone()).unwrap_or_default(),
-        )];
-        Evaluated {
+        node(
             result,
-            label,
-            loc: cond.loc,
-            facts,
+            cond,
             children,
-            role,
-        }
+            Role::Quantifier {
+                quantified: q,
+                collection,
+                trues,
+                possible: trues + unknowns,
+            },
+        )
     }
 
     /// The fact at `path`, or `None` when any step is missing or unknown.
@@ -402,77 +341,9 @@ impl<'f> Env<'_, 'f> {
     }
 }
 
-/// A quantifier's result, label and role from the results of its elements' `where`, and
-/// whether the collection is known at all.
-fn outcome<'f>(q: &Quantified, truths: &[Truth], known: bool) -> (Truth, String, Role<'f>) {
-    let trues = truths.iter().filter(|&&t| t == Truth::True).count();
-    let unknowns = truths.iter().filter(|&&t| t == Truth::Unknown).count();
-    let falses = truths.len() - trues - unknowns;
-    let head = format!("{} {} in {}", q.quantifier.name(), q.var, q.each);
-    let (result, label, role) = match &q.quantifier {
-        Quantifier::Exists => (
-            if trues > 0 {
-                Truth::True
-            } else if unknowns > 0 || !known {
-                Truth::Unknown
-            } else {
-                Truth::False
-            },
-            head,
-            Role::Exists,
-        ),
-        Quantifier::All => (
-            if falses > 0 {
-                Truth::False
-            } else if unknowns > 0 || !known {
-                Truth::Unknown
-            } else {
-                Truth::True
-            },
-            head,
-            Role::ForAll,
-        ),
-        Quantifier::None => (
-            if trues > 0 {
-                Truth::False
-            } else if unknowns > 0 || !known {
-                Truth::Unknown
-            } else {
-                Truth::True
-            },
-            head,
-            Role::NoneOf,
-        ),
-        Quantifier::Count { op, operand } => {
-            let n = match &operand.kind {
-                OperandKind::Value(Value::Number(n)) => Some(*n),
-                _ => None,
-            };
-            let max = known.then_some(trues + unknowns);
-            let result = n.map_or(Truth::Unknown, |n| compare::count(trues, max, *op, n));
-            let range = match max {
-                Some(m) if m == trues => format!("{trues}"),
-                Some(m) => format!("{trues} to {m}"),
-                None => format!("at least {trues}"),
-            };
-            (
-                result,
-                format!("{head} {} {operand} (counted {range})", op.symbol()),
-                Role::Count,
-            )
-        }
-    };
-    let label = if known {
-        label
-    } else {
-        format!("{label} (collection unknown)")
-    };
-    (result, label, role)
-}
-
-fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'f>]) -> Option<&'f Fact> {
+fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'_, 'f>]) -> Option<&'f Fact> {
     let (first, rest) = segments.split_first()?;
-    let mut fact = match bound.iter().rev().find(|b| &b.name == first) {
+    let mut fact = match bound.iter().rev().find(|b| b.name == first) {
         Some(b) => b.fact,
         None => scope.root(first)?,
     };
@@ -482,18 +353,15 @@ fn lookup<'f>(segments: &[String], scope: &Scope<'f>, bound: &[Bound<'f>]) -> Op
     Some(fact)
 }
 
-fn node<'f>(
+fn node<'c, 'f>(
     result: Truth,
-    label: String,
-    cond: &Condition,
-    children: Vec<Evaluated<'f>>,
-    role: Role<'f>,
-) -> Evaluated<'f> {
+    cond: &'c Condition,
+    children: Vec<Evaluated<'c, 'f>>,
+    role: Role<'c, 'f>,
+) -> Evaluated<'c, 'f> {
     Evaluated {
         result,
-        label,
-        loc: cond.loc,
-        facts: Vec::new(),
+        cond,
         children,
         role,
     }
@@ -516,16 +384,21 @@ fn element_label(element: &Fact, index: usize) -> String {
 
 /// Walks the decisive branches of an evaluated tree, collecting the comparisons that decided
 /// it and the element each `exists` was satisfied (or left undecided) by.
-pub(super) struct Explainer<'f> {
+pub(super) struct Explainer<'c, 'f> {
     pub evidence: Vec<Check>,
-    witnesses: Vec<Bound<'f>>,
+    witnesses: Vec<Bound<'c, 'f>>,
+    /// The elements bound around the node being walked, outermost first.
+    bound: Vec<Bound<'c, 'f>>,
+    as_of: Date,
 }
 
-impl<'f> Explainer<'f> {
-    pub(super) fn explain(root: &Evaluated<'f>) -> Self {
+impl<'c, 'f> Explainer<'c, 'f> {
+    pub(super) fn explain(root: &Evaluated<'c, 'f>, as_of: Date) -> Self {
         let mut e = Explainer {
             evidence: Vec::new(),
             witnesses: Vec::new(),
+            bound: Vec::new(),
+            as_of,
         };
         if root.result != Truth::False {
             e.walk(root, root.result, false);
@@ -542,10 +415,13 @@ impl<'f> Explainer<'f> {
     }
 
     /// Explains why `node` has the result `want`. `witness` marks the children of an `exists`.
-    fn walk(&mut self, node: &Evaluated<'f>, want: Truth, witness: bool) {
-        let matching = |c: &&Evaluated<'f>| c.result == want;
+    fn walk(&mut self, node: &Evaluated<'c, 'f>, want: Truth, witness: bool) {
+        let matching = |c: &&Evaluated<'c, 'f>| c.result == want;
         match &node.role {
-            Role::Leaf(check) => self.evidence.push((**check).clone()),
+            Role::Leaf { comparison, fact } => {
+                let check = self.check(node, comparison, *fact);
+                self.evidence.push(check);
+            }
             Role::Not => {
                 for c in &node.children {
                     self.walk(c, want.not(), false);
@@ -553,15 +429,17 @@ impl<'f> Explainer<'f> {
             }
             Role::Element(bound) => {
                 if witness && !self.witnesses.iter().any(|w| w.name == bound.name) {
-                    self.witnesses.push(bound.clone());
+                    self.witnesses.push(*bound);
                 }
+                self.bound.push(*bound);
                 for c in &node.children {
                     self.walk(c, want, false);
                 }
+                self.bound.pop();
             }
             // A conjunction is decided by its first false member when false, by all its members
             // when true; a disjunction the other way round; unknown by its unknown members.
-            Role::All | Role::ForAll => match want {
+            Role::All => match want {
                 Truth::False => self.first(node, want, false),
                 _ => self.each(node, matching, want, false),
             },
@@ -569,40 +447,65 @@ impl<'f> Explainer<'f> {
                 Truth::True => self.first(node, want, false),
                 _ => self.each(node, matching, want, false),
             },
-            Role::Exists => match want {
-                Truth::True => self.first(node, want, true),
-                Truth::Unknown => {
-                    // The first undecided element is the witness the message shows.
-                    self.each(node, matching, want, true);
+            Role::Quantifier { quantified, .. } => match (&quantified.quantifier, want) {
+                (Quantifier::All, Truth::False) => self.first(node, want, false),
+                (Quantifier::All, _) => self.each(node, matching, want, false),
+                (Quantifier::Exists, Truth::True) => self.first(node, want, true),
+                // The first undecided element is the witness the message shows.
+                (Quantifier::Exists, Truth::Unknown) => self.each(node, matching, want, true),
+                (Quantifier::Exists, Truth::False) => self.each(node, matching, want, false),
+                (Quantifier::None, Truth::True) => {
+                    self.each(node, |c| c.result == Truth::False, Truth::False, false)
                 }
-                Truth::False => self.each(node, matching, want, false),
-            },
-            Role::NoneOf => match want {
-                Truth::True => self.each(node, |c| c.result == Truth::False, Truth::False, false),
-                Truth::False => self.first_with(node, Truth::True),
-                Truth::Unknown => self.each(node, matching, want, false),
-            },
-            Role::Count => match want {
-                Truth::Unknown => self.each(node, matching, want, false),
-                _ => self.each(node, |c| c.result == Truth::True, Truth::True, false),
+                (Quantifier::None, Truth::False) => self.first(node, Truth::True, false),
+                (Quantifier::None, Truth::Unknown) => self.each(node, matching, want, false),
+                (Quantifier::Count { .. }, Truth::Unknown) => {
+                    self.each(node, matching, want, false)
+                }
+                (Quantifier::Count { .. }, _) => {
+                    self.each(node, |c| c.result == Truth::True, Truth::True, false)
+                }
             },
         }
     }
 
-    fn first(&mut self, node: &Evaluated<'f>, want: Truth, witness: bool) {
+    /// A decisive comparison as a reader sees it, with the elements bound around it.
+    fn check(
+        &self,
+        node: &Evaluated<'c, 'f>,
+        comparison: &Comparison,
+        fact: Option<&'f Fact>,
+    ) -> Check {
+        let operand = operand(comparison, self.as_of);
+        Check {
+            path: comparison.path.to_string(),
+            value: compare::display_against(
+                fact.map_or(&FactValue::Unknown, |f| &f.value),
+                &operand,
+            ),
+            op: comparison.op.symbol(),
+            operand: operand.to_string(),
+            result: node.result,
+            fact_origin: fact.map(|f| f.origin.clone()).unwrap_or_default(),
+            condition_loc: node.cond.loc,
+            bindings: self
+                .bound
+                .iter()
+                .map(|b| (b.name.to_string(), b.label()))
+                .collect(),
+        }
+    }
+
+    fn first(&mut self, node: &Evaluated<'c, 'f>, want: Truth, witness: bool) {
         if let Some(c) = node.children.iter().find(|c| c.result == want) {
             self.walk(c, want, witness);
         }
     }
 
-    fn first_with(&mut self, node: &Evaluated<'f>, result: Truth) {
-        self.first(node, result, false);
-    }
-
     fn each(
         &mut self,
-        node: &Evaluated<'f>,
-        keep: impl Fn(&&Evaluated<'f>) -> bool,
+        node: &Evaluated<'c, 'f>,
+        keep: impl Fn(&&Evaluated<'c, 'f>) -> bool,
         want: Truth,
         witness: bool,
     ) {

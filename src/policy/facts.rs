@@ -5,7 +5,6 @@
 //! the documented fact model (docs/policies.md): `org`, `relationship`, `vendor`, and the objects
 //! inside their collections (`owner`, `path`, `person`, `move`, `attestation`).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -21,7 +20,16 @@ pub struct Origin {
     pub loc: Option<Loc>,
     /// Ids of the registry sources that back the fact.
     pub sources: Vec<String>,
+    /// Set instead of `loc` and `sources` when finding them is work that only a fact that is
+    /// shown should pay for (an owner's share is placed at the first stake of its largest
+    /// ownership path, which takes a path search): the builder of the facts resolves it for
+    /// the facts a report or a trace shows.
+    pub deferred: Option<Deferred>,
 }
+
+/// A key the builder of a fact tree gives a position it has not looked up yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Deferred(pub u64);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FactValue {
@@ -81,7 +89,13 @@ impl Fact {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct FactObject {
     pub kind: &'static str,
-    pub fields: BTreeMap<&'static str, Fact>,
+    /// In the order they were set. An object has at most a few dozen fields, set once and read
+    /// a few times: a vector scanned by name costs one allocation where a map costs several (a
+    /// check builds an object for every owner of every vendor).
+    fields: Vec<(&'static str, Fact)>,
+    /// Fields shared with other objects, read where this one does not set them (an owner's
+    /// name, kind and competitor group are the same in every vendor it owns).
+    shared: Option<Arc<FactObject>>,
     /// Where the object as a whole is declared (e.g. the vendor relationship entry).
     pub origin: Origin,
 }
@@ -90,18 +104,59 @@ impl FactObject {
     pub fn new(kind: &'static str, origin: Origin) -> Self {
         FactObject {
             kind,
-            fields: BTreeMap::new(),
+            fields: Vec::new(),
+            shared: None,
+            origin,
+        }
+    }
+
+    /// An object with room for `fields` fields, for objects built by the thousand.
+    pub fn with_capacity(kind: &'static str, origin: Origin, fields: usize) -> Self {
+        FactObject {
+            kind,
+            fields: Vec::with_capacity(fields),
+            shared: None,
+            origin,
+        }
+    }
+
+    /// An object with the fields of `shared`, and room for `fields` more of its own.
+    pub fn extending(shared: Arc<FactObject>, origin: Origin, fields: usize) -> Self {
+        FactObject {
+            kind: shared.kind,
+            fields: Vec::with_capacity(fields),
+            shared: Some(shared),
             origin,
         }
     }
 
     pub fn set(&mut self, name: &'static str, fact: Fact) -> &mut Self {
-        self.fields.insert(name, fact);
+        match self.fields.iter_mut().find(|(n, _)| *n == name) {
+            Some(field) => field.1 = fact,
+            None => self.fields.push((name, fact)),
+        }
         self
     }
 
+    /// Every field with its name: the object's own, then those of the shared object it does
+    /// not set itself.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &Fact)> {
+        let own = self.fields.iter().map(|(name, fact)| (*name, fact));
+        let shared = self.shared.iter().flat_map(|shared| {
+            shared
+                .fields()
+                .filter(|(name, _)| !self.fields.iter().any(|(own, _)| own == name))
+                .collect::<Vec<_>>()
+        });
+        own.chain(shared)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Fact> {
-        self.fields.get(name)
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, fact)| fact)
+            .or_else(|| self.shared.as_ref().and_then(|shared| shared.get(name)))
     }
 }
 

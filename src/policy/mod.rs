@@ -32,7 +32,7 @@ use crate::input::yaml::{self, Node};
 use crate::value::truth::Truth;
 
 pub use budget::{Budget, Cost};
-pub use eval::{Keep, Scope};
+pub use eval::Scope;
 pub use fact_model::{FactPathInfo, FactType, fact_model_markdown, fact_model_paths};
 pub use model::{
     CmpOp, Comparison, Condition, ConditionKind, FactPath, OnIndeterminate, Op, Operand,
@@ -40,7 +40,7 @@ pub use model::{
     Value, ValueType,
 };
 pub use template::{Part, Template};
-pub use trace::{Check, Evaluation, TraceNode};
+pub use trace::{Check, Decision, Evaluation, TraceNode};
 
 use ast::RawOwnership;
 use typecheck::Checker;
@@ -224,7 +224,7 @@ fn collect_param_uses(node: &Node, used: &mut BTreeSet<String>) {
 pub fn applies(policy: &Policy, scope: &Scope) -> Truth {
     match &policy.applies_to {
         None => Truth::True,
-        Some(cond) => eval::evaluate(cond, scope, Keep::Decisive).result(),
+        Some(cond) => eval::evaluate(cond, scope, eval::Extent::Decisive).result(),
     }
 }
 
@@ -233,23 +233,43 @@ pub fn applies_with_trace(policy: &Policy, scope: &Scope) -> (Truth, Option<Trac
     match &policy.applies_to {
         None => (Truth::True, None),
         Some(cond) => {
-            let evaluated = eval::evaluate(cond, scope, Keep::All);
-            (evaluated.result(), Some(evaluated.to_trace()))
+            let evaluated = eval::evaluate(cond, scope, eval::Extent::Whole);
+            (evaluated.result(), Some(evaluated.to_trace(scope.as_of)))
         }
     }
 }
 
-/// Evaluates `fails_when`: true means the policy fails for this relationship. The trace is the
-/// whole evaluation tree.
+/// Evaluates `fails_when`: true means the policy fails for this relationship. With the whole
+/// evaluation tree, for `explain` and coverage; [`decide`] leaves it out.
 pub fn evaluate(policy: &Policy, scope: &Scope) -> Evaluation {
-    evaluate_keeping(policy, scope, Keep::All)
+    let evaluated = eval::evaluate(&policy.fails_when, scope, eval::Extent::Whole);
+    let (result, message, evidence) = verdict(policy, scope, &evaluated);
+    Evaluation {
+        result,
+        message,
+        evidence,
+        trace: evaluated.to_trace(scope.as_of),
+    }
 }
 
-/// [`evaluate`], keeping of the tree only what `keep` says: `vrisk check` keeps the decisive
-/// branches, which is all its findings read.
-pub fn evaluate_keeping(policy: &Policy, scope: &Scope, keep: Keep) -> Evaluation {
-    let evaluated = eval::evaluate(&policy.fails_when, scope, keep);
-    let explainer = eval::Explainer::explain(&evaluated);
+/// [`evaluate`] without the evaluation tree: the result, the message and the evidence, which
+/// is all a report shows. Nothing is put into words for the comparisons that decided nothing.
+pub fn decide(policy: &Policy, scope: &Scope) -> Decision {
+    let evaluated = eval::evaluate(&policy.fails_when, scope, eval::Extent::Decisive);
+    let (result, message, evidence) = verdict(policy, scope, &evaluated);
+    Decision {
+        result,
+        message,
+        evidence,
+    }
+}
+
+fn verdict(
+    policy: &Policy,
+    scope: &Scope,
+    evaluated: &eval::Evaluated,
+) -> (Truth, String, Vec<Check>) {
+    let explainer = eval::Explainer::explain(evaluated, scope.as_of);
     let message = policy.message.render(&|part| match part {
         Part::Text(t) => t.clone(),
         Part::Fact { path, .. } => explainer.value(path, scope),
@@ -258,10 +278,5 @@ pub fn evaluate_keeping(policy: &Policy, scope: &Scope, keep: Keep) -> Evaluatio
             .map_or_else(|| "unknown".to_string(), |p| p.value.to_string()),
         Part::AsOf => scope.as_of.to_string(),
     });
-    Evaluation {
-        result: evaluated.result(),
-        message,
-        evidence: explainer.evidence,
-        trace: evaluated.to_trace(),
-    }
+    (evaluated.result(), message, explainer.evidence)
 }

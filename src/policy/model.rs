@@ -258,6 +258,36 @@ impl Policy {
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params.iter().find(|p| p.name == name)
     }
+
+    /// Whether a fact path the policy reads (in `applies_to`, `fails_when` or its message) goes
+    /// through a field named `field`: the engine asks before it builds a costly fact (the paths
+    /// of every owner) that no policy of the run could read.
+    pub fn reads_field(&self, field: &str) -> bool {
+        let in_path = |segments: &[String]| segments.iter().skip(1).any(|s| s == field);
+        let in_message = self.message.parts.iter().any(|part| match part {
+            super::template::Part::Fact { path, .. } => in_path(path),
+            _ => false,
+        });
+        in_message
+            || self.fails_when.reads(&in_path)
+            || self.applies_to.as_ref().is_some_and(|c| c.reads(&in_path))
+    }
+}
+
+impl Condition {
+    /// Whether `matches` holds for the segments of a fact path read anywhere in the condition.
+    fn reads(&self, matches: &dyn Fn(&[String]) -> bool) -> bool {
+        match &self.kind {
+            ConditionKind::All(items) | ConditionKind::Any(items) => {
+                items.iter().any(|c| c.reads(matches))
+            }
+            ConditionKind::Not(inner) => inner.reads(matches),
+            ConditionKind::Quantified(q) => {
+                matches(&q.each.segments) || q.body.as_ref().is_some_and(|b| b.reads(matches))
+            }
+            ConditionKind::Compare(c) => matches(&c.path.segments),
+        }
+    }
 }
 
 /// A checked condition.

@@ -19,9 +19,16 @@ pub struct Evaluation {
     /// first witness of each `exists`); for an unknown result, those that were unknown; empty
     /// for a false result.
     pub evidence: Vec<Check>,
-    /// The evaluation tree: whole from [`crate::policy::evaluate`], only its decisive branches
-    /// from [`crate::policy::evaluate_keeping`] with [`crate::policy::Keep::Decisive`].
+    /// The whole evaluation tree; [`crate::policy::decide`] gives a [`Decision`] without it.
     pub trace: TraceNode,
+}
+
+/// An [`Evaluation`] without the evaluation tree: what a report shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub result: Truth,
+    pub message: String,
+    pub evidence: Vec<Check>,
 }
 
 /// One leaf comparison as evaluated.

@@ -2,51 +2,73 @@
 //! position resolved to file, line and column. A run with `--baseline` adds `baseline` to each
 //! finding and a `gone` list; `vrisk check --baseline` reads this format back.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::engine::{Outcome, Report};
+use crate::engine::{Finding, GoneFinding, Outcome, PolicyInfo, Report, Summary};
 use crate::value::text::json_pretty;
 
-/// The data is exact; characters a terminal would act on are `\u` escapes
-/// ([`json_pretty`]), so the file can be printed in a log as it is.
+/// Written straight from the report (a report of 100,000 vendors holds hundreds of thousands of
+/// findings: building a tree of JSON values first cost as much as writing it). The data is
+/// exact; characters a terminal would act on are `\u` escapes ([`json_pretty`]), so the file
+/// can be printed in a log as it is.
 pub fn render(report: &Report) -> String {
-    let mut text = json_pretty(&to_value(report));
+    let mut text = json_pretty(&JsonReport::of(report));
     text.push('\n');
     text
 }
 
 pub fn to_value(report: &Report) -> Value {
-    let findings: Vec<Value> = report
-        .non_passing()
-        .map(|f| serde_json::to_value(f).unwrap_or(Value::Null))
-        .collect();
-    let passes: Vec<Value> = report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Pass)
-        .map(|f| {
-            let mut pass = json!({"policy": f.policy, "vendor": f.vendor});
-            if let Some(note) = &f.note {
-                pass["note"] = note.clone().into();
-            }
-            pass
-        })
-        .collect();
-    let mut value = json!({
-        "version": 1,
-        "org": report.org,
-        "org_name": report.org_name,
-        "as_of": report.as_of.to_string(),
-        "summary": report.summary,
-        "policies": report.policies,
-        "findings": findings,
-        "passes": passes,
-        "warnings": report.warnings,
-    });
-    // Only runs compared with a baseline say what went away; each finding then also carries
-    // `baseline: new | existing`.
-    if report.has_baseline() {
-        value["gone"] = serde_json::to_value(&report.gone).unwrap_or(Value::Null);
+    serde_json::to_value(JsonReport::of(report)).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize)]
+struct JsonReport<'r> {
+    version: u32,
+    org: &'r str,
+    org_name: &'r str,
+    as_of: String,
+    summary: &'r Summary,
+    policies: &'r [PolicyInfo],
+    findings: Vec<&'r Finding>,
+    passes: Vec<Pass<'r>>,
+    warnings: &'r [String],
+    /// Only runs compared with a baseline say what went away; each finding then also carries
+    /// `baseline: new | existing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gone: Option<&'r [GoneFinding]>,
+}
+
+#[derive(Serialize)]
+struct Pass<'r> {
+    policy: &'r str,
+    vendor: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'r str>,
+}
+
+impl<'r> JsonReport<'r> {
+    fn of(report: &'r Report) -> JsonReport<'r> {
+        JsonReport {
+            version: 1,
+            org: &report.org,
+            org_name: &report.org_name,
+            as_of: report.as_of.to_string(),
+            summary: &report.summary,
+            policies: &report.policies,
+            findings: report.non_passing().collect(),
+            passes: report
+                .findings
+                .iter()
+                .filter(|f| f.outcome == Outcome::Pass)
+                .map(|f| Pass {
+                    policy: &f.policy,
+                    vendor: &f.vendor,
+                    note: f.note.as_deref(),
+                })
+                .collect(),
+            warnings: &report.warnings,
+            gone: report.has_baseline().then_some(report.gone.as_slice()),
+        }
     }
-    value
 }

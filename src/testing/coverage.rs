@@ -119,7 +119,8 @@ pub fn traces(input: &engine::Evaluation, policy: &Policy) -> Vec<TraceNode> {
         .iter()
         .filter(|v| v.customer.id == input.org)
     {
-        let roots = build::roots(&world, rel, method);
+        // Coverage reads results only, never positions: none needs resolving.
+        let roots = build::roots(&world, rel, method, build::Demand::of([policy]));
         let scope = Scope {
             org: &roots.org,
             relationship: &roots.relationship,

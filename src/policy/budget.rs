@@ -165,13 +165,13 @@ impl CollectionSizes {
                 if !seen.insert(std::sync::Arc::as_ptr(object).cast()) {
                     return;
                 }
-                for (name, field) in object.fields() {
+                object.for_each_field(&mut |name, field| {
                     if let FactValue::List(items) = &field.value {
                         let longest = self.longest.entry(name).or_default();
                         *longest = (*longest).max(items.len() as u64);
                     }
                     self.walk(field, seen);
-                }
+                });
             }
             FactValue::List(items) => {
                 for item in items {

@@ -138,17 +138,19 @@ impl FactObject {
         self
     }
 
-    /// Every field with its name: the object's own, then those of the shared object it does
-    /// not set itself.
-    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &Fact)> {
-        let own = self.fields.iter().map(|(name, fact)| (*name, fact));
-        let shared = self.shared.iter().flat_map(|shared| {
-            shared
-                .fields()
-                .filter(|(name, _)| !self.fields.iter().any(|(own, _)| own == name))
-                .collect::<Vec<_>>()
-        });
-        own.chain(shared)
+    /// Calls `visit` with every field and its name: the object's own, then those of the shared
+    /// object it does not set itself.
+    pub fn for_each_field<'a>(&'a self, visit: &mut dyn FnMut(&'static str, &'a Fact)) {
+        for (name, fact) in &self.fields {
+            visit(name, fact);
+        }
+        if let Some(shared) = &self.shared {
+            shared.for_each_field(&mut |name, fact| {
+                if !self.fields.iter().any(|(own, _)| *own == name) {
+                    visit(name, fact);
+                }
+            });
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Fact> {

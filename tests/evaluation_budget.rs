@@ -90,7 +90,7 @@ fn six_nested_quantifiers_over_30_owners_are_rejected_before_evaluation() {
     assert_eq!(
         problem["message"],
         "evaluating policy `nested` for vendor `vendor` would take up to 754137930 element \
-         visits, over the limit of 100000 element visits"
+         visits, over the limit of 5000000 element visits"
     );
     // At the outermost quantifier of the nesting, and at the relationship.
     assert_eq!(

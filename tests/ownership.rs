@@ -577,6 +577,31 @@ proptest! {
         }
     }
 
+    /// One control-chain walk from a leader gives, for every organisation, the path that
+    /// `explain` lists first from that leader to it.
+    #[test]
+    fn a_control_tree_gives_the_first_path_explain_lists(
+        random in graph_strategy(false),
+        threshold in prop::sample::select(vec![0.0, 25.0, 50.0, 100.0]),
+    ) {
+        let graph = Graph::new(random.nodes, random.edges);
+        let method = Method::ControlChain { threshold };
+        for leader in 0..random.nodes {
+            let tree = graph.control_tree(leader, threshold);
+            for entity in (0..random.nodes).filter(|&entity| entity != leader) {
+                let first = graph
+                    .explain(leader, entity, method)
+                    .paths
+                    .into_iter()
+                    .next()
+                    .map(|path| (path.nodes, path.stakes));
+                let length = first.as_ref().map(|(_, stakes)| stakes.len());
+                prop_assert_eq!(tree.chain_to(&graph, entity), first, "{} to {}", leader, entity);
+                prop_assert_eq!(tree.chain_length(&graph, entity), length);
+            }
+        }
+    }
+
     #[test]
     fn owners_and_holdings_match_share(random in graph_strategy(false)) {
         let graph = Graph::new(random.nodes, random.edges);

@@ -547,18 +547,18 @@ fn owner_base(world: &World, owner: NodeId) -> Arc<FactObject> {
                     competitor_origin.clone(),
                 ),
             );
-            let (chain, _) = group_chain(world, owner, membership.map(|m| m.group));
-            let competitor_name = registry.organisations[chain[0]].name.as_str();
+            let group = membership.map(|m| m.group);
+            let leader = group.unwrap_or(owner);
+            let competitor_name = registry.organisations[leader].name.as_str();
             o.set(
                 "competitor_name",
                 text(competitor_name, competitor_origin.clone()),
             );
-            let names: Vec<&str> = chain
-                .iter()
-                .map(|&n| registry.organisations[n].name.as_str())
-                .collect();
-            o.set("via", text(names.join(" → "), competitor_origin.clone()));
-            let holder = if chain.len() > 1 {
+            o.set(
+                "via",
+                text(via(world, owner, group), competitor_origin.clone()),
+            );
+            let holder = if leader != owner {
                 format!("{competitor_name} (through {})", org.name)
             } else {
                 org.name.clone()
@@ -583,6 +583,36 @@ fn owner_base(world: &World, owner: NodeId) -> Arc<FactObject> {
         .clone()
 }
 
+/// The names along [`group_chain`], as `owner.via` reads: in full up to
+/// [`super::finding::ROUTE_LINKS`] links, else its two ends around the number of links between
+/// them, as reports shorten a route (a chain of 30,000 companies is not spelled out for each of
+/// its members).
+fn via(world: &World, owner: NodeId, group: Option<NodeId>) -> String {
+    let registry = world.registry;
+    let name = |node: NodeId| registry.organisations[node].name.as_str();
+    let long = group
+        .filter(|&leader| leader != owner)
+        .and_then(|leader| {
+            let length = world
+                .group_trees
+                .get(&leader)?
+                .chain_length(&world.graph, owner)?;
+            Some((leader, length))
+        })
+        .filter(|&(_, length)| length > super::finding::ROUTE_LINKS);
+    if let Some((leader, length)) = long {
+        return format!(
+            "{} → … {} links … → {}",
+            name(leader),
+            length - 2,
+            name(owner)
+        );
+    }
+    let (chain, _) = group_chain(world, owner, group);
+    let names: Vec<&str> = chain.iter().map(|&n| name(n)).collect();
+    names.join(" → ")
+}
+
 /// The organisations from the declared competitor whose group `owner` is in down to `owner`,
 /// along the chain of control that makes it a member (just `owner` when it is the declared
 /// competitor, or in no competitor's group), with the stakes between them.
@@ -594,20 +624,26 @@ pub fn group_chain(
     let Some(leader) = group.filter(|&leader| leader != owner) else {
         return (vec![owner], Vec::new());
     };
-    let control = Method::ControlChain {
-        threshold: super::world::GROUP_CONTROL_THRESHOLD,
+    // The first path `explain` lists from the leader under the control-chain method, from the
+    // leader's control tree (one walk for the whole group).
+    let chain = match world.group_trees.get(&leader) {
+        Some(tree) => tree.chain_to(&world.graph, owner),
+        None => world
+            .graph
+            .explain(
+                leader,
+                owner,
+                Method::ControlChain {
+                    threshold: super::world::GROUP_CONTROL_THRESHOLD,
+                },
+            )
+            .paths
+            .into_iter()
+            .next()
+            .map(|path| (path.nodes, path.stakes)),
     };
-    match world
-        .graph
-        .explain(leader, owner, control)
-        .paths
-        .into_iter()
-        .next()
-    {
-        Some(path) => (path.nodes, path.stakes),
-        // A member is controlled through some chain; were none found, the owner stands alone.
-        None => (vec![owner], Vec::new()),
-    }
+    // A member is controlled through some chain; were none found, the owner stands alone.
+    chain.unwrap_or_else(|| (vec![owner], Vec::new()))
 }
 
 fn path_fact(world: &World, path: &crate::ownership::OwnershipPath) -> Fact {

@@ -313,3 +313,7 @@ impl Finding {
         self.baseline == Some(BaselineState::New)
     }
 }
+
+/// Most links a route shows in full, in reports and in `owner.via`; a longer one is shortened in
+/// the middle.
+pub const ROUTE_LINKS: usize = 6;

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use foldhash::{HashMap, HashMapExt};
 
 use crate::input::diagnostic::Problem;
-use crate::ownership::{Edge, Graph, Method, NodeId, Share};
+use crate::ownership::{ControlTree, Edge, Graph, Method, NodeId, Share};
 use crate::policy::facts::FactObject;
 use crate::registry::{Registry, Tier};
 use crate::value::date::Date;
@@ -41,6 +41,8 @@ pub struct World<'r> {
     pub active_stakes: Vec<usize>,
     /// For each organisation that is in a competitor group of `org`: its membership.
     pub competitors: HashMap<NodeId, CompetitorMembership>,
+    /// The chains of control from each declared competitor to the members of its group.
+    pub group_trees: HashMap<NodeId, ControlTree>,
     /// Whether each organisation belongs to `org`'s own group.
     pub own_group: HashMap<NodeId, Truth>,
     /// Warnings about the data found while deriving (declared indirect interests that disagree
@@ -174,6 +176,7 @@ impl<'r> World<'r> {
             graph,
             active_stakes,
             competitors: HashMap::new(),
+            group_trees: HashMap::new(),
             own_group: HashMap::new(),
             warnings,
             index,
@@ -182,6 +185,16 @@ impl<'r> World<'r> {
                 .collect(),
         };
         world.competitors = world.competitor_groups();
+        let mut leaders: Vec<NodeId> = world.competitors.values().map(|m| m.group).collect();
+        leaders.sort_unstable();
+        leaders.dedup();
+        world.group_trees = leaders
+            .into_iter()
+            .map(|leader| {
+                let tree = world.graph.control_tree(leader, GROUP_CONTROL_THRESHOLD);
+                (leader, tree)
+            })
+            .collect();
         world.own_group = world.group_of(org);
         world
     }

@@ -54,8 +54,8 @@ impl Default for Limits {
             max_organisations: 5_000_000,
             max_stakes: 20_000_000,
             max_policies: 1_000,
-            max_element_visits: 100_000,
-            max_trace_nodes: 200_000,
+            max_element_visits: 5_000_000,
+            max_trace_nodes: 5_000_000,
         }
     }
 }

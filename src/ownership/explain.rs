@@ -159,7 +159,7 @@ fn nothing(owner: u32, entity: u32) -> Explained {
 
 /// What one stake held by a (possibly) controlled entity adds: all of it when control is
 /// certain, up to all of it when control is only possible, nothing otherwise.
-fn contribution(share: Interval, control: u8, lower: usize, upper: usize) -> Interval {
+pub(super) fn contribution(share: Interval, control: u8, lower: usize, upper: usize) -> Interval {
     if control & bit(lower) != 0 {
         share
     } else if control & bit(upper) != 0 {

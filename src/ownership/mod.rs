@@ -19,6 +19,7 @@
 mod block;
 mod bounds;
 mod control;
+mod control_tree;
 mod explain;
 mod graph;
 mod gth;
@@ -29,6 +30,7 @@ mod scc;
 mod scratch;
 mod view;
 
+pub use control_tree::ControlTree;
 pub use graph::Graph;
 pub use paths::{MAX_DEPTH, MAX_ENUMERATED_MEMBERS, MAX_ENUMERATED_STEPS, MAX_PUSHES};
 pub use view::OwnersView;

@@ -231,7 +231,7 @@ pub const KINDS: &[Kind] = &[
             field(
                 "via",
                 Text,
-                "the chain of control from the declared competitor to the owner, e.g. `Helix Robotics → Helix Holdings LLC` (the owner's name alone when it is the declared competitor)",
+                "the chain of control from the declared competitor to the owner, e.g. `Helix Robotics → Helix Holdings LLC` (the owner's name alone when it is the declared competitor); a chain of more than 6 links is shortened in the middle as reports shorten a route: `Rival → … 29998 links … → c29999`",
             ),
             field(
                 "holder",

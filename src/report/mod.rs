@@ -162,8 +162,7 @@ fn raw_detail_lines(finding: &Finding) -> Vec<String> {
     lines
 }
 
-/// Most links a route shows in full.
-pub const ROUTE_LINKS: usize = 6;
+pub use crate::engine::finding::ROUTE_LINKS;
 
 /// `Meta ─49%→ Scale AI`: the names along a path with the share at each link. A path of more
 /// than [`ROUTE_LINKS`] links is shortened in the middle, keeping both ends: the owner (or the

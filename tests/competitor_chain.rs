@@ -181,3 +181,49 @@ fn markdown_lists_the_chain_and_draws_it_shortened_in_the_middle() {
         run.stdout
     );
 }
+
+/// `owner.via` spells out a short chain of control and names the two ends of a long one around
+/// the number of links between them, as a route is shortened in reports (so a chain of
+/// thousands of companies is not written out for each of its members).
+#[test]
+fn owner_via_is_the_chain_of_control_shortened_past_six_links() {
+    let policy = "id: via\ntitle: Via\nseverity: high\nfails_when:\n  exists:\n    \
+                  each: vendor.owners\n    as: owner\n    where:\n      \
+                  all:\n        - {fact: owner.competitor, eq: true}\n        \
+                  - {fact: owner.id, in: [sub-38, helix-holdings]}\n\
+                  on_indeterminate: warn\nmessage: \"{owner.name} via {owner.via}\"\n";
+    let dir = tree(&[
+        ("registry.yaml", registry()),
+        ("policies/via.yaml", policy.to_string()),
+    ]);
+    let run = vrisk_in(
+        dir.path(),
+        &[
+            "check",
+            "-r",
+            "registry.yaml",
+            "-p",
+            "policies",
+            "--as-of",
+            "2025-06-20",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let messages: Vec<String> = run.json()["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| format!("{}: {}", f["vendor"], f["message"].as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        messages,
+        [
+            "\"deep-labels\": Helix Sub 38 via Helix Robotics → … 36 links … → Helix Sub 38",
+            "\"labels\": Helix Holdings LLC via Helix Robotics → Helix Holdings LLC",
+        ]
+    );
+}

@@ -405,7 +405,7 @@ fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadF
     // Sized from the metadata: growing by doubling would copy a large file several times over
     // and fault in pages that are thrown away.
     let expected = usize::try_from(meta.len()).unwrap_or(0);
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = open_checked(path, display)?;
     let bytes = read_capped(file, expected, limits).map_err(io)?;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadFailure::TooLarge {
@@ -416,6 +416,35 @@ fn read(path: &Path, display: &str, limits: &Limits) -> Result<SourceFile, ReadF
     }
     let text = decode(bytes).map_err(ReadFailure::NotUtf8)?;
     Ok(SourceFile::new(display, Some(path.to_path_buf()), text))
+}
+
+/// Opens `path`, a regular file when it was looked at, and checks that what was opened still
+/// is one: the path may have been replaced by a pipe or a device in between, so the check is
+/// made again on the descriptor, before anything is read from it.
+fn open_checked(path: &Path, display: &str) -> Result<std::fs::File, ReadFailure> {
+    let io = |e: std::io::Error| ReadFailure::Io(Problem::io(display, &e));
+    let file = open_regular(path).map_err(io)?;
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(ReadFailure::Io(not_a_file(display, &opened)));
+    }
+    Ok(file)
+}
+
+/// Opens `path` for reading without waiting: opening a named pipe otherwise blocks until a
+/// writer comes, before its type could be checked. On a regular file the flag changes nothing.
+#[cfg(unix)]
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Reads standard input, once, within the size limit; it is named [`STDIN_NAME`].
@@ -535,6 +564,50 @@ pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A path that was a regular file when it was looked at, and is a named pipe when it is
+    /// opened (replaced in between): opening it does not wait for a writer, and it is refused
+    /// by what was opened, before anything is read.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_replaced_by_a_pipe_after_it_was_looked_at_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let pipe = dir.path().join("registry.yaml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let (sent, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let outcome = open_checked(&pipe, "registry.yaml").map(|_| ());
+            let _ = sent.send(outcome);
+        });
+        let outcome = received
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("opening a named pipe does not wait for a writer");
+        let Err(ReadFailure::Io(problem)) = outcome else {
+            panic!("a named pipe is not read");
+        };
+        assert_eq!(problem.code, "input::not-a-file");
+        assert_eq!(
+            problem.message,
+            "registry.yaml is a named pipe (FIFO), not a regular file"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_replaced_by_a_device_is_refused_by_what_was_opened() {
+        let Err(ReadFailure::Io(problem)) = open_checked(Path::new("/dev/zero"), "ownership.json")
+        else {
+            panic!("a device is not read");
+        };
+        assert_eq!(
+            problem.message,
+            "ownership.json is a character device, not a regular file"
+        );
+    }
 
     #[test]
     fn a_text_read_from_a_file_is_kept_without_a_copy() {

@@ -497,3 +497,29 @@ proptest! {
         }
     }
 }
+
+/// An argument clap echoes in its message (an invalid value, an unknown flag) cannot forge a
+/// line of a CI log: its line breaks, controls and bidi characters are shown escaped, and the
+/// message keeps clap's exit code 2.
+#[test]
+fn a_command_line_value_echoed_in_an_error_cannot_forge_a_log_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = vrisk_in(
+        dir.path(),
+        &["check", "--fail-on", "x\n::error::forged\u{202E}"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value 'x\\n::error::forged\\u{202e}' for '--fail-on <SEVERITY>'\n  \
+         [possible values: info, low, medium, high, critical, never]\n\nFor more information, \
+         try '--help'.\n"
+    );
+    let unknown = vrisk_in(dir.path(), &["check", "--\n::warning::x"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        !unknown.stderr.lines().any(|line| line.starts_with("::")),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -36,8 +36,37 @@ use exit::Exit;
 
 /// Parses the command line, runs the command, and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    ExitCode::from(run(cli) as u8)
+    match Cli::try_parse() {
+        Ok(cli) => ExitCode::from(run(cli) as u8),
+        Err(error) => command_line_error(error),
+    }
+}
+
+/// clap's message for a command line it cannot parse (help and version included), printed as
+/// clap prints it, except that an argument clap would echo is shown with its control, bidi and
+/// line-separator characters escaped and its CI command markers made inert: a value such as
+/// `--fail-on $'x\n::error::forged'` must not start a line of its own in a CI log.
+fn command_line_error(error: clap::Error) -> ExitCode {
+    use crate::value::text::{defuse_ci_commands, is_unsafe, neutralise};
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let made_safe: Vec<String> = args
+        .iter()
+        .map(|arg| defuse_ci_commands(&neutralise(arg)).into_owned())
+        .collect();
+    if made_safe == args && !args.iter().any(|arg| arg.chars().any(is_unsafe)) {
+        error.exit()
+    }
+    // The same command line with every argument made safe fails the same way, and its message
+    // echoes only safe text.
+    let message = match Cli::try_parse_from(&made_safe) {
+        Err(error) => error.render().to_string(),
+        Ok(_) => "error: an argument holds characters that cannot be shown; see `vrisk --help`\n"
+            .to_string(),
+    };
+    eprint!("{}", defuse_ci_commands(&message));
+    ExitCode::from(Exit::Invalid as u8)
 }
 
 fn run(cli: Cli) -> Exit {

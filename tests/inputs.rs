@@ -431,3 +431,34 @@ fn policies_export_writes_the_set_with_tests_that_pass_and_never_overwrites() {
         "edited\n"
     );
 }
+
+/// `vrisk validate` checks policies alone, without a registry and without the example: from
+/// `--policies DIR` or from ./policies, in CI as anywhere; a bad policy is located.
+#[test]
+fn validate_checks_policies_without_a_registry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_base(dir.path());
+    std::fs::remove_file(dir.path().join("registry.yaml")).expect("rm");
+    for args in [&["validate", "--policies", "policies"][..], &["validate"]] {
+        let run = vrisk(dir.path(), true, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "policies valid: 1 policy\n", "{args:?}");
+        assert!(!run.stderr.contains("example"), "{args:?}: {}", run.stderr);
+    }
+    write(
+        dir.path(),
+        "policies/broken.yaml",
+        "id: broken\ntitle: Broken\n",
+    );
+    let run = vrisk(dir.path(), true, &["validate", "--policies", "policies"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("policies/broken.yaml:1:1"),
+        "{}",
+        run.stderr
+    );
+    // `check` still needs a registry: there is nothing to evaluate against.
+    let run = vrisk(dir.path(), true, &["check", "--policies", "policies"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("input::no-registry"), "{}", run.stderr);
+}

@@ -46,6 +46,7 @@ pub fn run(args: CheckArgs) -> Exit {
         policies: &args.inputs.policies,
         example: args.inputs.example,
         uses_policies: true,
+        registry_optional: false,
     };
     let Inputs {
         config,

@@ -83,6 +83,8 @@ pub enum RegistryInput {
     Paths(Vec<PathBuf>),
     /// The seeded registry compiled into the binary.
     Example,
+    /// No registry: `vrisk validate` of policies alone.
+    None,
 }
 
 /// What the command line asked for.
@@ -93,6 +95,9 @@ pub struct Request<'a> {
     pub example: bool,
     /// Whether the command evaluates policies (`ownership` and `graph` read only a registry).
     pub uses_policies: bool,
+    /// Whether the command can do without a registry when there are policies (`vrisk
+    /// validate` checks policies alone).
+    pub registry_optional: bool,
 }
 
 /// The inputs a command reads, and what to say about them on stderr first.
@@ -139,6 +144,7 @@ impl Inputs {
             policies: &args.policies,
             example: args.example,
             uses_policies: true,
+            registry_optional: false,
         };
         Inputs::read(request, None, sources, limits)
     }
@@ -231,6 +237,7 @@ pub fn plan(request: &Request, config: Option<&Config>, ci: bool) -> Result<Plan
             notes.push(fallback_note(request.uses_policies));
             RegistryInput::Example
         }
+        (None, Some(_), _) if request.registry_optional => RegistryInput::None,
         (None, _, _) => return Err(vec![no_registry(config)]),
     };
     let policies = match policies {
@@ -324,6 +331,7 @@ pub fn load_registry(
         RegistryInput::Example => {
             registry::load_files(crate::input::embedded::registry_files(), sources, limits)
         }
+        RegistryInput::None => Ok(Registry::default()),
     }
 }
 
@@ -340,6 +348,7 @@ pub fn read_registry(
         policies: &[],
         example,
         uses_policies: false,
+        registry_optional: false,
     };
     let inputs = Inputs::read(request, None, sources, limits)?;
     crate::cli::terminal::print_notes(&inputs.plan.notes);

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::cli::args::{ProblemFormat, ValidateArgs};
 use crate::cli::exit::Exit;
-use crate::cli::inputs::{Inputs, Request, limits_from, load_policies, load_registry};
+use crate::cli::inputs::{
+    Inputs, RegistryInput, Request, limits_from, load_policies, load_registry,
+};
 use crate::cli::terminal::{Terminal, print_notes, print_stdout};
 use crate::input::diagnostic::Problem;
 use crate::input::source::SourceMap;
@@ -25,6 +27,7 @@ pub fn run(args: ValidateArgs) -> Exit {
         policies: &args.inputs.policies,
         example: args.inputs.example,
         uses_policies: check_policies,
+        registry_optional: check_policies,
     };
     let plan = match Inputs::read(request, None, &mut sources, &limits) {
         Ok(inputs) => inputs.plan,
@@ -50,6 +53,8 @@ pub fn run(args: ValidateArgs) -> Exit {
     let mut problems = Vec::new();
     let mut summary = Vec::new();
     match &registry {
+        // Policies alone: there is no registry to speak of.
+        Ok(_) if plan.registry == RegistryInput::None => {}
         Ok(registry) => {
             problems.extend(registry.warnings.iter().cloned());
             summary.push(format!(

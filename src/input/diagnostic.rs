@@ -121,9 +121,33 @@ impl Problem {
     }
 
     /// A miette diagnostic that borrows the file texts from `sources`.
+    ///
+    /// A label in a file whose text is not at hand (a registry read from a snapshot whose source
+    /// has changed or gone since) gets no snippet: its position and text are added to the help.
     pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
+        let mut problem = self.clone();
+        let unavailable: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(loc, _)| sources.get(loc.file).with_text().is_none())
+            .map(|(loc, label)| {
+                format!(
+                    "{}: {} (no snippet: the source is not available)",
+                    sources.describe(*loc),
+                    single_line(label.clone())
+                )
+            })
+            .collect();
+        if !unavailable.is_empty() {
+            let mut help = problem.help.take().map(|h| vec![h]).unwrap_or_default();
+            help.extend(unavailable);
+            problem.help = Some(help.join("\n"));
+        }
         let mut snippets = self.snippet_groups(sources).into_iter().map(|group| {
-            let file = sources.get(group.file);
+            let file = sources
+                .get(group.file)
+                .with_text()
+                .unwrap_or(sources.get(group.file));
             let spans: Vec<Span> = group.labels.iter().map(|(span, _)| *span).collect();
             Snippet {
                 source: file.snippet_source(&spans),
@@ -146,7 +170,7 @@ impl Problem {
         });
         let first = snippets.next();
         RenderedProblem {
-            problem: self.clone(),
+            problem,
             primary: first,
             related: snippets
                 .map(|s| RelatedSnippet {
@@ -168,7 +192,9 @@ impl Problem {
     fn snippet_groups(&self, sources: &SourceMap) -> Vec<SnippetGroup> {
         let mut groups: Vec<SnippetGroup> = Vec::new();
         for (loc, label) in &self.labels {
-            let file = sources.get(loc.file);
+            let Some(file) = sources.get(loc.file).with_text() else {
+                continue;
+            };
             let span = snippet::shown_span(file, loc.span);
             let line = file.line_index(span.offset);
             let long = snippet::is_long(file, line);

@@ -1,0 +1,550 @@
+//! Snapshots: a loaded registry written in a compact binary form, so that repeated runs over
+//! the same large inputs skip parsing and checking them.
+//!
+//! A snapshot holds the checked registry (every item, warning and position) and, for each input
+//! file, its display name, path, size, modification time, the SHA-256 of its text, its line
+//! starts and the places of its wide characters and carriage returns: positions resolve to the
+//! same `file:line:col` without the text, which is not stored. A snapshot is used only while its
+//! inputs are unchanged: each input must still have the size and modification time it had (or,
+//! with [`Check::Contents`], the same size and text); anything else is an error that names the
+//! input and says how to rebuild. Snippets for diagnostics are read from the input files when a
+//! diagnostic needs one, if they are still as they were.
+
+mod format;
+mod locs;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::input::diagnostic::{Level, Problem};
+use crate::input::limits::{Limit, Limits};
+use crate::input::source::{FileId, FileStamp, Loc, Modified, SourceFile, SourceMap, is_stdin};
+use crate::registry::Registry;
+use format::{Contents, Meta, Rest, StoredFile, StoredProblem, Unreadable};
+use locs::Locs;
+
+pub use format::{FORMAT_VERSION, MAGIC};
+
+/// The extension `snapshot build` suggests; a file with it that is no snapshot is an error,
+/// not a registry file.
+pub const EXTENSION: &str = "snapshot";
+
+/// How a snapshot's inputs are checked when it is loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Check {
+    /// Each input has the size and modification time it had: cheap, and what a rebuild on the
+    /// same machine keeps.
+    #[default]
+    Stamps,
+    /// Each input has the size it had and the same text (hashed again): what a fresh checkout,
+    /// whose files all have new modification times, needs. A changed time alone is then no error.
+    Contents,
+}
+
+/// Whether `path` is meant as a snapshot: a regular file that starts with [`MAGIC`] or is named
+/// `*.snapshot`.
+pub fn is_snapshot(path: &Path) -> bool {
+    if is_stdin(path) || !path.is_file() {
+        return false;
+    }
+    let named = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(EXTENSION));
+    named || starts_with_magic(path)
+}
+
+fn starts_with_magic(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; MAGIC.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| &start == MAGIC)
+}
+
+/// The snapshot among registry `paths`, if one is: it must then be the only path.
+pub fn among(paths: &[PathBuf]) -> Result<Option<&Path>, Vec<Problem>> {
+    let Some(snapshot) = paths.iter().find(|p| is_snapshot(p)) else {
+        return Ok(None);
+    };
+    if paths.len() > 1 {
+        return Err(vec![
+            Problem::new(
+                "snapshot::not-alone",
+                format!(
+                    "{} is a registry snapshot, and other registry inputs are given with it",
+                    snapshot.display()
+                ),
+            )
+            .with_help(
+                "a snapshot holds a whole registry: give it alone, or build one snapshot of all \
+                 the inputs (`vrisk snapshot build --registry A --registry B --out FILE`)",
+            ),
+        ]);
+    }
+    Ok(Some(snapshot))
+}
+
+/// A snapshot built: its bytes, and what it holds.
+#[derive(Debug)]
+pub struct Built {
+    pub bytes: Vec<u8>,
+    pub files: usize,
+    pub organisations: usize,
+    pub stakes: usize,
+}
+
+/// Loads the registry `paths` name, checks it, and encodes it as a snapshot. The inputs must be
+/// files (not standard input) that do not change while they are read.
+pub fn build(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    limits: &Limits,
+) -> Result<Built, Vec<Problem>> {
+    if paths.iter().any(|p| is_stdin(p)) {
+        return Err(vec![
+            Problem::new(
+                "snapshot::stdin",
+                "a snapshot cannot be built from standard input (`-`)",
+            )
+            .with_help(
+                "a snapshot records each input file to check that it is unchanged when it is \
+                 used; save the data to a file and give its path",
+            ),
+        ]);
+    }
+    if let Some(snapshot) = paths.iter().find(|p| is_snapshot(p)) {
+        return Err(vec![
+            Problem::new(
+                "snapshot::of-snapshot",
+                format!("{} is a snapshot already", snapshot.display()),
+            )
+            .with_help("build a snapshot from the registry files themselves"),
+        ]);
+    }
+    let files = crate::input::files::expand(paths, super::INPUT_EXTENSIONS, "registry")
+        .map_err(|p| vec![p])?;
+    let stamps = stamp_all(&files)?;
+    let first = sources.len();
+    let registry = super::load(paths, sources, limits)?;
+    let ids: Vec<FileId> = (first..sources.len()).map(|i| FileId(i as u32)).collect();
+    let changed: Vec<Problem> = stamp_all(&files)?
+        .iter()
+        .zip(&stamps)
+        .filter(|(now, then)| now != then)
+        .map(|(now, _)| {
+            Problem::new(
+                "snapshot::changed-while-building",
+                format!(
+                    "{} changed while the snapshot was built",
+                    now.path.display()
+                ),
+            )
+            .with_help("build the snapshot again once nothing writes to the inputs")
+        })
+        .collect();
+    if !changed.is_empty() {
+        return Err(changed);
+    }
+    if ids.len() != stamps.len() {
+        return Err(vec![Problem::new(
+            "snapshot::internal",
+            "the registry was read from other files than were listed; this is a bug in vrisk",
+        )]);
+    }
+    let files: Vec<StoredFile> = ids
+        .par_iter()
+        .zip(&stamps)
+        .map(|(&id, stamp)| stored_file(sources.get(id), stamp))
+        .collect::<Result<_, _>>()?;
+    let meta = Meta {
+        vrisk_version: env!("CARGO_PKG_VERSION").to_string(),
+        registry_args: paths.iter().map(|p| p.display().to_string()).collect(),
+        files,
+    };
+    let (organisations, stakes) = (registry.organisations.len(), registry.stakes.len());
+    let bytes = encode(registry, &meta, first).map_err(|e| {
+        vec![Problem::new(
+            "snapshot::internal",
+            format!("the registry could not be encoded ({e}); this is a bug in vrisk"),
+        )]
+    })?;
+    Ok(Built {
+        bytes,
+        files: meta.files.len(),
+        organisations,
+        stakes,
+    })
+}
+
+fn stamp_all(files: &[PathBuf]) -> Result<Vec<FileStamp>, Vec<Problem>> {
+    files
+        .iter()
+        .map(|path| {
+            FileStamp::read(path).map_err(|e| vec![Problem::io(&path.display().to_string(), &e)])
+        })
+        .collect()
+}
+
+fn stored_file(file: &SourceFile, stamp: &FileStamp) -> Result<StoredFile, Vec<Problem>> {
+    let path = stamp.path.to_str().ok_or_else(|| {
+        vec![
+            Problem::new(
+                "snapshot::path-not-utf8",
+                format!("the path {} is not UTF-8", stamp.path.display()),
+            )
+            .with_help("a snapshot records its inputs' paths as text: rename the file"),
+        ]
+    })?;
+    Ok(StoredFile::new(
+        file.name.clone(),
+        path.to_string(),
+        stamp,
+        Sha256::digest(file.text.as_bytes()).into(),
+        file.line_starts(),
+        &file.shape(),
+    ))
+}
+
+/// Encodes the registry with its positions made relative to the first input file (`first`).
+fn encode(mut registry: Registry, meta: &Meta, first: usize) -> Result<Vec<u8>, String> {
+    let mut relative = |loc: &mut Loc| loc.file = FileId(loc.file.0.saturating_sub(first as u32));
+    let mut warnings = std::mem::take(&mut registry.warnings);
+    warnings.locs(&mut relative);
+    let mut rest = Rest {
+        default_org: registry.default_org.take(),
+        sources: std::mem::take(&mut registry.sources),
+        competitors: std::mem::take(&mut registry.competitors),
+        vendors: std::mem::take(&mut registry.vendors),
+        roles: std::mem::take(&mut registry.roles),
+        moves: std::mem::take(&mut registry.moves),
+        warnings: Vec::new(),
+    };
+    rest.default_org.locs(&mut relative);
+    rest.sources.locs(&mut relative);
+    rest.competitors.locs(&mut relative);
+    rest.vendors.locs(&mut relative);
+    rest.roles.locs(&mut relative);
+    rest.moves.locs(&mut relative);
+    rest.warnings = warnings.iter().map(StoredProblem::from_problem).collect();
+    if first > 0 {
+        registry.organisations.par_iter_mut().for_each(|o| {
+            o.locs(&mut |loc: &mut Loc| loc.file = FileId(loc.file.0 - first as u32))
+        });
+        registry.stakes.par_iter_mut().for_each(|s| {
+            s.locs(&mut |loc: &mut Loc| loc.file = FileId(loc.file.0 - first as u32))
+        });
+    }
+    format::encode(meta, &rest, &registry.organisations, &registry.stakes)
+}
+
+/// Loads the registry from the snapshot at `path`, after checking that it is a snapshot this
+/// vrisk wrote and that its inputs are unchanged (as `check` says).
+pub fn load(
+    path: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+    check: Check,
+) -> Result<Registry, Vec<Problem>> {
+    let name = path.display().to_string();
+    let file_meta = std::fs::metadata(path).map_err(|e| vec![Problem::io(&name, &e)])?;
+    if file_meta.len() > limits.max_file_bytes {
+        return Err(vec![Limit::FileBytes.problem(
+            limits,
+            format!(
+                "{name} is {}",
+                crate::value::count(
+                    usize::try_from(file_meta.len()).unwrap_or(usize::MAX),
+                    "byte"
+                )
+            ),
+        )]);
+    }
+    let bytes = std::fs::read(path).map_err(|e| vec![Problem::io(&name, &e)])?;
+    let contents = format::decode(&bytes).map_err(|u| vec![unreadable(&name, u)])?;
+    drop(bytes);
+    let rebuild = rebuild_hint(&contents.meta, path);
+    if contents.meta.vrisk_version != env!("CARGO_PKG_VERSION") {
+        return Err(vec![
+            Problem::new(
+                "snapshot::version",
+                format!(
+                    "{name} was built by vrisk {}; this is vrisk {}",
+                    crate::value::text::neutralise(&contents.meta.vrisk_version),
+                    env!("CARGO_PKG_VERSION")
+                ),
+            )
+            .with_help(format!(
+                "a snapshot is read only by the vrisk that built it: {rebuild}"
+            )),
+        ]);
+    }
+    let shapes: Vec<(Vec<usize>, crate::input::shape::TextShape)> = contents
+        .meta
+        .files
+        .iter()
+        .map(StoredFile::shape)
+        .collect::<Result<_, _>>()
+        .map_err(|what| {
+            vec![unreadable(
+                &name,
+                Unreadable::Corrupt(format!("it records {what}")),
+            )]
+        })?;
+    let origins = check_inputs(&name, &contents.meta, check, &rebuild, limits)?;
+    let base = sources.len();
+    for ((stored, (line_starts, shape)), origin) in
+        contents.meta.files.iter().zip(shapes).zip(origins)
+    {
+        sources.add(SourceFile::detached(
+            stored.name.clone(),
+            line_starts,
+            shape,
+            origin,
+        ));
+    }
+    let registry = assemble(contents, base)
+        .map_err(|what| vec![unreadable(&name, Unreadable::Corrupt(what))])?;
+    let over = super::over_limits(&registry, limits);
+    if !over.is_empty() {
+        return Err(over);
+    }
+    Ok(registry)
+}
+
+/// The problem for a file that is not a snapshot this vrisk can read.
+fn unreadable(name: &str, why: Unreadable) -> Problem {
+    match why {
+        Unreadable::Foreign => Problem::new(
+            "snapshot::foreign",
+            format!("{name} is named as a snapshot but is not one: it does not start as a vrisk snapshot does"),
+        )
+        .with_help(format!(
+            "build one with `vrisk snapshot build --registry PATH --out FILE`; registry files \
+             are YAML or JSON and are not named `*.{EXTENSION}`"
+        )),
+        Unreadable::Version(version) => Problem::new(
+            "snapshot::version",
+            format!(
+                "{name} is a snapshot of format version {version}; this vrisk reads version {FORMAT_VERSION}"
+            ),
+        )
+        .with_help("rebuild it with this vrisk: `vrisk snapshot build --registry PATH --out FILE`"),
+        Unreadable::Corrupt(what) => Problem::new(
+            "snapshot::corrupt",
+            format!("{name} is not a readable snapshot: {what}"),
+        )
+        .with_help("rebuild it: `vrisk snapshot build --registry PATH --out FILE`"),
+    }
+}
+
+/// `rebuild it with \`vrisk snapshot build ...\``, with the inputs the snapshot was built from.
+fn rebuild_hint(meta: &Meta, path: &Path) -> String {
+    let mut command = String::from("vrisk snapshot build");
+    for arg in &meta.registry_args {
+        command.push_str(" --registry ");
+        command.push_str(&shell_word(arg));
+    }
+    command.push_str(" --out ");
+    command.push_str(&shell_word(&path.display().to_string()));
+    format!(
+        "rebuild it with `{}`",
+        crate::value::text::neutralise(&command)
+    )
+}
+
+/// A word as a POSIX shell reads it back: quoted when it holds anything but plain characters.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+,:@".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Checks each recorded input against the file on disk; returns each file's stamp now.
+fn check_inputs(
+    name: &str,
+    meta: &Meta,
+    check: Check,
+    rebuild: &str,
+    limits: &Limits,
+) -> Result<Vec<FileStamp>, Vec<Problem>> {
+    let found: Vec<Result<FileStamp, Problem>> = meta
+        .files
+        .par_iter()
+        .map(|stored| check_input(name, stored, check, rebuild, limits))
+        .collect();
+    let problems: Vec<Problem> = found
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(found.into_iter().filter_map(Result::ok).collect())
+}
+
+fn check_input(
+    name: &str,
+    stored: &StoredFile,
+    check: Check,
+    rebuild: &str,
+    limits: &Limits,
+) -> Result<FileStamp, Problem> {
+    let input = crate::value::text::neutralise(&stored.name).into_owned();
+    let stale = |what: String| {
+        Problem::new(
+            "snapshot::stale",
+            format!("the snapshot {name} is out of date: its input {input} {what}"),
+        )
+        .with_help(rebuild.to_string())
+    };
+    let path = PathBuf::from(&stored.path);
+    let now = match FileStamp::read(&path) {
+        Ok(now) => now,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(stale("is gone".to_string()));
+        }
+        Err(e) => return Err(stale(format!("cannot be read ({e})"))),
+    };
+    let then = Modified {
+        seconds: stored.modified.0,
+        nanos: stored.modified.1,
+    };
+    if now.size != stored.size {
+        return Err(stale(format!(
+            "has changed: it was {} bytes and is {} now",
+            stored.size, now.size
+        )));
+    }
+    match check {
+        Check::Stamps if now.modified != then => Err(stale(format!(
+            "has been modified since the snapshot was built (modified at {then} then, at {} now)",
+            now.modified
+        ))),
+        Check::Stamps => Ok(now),
+        Check::Contents => {
+            let limits = Limits {
+                max_file_bytes: stored.size.max(1),
+                ..limits.clone()
+            };
+            let file = crate::input::source::read_file(&path, &stored.name, &limits)
+                .map_err(|p| stale(format!("cannot be read again ({})", p.message)))?;
+            if <[u8; 32]>::from(Sha256::digest(file.text.as_bytes())) != stored.sha256 {
+                return Err(stale(
+                    "has different contents than when the snapshot was built (of the same size)"
+                        .to_string(),
+                ));
+            }
+            Ok(now)
+        }
+    }
+}
+
+/// The registry from the decoded lists, each position moved to the files added at `base`.
+fn assemble(contents: Contents, base: usize) -> Result<Registry, String> {
+    let files = contents.meta.files.len();
+    let bad = std::sync::atomic::AtomicBool::new(false);
+    let shift = |loc: &mut Loc| {
+        let local = loc.file.0 as usize;
+        if local >= files {
+            bad.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        loc.file = FileId(u32::try_from(local + base).unwrap_or(u32::MAX));
+    };
+    let Contents {
+        rest,
+        mut organisations,
+        mut stakes,
+        ..
+    } = contents;
+    let mut registry = Registry::default();
+    let Rest {
+        mut default_org,
+        mut sources,
+        mut competitors,
+        mut vendors,
+        mut roles,
+        mut moves,
+        warnings,
+    } = rest;
+    let mut shift_one = shift;
+    default_org.locs(&mut shift_one);
+    sources.locs(&mut shift_one);
+    competitors.locs(&mut shift_one);
+    vendors.locs(&mut shift_one);
+    roles.locs(&mut shift_one);
+    moves.locs(&mut shift_one);
+    let mut warnings: Vec<Problem> = warnings
+        .into_iter()
+        .map(problem_of)
+        .collect::<Result<_, _>>()?;
+    warnings.locs(&mut shift_one);
+    organisations
+        .par_iter_mut()
+        .for_each(|chunk| chunk.locs(&mut { shift }));
+    stakes
+        .par_iter_mut()
+        .for_each(|chunk| chunk.locs(&mut { shift }));
+    if bad.into_inner() {
+        return Err("it points into a file it does not record".to_string());
+    }
+    registry.default_org = default_org;
+    registry.sources = sources;
+    registry.organisations = concat(organisations);
+    registry.stakes = concat(stakes);
+    registry.competitors = competitors;
+    registry.vendors = vendors;
+    registry.roles = roles;
+    registry.moves = moves;
+    registry.warnings = warnings;
+    registry.reindex();
+    Ok(registry)
+}
+
+fn concat<T>(chunks: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        all.extend(chunk);
+    }
+    all
+}
+
+fn problem_of(stored: StoredProblem) -> Result<Problem, String> {
+    let level = match stored.level {
+        0 => Level::Error,
+        1 => Level::Warning,
+        2 => Level::Advice,
+        _ => return Err("a warning of no known level".to_string()),
+    };
+    Ok(Problem {
+        code: static_code(stored.code),
+        level,
+        message: stored.message,
+        labels: stored.labels,
+        help: stored.help,
+    })
+}
+
+/// The codes of stored warnings, kept for the rest of the run (problem codes are `'static`):
+/// each distinct code once.
+fn static_code(code: String) -> &'static str {
+    static CODES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let mut codes = CODES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = codes.iter().find(|c| **c == code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.push(leaked);
+    leaked
+}

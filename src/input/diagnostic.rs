@@ -123,7 +123,8 @@ impl Problem {
     /// A miette diagnostic that borrows the file texts from `sources`.
     ///
     /// A label in a file whose text is not at hand (a registry read from a snapshot whose source
-    /// has changed or gone since) gets no snippet: its position and text are added to the help.
+    /// has changed or gone since) gets no snippet: its position and text are added to the help,
+    /// and [`unavailable_sources_note`] says why, once per output.
     pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
         let mut problem = self.clone();
         let unavailable: Vec<String> = self
@@ -132,7 +133,7 @@ impl Problem {
             .filter(|(loc, _)| sources.get(loc.file).with_text().is_none())
             .map(|(loc, label)| {
                 format!(
-                    "{}: {} (no snippet: the source is not available)",
+                    "{}: {} (no snippet)",
                     sources.describe(*loc),
                     single_line(label.clone())
                 )
@@ -227,6 +228,22 @@ impl Problem {
     pub fn render(&self, sources: &SourceMap, width: usize) -> String {
         render_diagnostic(&self.to_diagnostic(sources), width, false)
     }
+}
+
+/// The note that ends an output in which snippets were left out because the files they come
+/// from changed or went after the snapshot that described them was loaded; `None` when none was.
+pub fn unavailable_sources_note(sources: &SourceMap) -> Option<String> {
+    let names: Vec<String> = sources
+        .files()
+        .filter(|(_, file)| file.text_unavailable())
+        .map(|(_, file)| neutralise(&file.name).into_owned())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "note: no snippets of {}: the registry was read from a snapshot, and the source has              changed or is gone since; positions are as the snapshot recorded them",
+            names.join(", ")
+        )
+    })
 }
 
 /// Problems in reading order, each reported once.

@@ -444,6 +444,9 @@ pub(crate) fn language_of(name: &str) -> &'static str {
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Files read that are not sources of positions (a snapshot): their names and paths, so
+    /// that no output of the run replaces them.
+    other_reads: Vec<(String, PathBuf)>,
 }
 
 impl SourceMap {
@@ -454,6 +457,18 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId((self.files.len() - 1) as u32)
+    }
+
+    /// Records a file read that holds no positions (a snapshot), by its name and path.
+    pub fn add_other_read(&mut self, name: impl Into<String>, path: &Path) {
+        self.other_reads.push((name.into(), path.to_path_buf()));
+    }
+
+    /// The files recorded by [`SourceMap::add_other_read`].
+    pub fn other_reads(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.other_reads
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_path()))
     }
 
     /// How many files have been added.

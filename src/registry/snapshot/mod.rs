@@ -263,6 +263,7 @@ pub fn load(
         )]);
     }
     let bytes = std::fs::read(path).map_err(|e| vec![Problem::io(&name, &e)])?;
+    sources.add_other_read(&name, path);
     let contents = format::decode(&bytes).map_err(|u| vec![unreadable(&name, u)])?;
     drop(bytes);
     let rebuild = rebuild_hint(&contents.meta, path);

@@ -15,11 +15,11 @@ use vrisk::input::limits::Limits;
 use vrisk::input::source::SourceMap;
 use vrisk::registry::{self, snapshot};
 
-/// A registry in two files, with what positions must get right without the text: lines that
-/// end in CRLF, characters of two, three and four bytes (in YAML anchors) before the values a
+/// A registry in two files, with what positions must get right without the text: a byte-order
+/// mark, lines that end in CRLF, characters of two, three and four bytes (in YAML anchors) before the values a
 /// finding points at, and a warning (two overlapping stakes of one class) that a snapshot must
 /// keep.
-const ORGANISATIONS: &str = "default_org: acme\r\n\
+const ORGANISATIONS: &str = "\u{feff}default_org: acme\r\n\
 sources:\r\n  - {id: s1, title: \"Un rapport – déjà vu 😀\"}\r\n\
 organisations:\r\n\
   - {name: \"Açme 😀\", id: acme, kind: company}\r\n\

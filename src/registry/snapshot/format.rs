@@ -5,14 +5,15 @@
 //! payload: frames, each a length (u64 LE) and that many bytes of postcard:
 //!   Meta (vrisk's version, the inputs as given, each file's stamp, hash and shape)
 //!   Rest (default_org, sources, competitors, vendors, roles, moves, warnings)
-//!   the number of organisation chunks (u64), then each chunk: a list of organisations
-//!   the number of stake chunks (u64), then each chunk: a list of stakes
+//!   the organisations (a count, then each)
+//!   the stakes (a count, then each)
 //! ```
 //!
-//! The two long lists are cut into chunks so that both cores decode them. Every length in the
-//! file is checked against the bytes that are left before anything is allocated for it.
+//! The two long lists are decoded at once, each straight into a list of its final size: on a
+//! large registry most of a load is the kernel handing out fresh memory, so nothing is decoded
+//! into a temporary list and copied. Every length in the file is checked against the bytes that
+//! are left before anything is allocated for it.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 
@@ -29,8 +30,11 @@ pub const MAGIC: &[u8; 16] = b"\x89VRISK-SNAPSHOT\n";
 /// format version, or written by another version of vrisk, is refused: rebuild it.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Items per chunk of the organisation and stake lists.
-const CHUNK: usize = 64 * 1024;
+/// Fewer bytes than an organisation, and than a stake, is encoded in (15 and 43 with every field
+/// empty): a count in the file larger than its bytes could hold is corrupt, and allocates
+/// nothing.
+const MIN_ORGANISATION_BYTES: usize = 12;
+const MIN_STAKE_BYTES: usize = 32;
 
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 32;
 
@@ -88,8 +92,8 @@ pub struct StoredProblem {
 pub struct Contents {
     pub meta: Meta,
     pub rest: Rest,
-    pub organisations: Vec<Vec<Organisation>>,
-    pub stakes: Vec<Vec<Stake>>,
+    pub organisations: Vec<Organisation>,
+    pub stakes: Vec<Stake>,
 }
 
 /// Why bytes are not a snapshot this vrisk can read.
@@ -119,15 +123,14 @@ pub fn encode(
         &mut payload,
         &postcard::to_allocvec(rest).map_err(|e| e.to_string())?,
     );
-    for list in [chunks(organisations)?, chunks(stakes)?] {
-        frame(
-            &mut payload,
-            &postcard::to_allocvec(&(list.len() as u64)).map_err(|e| e.to_string())?,
-        );
-        for chunk in list {
-            frame(&mut payload, &chunk);
-        }
-    }
+    frame(
+        &mut payload,
+        &postcard::to_allocvec(organisations).map_err(|e| e.to_string())?,
+    );
+    frame(
+        &mut payload,
+        &postcard::to_allocvec(stakes).map_err(|e| e.to_string())?,
+    );
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -135,14 +138,6 @@ pub fn encode(
     out.extend_from_slice(&Sha256::digest(&payload));
     out.extend_from_slice(&payload);
     Ok(out)
-}
-
-/// A long list cut into chunks, each encoded on its own (in parallel).
-fn chunks<T: Serialize + Sync>(items: &[T]) -> Result<Vec<Vec<u8>>, String> {
-    items
-        .par_chunks(CHUNK)
-        .map(|chunk| postcard::to_allocvec(chunk).map_err(|e| e.to_string()))
-        .collect()
 }
 
 fn frame(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -182,25 +177,68 @@ pub fn decode(bytes: &[u8]) -> Result<Contents, Unreadable> {
             payload.len()
         )));
     }
-    if Sha256::digest(payload).as_slice() != &header[28..60] {
+    // The hash is checked while the lists decode (on a large snapshot each takes a core), and
+    // what was decoded is used only if it matches.
+    let (hashed, decoded) = rayon::join(
+        || Sha256::digest(payload).as_slice() == &header[28..60],
+        || decode_payload(payload),
+    );
+    if !hashed {
         return Err(corrupt(
             "its data does not match the hash in its header (the file was altered or damaged)",
         ));
     }
+    decoded
+}
+
+fn decode_payload(payload: &[u8]) -> Result<Contents, Unreadable> {
     let mut frames = Frames { rest: payload };
     let meta: Meta = frames.decode("the description of its inputs")?;
     let rest: Rest = frames.decode("the registry's lists")?;
-    let organisations = frames.chunked("the organisations")?;
-    let stakes = frames.chunked("the stakes")?;
+    let organisations = frames.next("the organisations")?;
+    let stakes = frames.next("the stakes")?;
     if !frames.rest.is_empty() {
-        return Err(corrupt("it has data after its last list"));
+        return Err(Unreadable::Corrupt(
+            "it has data after its last list".to_string(),
+        ));
     }
+    let (organisations, stakes) = rayon::join(
+        || list(organisations, MIN_ORGANISATION_BYTES, "the organisations"),
+        || list(stakes, MIN_STAKE_BYTES, "the stakes"),
+    );
     Ok(Contents {
         meta,
         rest,
-        organisations,
-        stakes,
+        organisations: organisations?,
+        stakes: stakes?,
     })
+}
+
+/// A list encoded as its count and its items, decoded into a list of that size: the count is
+/// first checked against the bytes that could hold it (each item takes at least `min_bytes`).
+fn list<T: DeserializeOwned>(
+    frame: &[u8],
+    min_bytes: usize,
+    what: &str,
+) -> Result<Vec<T>, Unreadable> {
+    let failed = |e: postcard::Error| Unreadable::Corrupt(format!("{what} do not decode ({e})"));
+    let mut decoder = postcard::Deserializer::from_bytes(frame);
+    let count = u64::deserialize(&mut decoder).map_err(failed)?;
+    if count > (frame.len() / min_bytes) as u64 {
+        return Err(Unreadable::Corrupt(format!(
+            "it counts more {what} than its bytes could hold"
+        )));
+    }
+    let mut items = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        items.push(T::deserialize(&mut decoder).map_err(failed)?);
+    }
+    match decoder.finalize().map_err(failed)? {
+        [] => Ok(items),
+        _ => Err(Unreadable::Corrupt(format!(
+            "{what} are followed by stray bytes"
+        ))),
+    }
 }
 
 /// Reads frames off the payload.
@@ -222,26 +260,6 @@ impl<'a> Frames<'a> {
     fn decode<T: DeserializeOwned>(&mut self, what: &str) -> Result<T, Unreadable> {
         let frame = self.next(what)?;
         from_frame(frame, what)
-    }
-
-    /// A list written in chunks: the count (bounded by what is left), then the chunks, decoded
-    /// in parallel.
-    fn chunked<T: DeserializeOwned + Send>(
-        &mut self,
-        what: &str,
-    ) -> Result<Vec<Vec<T>>, Unreadable> {
-        let count: u64 = self.decode(what)?;
-        // Each chunk takes at least its 8-byte length.
-        if count > (self.rest.len() / 8) as u64 {
-            return Err(Unreadable::Corrupt(format!("it ends inside {what}")));
-        }
-        let frames: Vec<&[u8]> = (0..count)
-            .map(|_| self.next(what))
-            .collect::<Result<_, _>>()?;
-        frames
-            .par_iter()
-            .map(|frame| from_frame(frame, what))
-            .collect()
     }
 }
 

@@ -294,7 +294,7 @@ pub fn load(
                 Unreadable::Corrupt(format!("it records {what}")),
             )]
         })?;
-    let origins = check_inputs(&name, &contents.meta, check, &rebuild, limits)?;
+    let origins = check_inputs(&name, &contents.meta, check, &rebuild)?;
     let base = sources.len();
     for ((stored, (line_starts, shape)), origin) in
         contents.meta.files.iter().zip(shapes).zip(origins)
@@ -375,12 +375,11 @@ fn check_inputs(
     meta: &Meta,
     check: Check,
     rebuild: &str,
-    limits: &Limits,
 ) -> Result<Vec<FileStamp>, Vec<Problem>> {
     let found: Vec<Result<FileStamp, Problem>> = meta
         .files
         .par_iter()
-        .map(|stored| check_input(name, stored, check, rebuild, limits))
+        .map(|stored| check_input(name, stored, check, rebuild))
         .collect();
     let problems: Vec<Problem> = found
         .iter()
@@ -398,7 +397,6 @@ fn check_input(
     stored: &StoredFile,
     check: Check,
     rebuild: &str,
-    limits: &Limits,
 ) -> Result<FileStamp, Problem> {
     let input = crate::value::text::neutralise(&stored.name).into_owned();
     let stale = |what: String| {
@@ -432,22 +430,37 @@ fn check_input(
             now.modified
         ))),
         Check::Stamps => Ok(now),
-        Check::Contents => {
-            let limits = Limits {
-                max_file_bytes: stored.size.max(1),
-                ..limits.clone()
-            };
-            let file = crate::input::source::read_file(&path, &stored.name, &limits)
-                .map_err(|p| stale(format!("cannot be read again ({})", p.message)))?;
-            if <[u8; 32]>::from(Sha256::digest(file.text.as_bytes())) != stored.sha256 {
-                return Err(stale(
-                    "has different contents than when the snapshot was built (of the same size)"
-                        .to_string(),
-                ));
-            }
-            Ok(now)
-        }
+        Check::Contents => match text_hash(&path) {
+            Ok(hash) if hash == stored.sha256 => Ok(now),
+            Ok(_) => Err(stale(
+                "has different contents than when the snapshot was built (of the same size)"
+                    .to_string(),
+            )),
+            Err(e) => Err(stale(format!("cannot be read again ({e})"))),
+        },
     }
+}
+
+/// The SHA-256 of a file's text as vrisk reads it (without a leading byte-order mark), read in
+/// blocks: a file of gigabytes is never held whole. A file that is not UTF-8 hashes as its bytes,
+/// which no text recorded in a snapshot can match.
+fn text_hash(path: &Path) -> std::io::Result<[u8; 32]> {
+    use std::io::Read;
+    const BOM: &[u8] = "\u{feff}".as_bytes();
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(BOM.len());
+    (&mut file).take(BOM.len() as u64).read_to_end(&mut head)?;
+    hasher.update(head.strip_prefix(BOM).unwrap_or(&head));
+    let mut block = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut block)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&block[..read]);
+    }
+    Ok(hasher.finalize().into())
 }
 
 /// The registry from the decoded lists, each position moved to the files added at `base`.
@@ -463,7 +476,7 @@ fn assemble(contents: Contents, base: usize) -> Result<Registry, String> {
     };
     let Contents {
         rest,
-        mut organisations,
+        organisations,
         mut stakes,
         ..
     } = contents;
@@ -489,34 +502,33 @@ fn assemble(contents: Contents, base: usize) -> Result<Registry, String> {
         .map(problem_of)
         .collect::<Result<_, _>>()?;
     warnings.locs(&mut shift_one);
-    organisations
-        .par_iter_mut()
-        .for_each(|chunk| chunk.locs(&mut { shift }));
-    stakes
-        .par_iter_mut()
-        .for_each(|chunk| chunk.locs(&mut { shift }));
-    if bad.into_inner() {
+    if bad.load(std::sync::atomic::Ordering::Relaxed) {
         return Err("it points into a file it does not record".to_string());
     }
     registry.default_org = default_org;
     registry.sources = sources;
-    registry.organisations = concat(organisations);
-    registry.stakes = concat(stakes);
+    registry.organisations = organisations;
     registry.competitors = competitors;
     registry.vendors = vendors;
     registry.roles = roles;
     registry.moves = moves;
     registry.warnings = warnings;
-    registry.reindex();
-    Ok(registry)
-}
-
-fn concat<T>(chunks: Vec<Vec<T>>) -> Vec<T> {
-    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    for chunk in chunks {
-        all.extend(chunk);
+    // The id index is built while the positions of the stakes are moved.
+    rayon::join(
+        || {
+            registry
+                .organisations
+                .iter_mut()
+                .for_each(|o| o.locs(&mut { shift }));
+            registry.reindex();
+        },
+        || stakes.par_iter_mut().for_each(|s| s.locs(&mut { shift })),
+    );
+    if bad.into_inner() {
+        return Err("it points into a file it does not record".to_string());
     }
-    all
+    registry.stakes = stakes;
+    Ok(registry)
 }
 
 fn problem_of(stored: StoredProblem) -> Result<Problem, String> {

@@ -108,11 +108,7 @@ impl ShapeIndex {
         let wide = &self.shape.wide;
         let first = wide.partition_point(|w| w.offset < start);
         let last = wide.partition_point(|w| w.offset < end);
-        let inside = |at: usize| {
-            let i = wide.partition_point(|w| w.offset < at);
-            i > 0 && at < wide[i - 1].offset + usize::from(wide[i - 1].len)
-        };
-        if inside(start) || inside(end) {
+        if self.splits_char(start) || self.splits_char(end) {
             return (0, 0);
         }
         let bytes = end - start;
@@ -120,6 +116,14 @@ impl ShapeIndex {
             bytes - (self.extra_bytes[last] - self.extra_bytes[first]),
             bytes - (self.extra_utf16[last] - self.extra_utf16[first]),
         )
+    }
+
+    /// Whether `at` falls inside a character rather than at its start (not a place a slice of
+    /// the text could begin or end).
+    pub fn splits_char(&self, at: usize) -> bool {
+        let wide = &self.shape.wide;
+        let i = wide.partition_point(|w| w.offset < at);
+        i > 0 && at < wide[i - 1].offset + usize::from(wide[i - 1].len)
     }
 
     /// Whether the byte at `offset` is a carriage return.

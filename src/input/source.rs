@@ -287,6 +287,9 @@ impl SourceFile {
             let spanned = self.text.get(start..end).unwrap_or("");
             return start + spanned.trim_end_matches(['\n', '\r']).len();
         };
+        if detached.shape.splits_char(start) || detached.shape.splits_char(end) {
+            return start;
+        }
         // Every LF ends a line; a CR is a line break of its own or the first half of a CRLF.
         let is_break = |at: usize| {
             detached.shape.is_carriage_return(at)
@@ -828,6 +831,50 @@ mod tests {
         let empty = SourceFile::new("f", None, "a\n");
         assert_eq!(empty.line_count(), 2);
         assert!(empty.line_bounds(1).is_empty());
+    }
+
+    #[test]
+    fn a_detached_file_resolves_positions_as_its_text_does() {
+        let text = "a: \u{e9}t\u{e9}\r\nb: \u{1F600} x\rc: \u{2603}\n\n\r\nd: [1, 2]\r\n";
+        let file = SourceFile::new("f.yaml", None, text);
+        let stamp = FileStamp {
+            path: PathBuf::from("f.yaml"),
+            size: text.len() as u64,
+            modified: Modified {
+                seconds: 0,
+                nanos: 0,
+            },
+        };
+        let detached =
+            SourceFile::detached("f.yaml", file.line_starts().to_vec(), file.shape(), stamp);
+        assert!(detached.text.is_empty());
+        assert_eq!(detached.text_len(), text.len());
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(detached.line_col(offset), file.line_col(offset), "{offset}");
+            assert_eq!(detached.utf16_column(offset), file.utf16_column(offset));
+            for end in offset..=text.len() {
+                assert_eq!(
+                    detached.trim_line_breaks(offset, end),
+                    file.trim_line_breaks(offset, end),
+                    "{offset}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn modification_times_read_as_utc() {
+        let at = |seconds, nanos| Modified { seconds, nanos }.to_string();
+        assert_eq!(at(0, 5), "1970-01-01 00:00:00.000000005 UTC");
+        assert_eq!(
+            at(1_796_425_697, 98_624_713),
+            "2026-12-04 23:08:17.098624713 UTC"
+        );
+        assert_eq!(at(-1, 0), "1969-12-31 23:59:59.000000000 UTC");
+        assert_eq!(
+            at(i64::MAX, 0),
+            "9223372036854775807.000000000 s after 1970"
+        );
     }
 
     #[test]

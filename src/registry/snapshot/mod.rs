@@ -10,20 +10,21 @@
 //! input and says how to rebuild. Snippets for diagnostics are read from the input files when a
 //! diagnostic needs one, if they are still as they were.
 
+mod assemble;
 mod format;
 mod locs;
+mod stale;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::input::diagnostic::{Level, Problem};
+use crate::input::diagnostic::Problem;
 use crate::input::limits::{Limit, Limits};
-use crate::input::source::{FileId, FileStamp, Loc, Modified, SourceFile, SourceMap, is_stdin};
+use crate::input::source::{FileId, FileStamp, Loc, SourceFile, SourceMap, is_stdin};
 use crate::registry::Registry;
-use format::{Contents, Meta, Rest, StoredFile, StoredProblem, Unreadable};
+use format::{Meta, Rest, StoredFile, StoredProblem, Unreadable};
 use locs::Locs;
 
 pub use format::{FORMAT_VERSION, MAGIC};
@@ -266,7 +267,7 @@ pub fn load(
     sources.add_other_read(&name, path);
     let contents = format::decode(&bytes).map_err(|u| vec![unreadable(&name, u)])?;
     drop(bytes);
-    let rebuild = rebuild_hint(&contents.meta, path);
+    let rebuild = stale::rebuild_hint(&contents.meta, path);
     if contents.meta.vrisk_version != env!("CARGO_PKG_VERSION") {
         return Err(vec![
             Problem::new(
@@ -294,7 +295,7 @@ pub fn load(
                 Unreadable::Corrupt(format!("it records {what}")),
             )]
         })?;
-    let origins = check_inputs(&name, &contents.meta, check, &rebuild)?;
+    let origins = stale::check_inputs(&name, &contents.meta, check, &rebuild)?;
     let base = sources.len();
     for ((stored, (line_starts, shape)), origin) in
         contents.meta.files.iter().zip(shapes).zip(origins)
@@ -306,7 +307,7 @@ pub fn load(
             origin,
         ));
     }
-    let registry = assemble(contents, base)
+    let registry = assemble::assemble(contents, base)
         .map_err(|what| vec![unreadable(&name, Unreadable::Corrupt(what))])?;
     let over = super::over_limits(&registry, limits);
     if !over.is_empty() {
@@ -339,225 +340,4 @@ fn unreadable(name: &str, why: Unreadable) -> Problem {
         )
         .with_help("rebuild it: `vrisk snapshot build --registry PATH --out FILE`"),
     }
-}
-
-/// `rebuild it with \`vrisk snapshot build ...\``, with the inputs the snapshot was built from.
-fn rebuild_hint(meta: &Meta, path: &Path) -> String {
-    let mut command = String::from("vrisk snapshot build");
-    for arg in &meta.registry_args {
-        command.push_str(" --registry ");
-        command.push_str(&shell_word(arg));
-    }
-    command.push_str(" --out ");
-    command.push_str(&shell_word(&path.display().to_string()));
-    format!(
-        "rebuild it with `{}`",
-        crate::value::text::neutralise(&command)
-    )
-}
-
-/// A word as a POSIX shell reads it back: quoted when it holds anything but plain characters.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+,:@".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-/// Checks each recorded input against the file on disk; returns each file's stamp now.
-fn check_inputs(
-    name: &str,
-    meta: &Meta,
-    check: Check,
-    rebuild: &str,
-) -> Result<Vec<FileStamp>, Vec<Problem>> {
-    let found: Vec<Result<FileStamp, Problem>> = meta
-        .files
-        .par_iter()
-        .map(|stored| check_input(name, stored, check, rebuild))
-        .collect();
-    let problems: Vec<Problem> = found
-        .iter()
-        .filter_map(|r| r.as_ref().err())
-        .cloned()
-        .collect();
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(found.into_iter().filter_map(Result::ok).collect())
-}
-
-fn check_input(
-    name: &str,
-    stored: &StoredFile,
-    check: Check,
-    rebuild: &str,
-) -> Result<FileStamp, Problem> {
-    let input = crate::value::text::neutralise(&stored.name).into_owned();
-    let stale = |what: String| {
-        Problem::new(
-            "snapshot::stale",
-            format!("the snapshot {name} is out of date: its input {input} {what}"),
-        )
-        .with_help(rebuild.to_string())
-    };
-    let path = PathBuf::from(&stored.path);
-    let now = match FileStamp::read(&path) {
-        Ok(now) => now,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(stale("is gone".to_string()));
-        }
-        Err(e) => return Err(stale(format!("cannot be read ({e})"))),
-    };
-    let then = Modified {
-        seconds: stored.modified.0,
-        nanos: stored.modified.1,
-    };
-    if now.size != stored.size {
-        return Err(stale(format!(
-            "has changed: it was {} bytes and is {} now",
-            stored.size, now.size
-        )));
-    }
-    match check {
-        Check::Stamps if now.modified != then => Err(stale(format!(
-            "has been modified since the snapshot was built (modified at {then} then, at {} now)",
-            now.modified
-        ))),
-        Check::Stamps => Ok(now),
-        Check::Contents => match text_hash(&path) {
-            Ok(hash) if hash == stored.sha256 => Ok(now),
-            Ok(_) => Err(stale(
-                "has different contents than when the snapshot was built (of the same size)"
-                    .to_string(),
-            )),
-            Err(e) => Err(stale(format!("cannot be read again ({e})"))),
-        },
-    }
-}
-
-/// The SHA-256 of a file's text as vrisk reads it (without a leading byte-order mark), read in
-/// blocks: a file of gigabytes is never held whole. A file that is not UTF-8 hashes as its bytes,
-/// which no text recorded in a snapshot can match.
-fn text_hash(path: &Path) -> std::io::Result<[u8; 32]> {
-    use std::io::Read;
-    const BOM: &[u8] = "\u{feff}".as_bytes();
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut head = Vec::with_capacity(BOM.len());
-    (&mut file).take(BOM.len() as u64).read_to_end(&mut head)?;
-    hasher.update(head.strip_prefix(BOM).unwrap_or(&head));
-    let mut block = vec![0u8; 1 << 20];
-    loop {
-        let read = file.read(&mut block)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&block[..read]);
-    }
-    Ok(hasher.finalize().into())
-}
-
-/// The registry from the decoded lists, each position moved to the files added at `base`.
-fn assemble(contents: Contents, base: usize) -> Result<Registry, String> {
-    let files = contents.meta.files.len();
-    let bad = std::sync::atomic::AtomicBool::new(false);
-    let shift = |loc: &mut Loc| {
-        let local = loc.file.0 as usize;
-        if local >= files {
-            bad.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        loc.file = FileId(u32::try_from(local + base).unwrap_or(u32::MAX));
-    };
-    let Contents {
-        rest,
-        organisations,
-        mut stakes,
-        ..
-    } = contents;
-    let mut registry = Registry::default();
-    let Rest {
-        mut default_org,
-        mut sources,
-        mut competitors,
-        mut vendors,
-        mut roles,
-        mut moves,
-        warnings,
-    } = rest;
-    let mut shift_one = shift;
-    default_org.locs(&mut shift_one);
-    sources.locs(&mut shift_one);
-    competitors.locs(&mut shift_one);
-    vendors.locs(&mut shift_one);
-    roles.locs(&mut shift_one);
-    moves.locs(&mut shift_one);
-    let mut warnings: Vec<Problem> = warnings
-        .into_iter()
-        .map(problem_of)
-        .collect::<Result<_, _>>()?;
-    warnings.locs(&mut shift_one);
-    if bad.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err("it points into a file it does not record".to_string());
-    }
-    registry.default_org = default_org;
-    registry.sources = sources;
-    registry.organisations = organisations;
-    registry.competitors = competitors;
-    registry.vendors = vendors;
-    registry.roles = roles;
-    registry.moves = moves;
-    registry.warnings = warnings;
-    // The id index is built while the positions of the stakes are moved.
-    rayon::join(
-        || {
-            registry
-                .organisations
-                .iter_mut()
-                .for_each(|o| o.locs(&mut { shift }));
-            registry.reindex();
-        },
-        || stakes.par_iter_mut().for_each(|s| s.locs(&mut { shift })),
-    );
-    if bad.into_inner() {
-        return Err("it points into a file it does not record".to_string());
-    }
-    registry.stakes = stakes;
-    Ok(registry)
-}
-
-fn problem_of(stored: StoredProblem) -> Result<Problem, String> {
-    let level = match stored.level {
-        0 => Level::Error,
-        1 => Level::Warning,
-        2 => Level::Advice,
-        _ => return Err("a warning of no known level".to_string()),
-    };
-    Ok(Problem {
-        code: static_code(stored.code),
-        level,
-        message: stored.message,
-        labels: stored.labels,
-        help: stored.help,
-    })
-}
-
-/// The codes of stored warnings, kept for the rest of the run (problem codes are `'static`):
-/// each distinct code once.
-fn static_code(code: String) -> &'static str {
-    static CODES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
-    let mut codes = CODES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(known) = codes.iter().find(|c| **c == code) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(code.into_boxed_str());
-    codes.push(leaked);
-    leaked
 }

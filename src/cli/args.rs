@@ -52,6 +52,8 @@ pub enum Command {
     Import(ImportArgs),
     /// List the policies in use and where each comes from, or export the shipped set to edit.
     Policies(crate::cli::policies::PoliciesArgs),
+    /// Save a loaded registry in a binary form that later runs read instead of its inputs.
+    Snapshot(crate::cli::snapshot::SnapshotArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -72,7 +74,28 @@ pub struct InputArgs {
     #[arg(long, conflicts_with = "registry")]
     pub example: bool,
     #[command(flatten)]
+    pub snapshot: SnapshotCheckArgs,
+    #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// How a registry snapshot given as --registry is checked against its inputs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SnapshotCheckArgs {
+    /// When the registry is a snapshot (`vrisk snapshot build`): check each input's contents
+    /// (read and hashed again), not only its size and modification time. A fresh checkout,
+    /// whose files all have new times, needs this.
+    #[arg(long)]
+    pub verify_snapshot: bool,
+}
+
+impl SnapshotCheckArgs {
+    pub fn check(&self) -> crate::registry::snapshot::Check {
+        match self.verify_snapshot {
+            true => crate::registry::snapshot::Check::Contents,
+            false => crate::registry::snapshot::Check::Stamps,
+        }
+    }
 }
 
 /// Every limit is a whole number of at least 1 (a limit of 0 would reject every input), so
@@ -415,6 +438,8 @@ pub struct OwnershipArgs {
     /// Read vrisk's built-in example registry (the Scale AI case).
     #[arg(long, conflicts_with = "registry")]
     pub example: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotCheckArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ProblemFormat,
@@ -471,6 +496,8 @@ pub struct GraphArgs {
     /// Read vrisk's built-in example registry (the Scale AI case).
     #[arg(long, conflicts_with = "registry")]
     pub example: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotCheckArgs,
     /// Diagram language: Mermaid, Graphviz DOT, or SVG (laid out by vrisk, as in the HTML
     /// report).
     #[arg(long, value_enum, default_value = "mermaid")]

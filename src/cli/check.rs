@@ -67,7 +67,12 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     print_notes(&chosen.notes);
     let progress = Progress::start("reading the registry and the policies");
-    let registry = load_registry(&chosen.registry, &mut sources, &limits);
+    let registry = load_registry(
+        &chosen.registry,
+        args.inputs.snapshot.check(),
+        &mut sources,
+        &limits,
+    );
     let policies = load_policies(&chosen.policies, &mut sources, &limits, &overrides);
     let policies = crate::cli::empty::allow_no_policies(policies, args.allow_empty);
     drop(progress);

@@ -47,7 +47,12 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     }
     print_notes(&inputs.plan.notes);
-    let registry = load_registry(&inputs.plan.registry, &mut sources, &limits);
+    let registry = load_registry(
+        &inputs.plan.registry,
+        args.inputs.snapshot.check(),
+        &mut sources,
+        &limits,
+    );
     let policies = load_policies(&inputs.plan.policies, &mut sources, &limits, &overrides);
     let (registry, policies) = match (registry, policies) {
         (Ok(r), Ok((p, notes))) => {

@@ -27,7 +27,13 @@ pub fn run(args: GraphArgs) -> Exit {
     let terminal = Terminal::detect();
     let limits = limits_from(&args.limits);
     let mut sources = SourceMap::new();
-    let registry = match read_registry(&args.registry, args.example, &mut sources, &limits) {
+    let registry = match read_registry(
+        &args.registry,
+        args.example,
+        args.snapshot.check(),
+        &mut sources,
+        &limits,
+    ) {
         Ok(r) => r,
         Err(problems) => {
             terminal.report_problems(&problems, &sources);

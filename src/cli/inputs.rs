@@ -13,6 +13,7 @@ use crate::input::diagnostic::Problem;
 use crate::input::limits::Limits;
 use crate::input::source::SourceMap;
 use crate::policy::{self, Policy};
+use crate::registry::snapshot::Check;
 use crate::registry::{self, Registry};
 
 pub fn limits_from(args: &LimitArgs) -> Limits {
@@ -321,13 +322,16 @@ pub fn empty_list(config: &Config, key: &str) -> Problem {
 }
 
 /// Loads the registry the plan names.
+///
+/// A registry given as one snapshot is read from it, its inputs checked as `check` says.
 pub fn load_registry(
     input: &RegistryInput,
+    check: Check,
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Registry, Vec<Problem>> {
     match input {
-        RegistryInput::Paths(paths) => registry::load(paths, sources, limits),
+        RegistryInput::Paths(paths) => registry::load_checked(paths, sources, limits, check),
         RegistryInput::Example => {
             registry::load_files(crate::input::embedded::registry_files(), sources, limits)
         }
@@ -340,6 +344,7 @@ pub fn load_registry(
 pub fn read_registry(
     flags: &[PathBuf],
     example: bool,
+    check: Check,
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Registry, Vec<Problem>> {
@@ -352,7 +357,7 @@ pub fn read_registry(
     };
     let inputs = Inputs::read(request, None, sources, limits)?;
     crate::cli::terminal::print_notes(&inputs.plan.notes);
-    load_registry(&inputs.plan.registry, sources, limits)
+    load_registry(&inputs.plan.registry, check, sources, limits)
 }
 
 /// Loads the policy sources: the built-in set and the local files, a local policy with the id

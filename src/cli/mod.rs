@@ -22,6 +22,7 @@ mod policies;
 mod progress;
 mod project;
 mod schema;
+mod snapshot;
 mod staging;
 mod terminal;
 mod test;
@@ -84,6 +85,7 @@ fn run(cli: Cli) -> Exit {
         Command::Man(args) => generate::man(args),
         Command::Import(args) => import::run(args),
         Command::Policies(args) => policies::run(args),
+        Command::Snapshot(args) => snapshot::run(args),
     });
     // Whatever the command, output that could not be written in full is no success.
     match exit {

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::input::diagnostic::{Problem, render_diagnostic};
+use crate::input::diagnostic::{Problem, render_diagnostic, unavailable_sources_note};
 use crate::input::source::SourceMap;
 use crate::value::count;
 use crate::value::text::json_pretty;
@@ -42,6 +42,9 @@ impl Terminal {
             let _ = stderr.write_all(text.as_bytes());
             let _ = stderr.write_all(b"\n");
         }
+        if let Some(note) = unavailable_sources_note(sources) {
+            let _ = writeln!(stderr, "{note}");
+        }
     }
 
     /// Prints the problems of a run stopped before it evaluated anything.
@@ -61,6 +64,9 @@ impl Terminal {
             let text = render_diagnostic(&problem.to_diagnostic(sources), self.width, self.color);
             let _ = stderr.write_all(text.as_bytes());
             let _ = stderr.write_all(b"\n");
+        }
+        if let Some(note) = unavailable_sources_note(sources) {
+            let _ = writeln!(stderr, "{note}");
         }
         let errors = problems.iter().filter(|p| p.is_error()).count();
         let warnings = problems.len() - errors;

@@ -39,7 +39,12 @@ pub fn run(args: ValidateArgs) -> Exit {
     print_notes(&plan.notes);
     let progress = crate::cli::progress::Progress::start("reading the registry");
     let before = sources.files().count();
-    let registry = load_registry(&plan.registry, &mut sources, &limits);
+    let registry = load_registry(
+        &plan.registry,
+        args.inputs.snapshot.check(),
+        &mut sources,
+        &limits,
+    );
     let registry_files = sources.files().count() - before;
     let policies = check_policies.then(|| {
         load_policies(&plan.policies, &mut sources, &limits, &BTreeMap::new()).map(

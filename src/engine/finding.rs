@@ -71,14 +71,13 @@ impl Position {
         let lc = file.line_col(loc.span.offset);
         // A block value's span may take in the line break that ends it; the region ends
         // before it, on the value's last line.
-        let start = loc.span.offset.min(file.text.len());
+        let start = loc.span.offset.min(file.text_len());
         let end = loc
             .span
             .offset
             .saturating_add(loc.span.len)
-            .min(file.text.len());
-        let spanned = file.text.get(start..end).unwrap_or("");
-        let end = start + spanned.trim_end_matches(['\n', '\r']).len();
+            .min(file.text_len());
+        let end = file.trim_line_breaks(start, end);
         Position {
             file: file.name.clone(),
             line: lc.line,

@@ -121,9 +121,34 @@ impl Problem {
     }
 
     /// A miette diagnostic that borrows the file texts from `sources`.
+    ///
+    /// A label in a file whose text is not at hand (a registry read from a snapshot whose source
+    /// has changed or gone since) gets no snippet: its position and text are added to the help,
+    /// and [`unavailable_sources_note`] says why, once per output.
     pub fn to_diagnostic(&self, sources: &SourceMap) -> RenderedProblem {
+        let mut problem = self.clone();
+        let unavailable: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(loc, _)| sources.get(loc.file).with_text().is_none())
+            .map(|(loc, label)| {
+                format!(
+                    "{}: {} (no snippet)",
+                    sources.describe(*loc),
+                    single_line(label.clone())
+                )
+            })
+            .collect();
+        if !unavailable.is_empty() {
+            let mut help = problem.help.take().map(|h| vec![h]).unwrap_or_default();
+            help.extend(unavailable);
+            problem.help = Some(help.join("\n"));
+        }
         let mut snippets = self.snippet_groups(sources).into_iter().map(|group| {
-            let file = sources.get(group.file);
+            let file = sources
+                .get(group.file)
+                .with_text()
+                .unwrap_or(sources.get(group.file));
             let spans: Vec<Span> = group.labels.iter().map(|(span, _)| *span).collect();
             Snippet {
                 source: file.snippet_source(&spans),
@@ -146,7 +171,7 @@ impl Problem {
         });
         let first = snippets.next();
         RenderedProblem {
-            problem: self.clone(),
+            problem,
             primary: first,
             related: snippets
                 .map(|s| RelatedSnippet {
@@ -168,7 +193,9 @@ impl Problem {
     fn snippet_groups(&self, sources: &SourceMap) -> Vec<SnippetGroup> {
         let mut groups: Vec<SnippetGroup> = Vec::new();
         for (loc, label) in &self.labels {
-            let file = sources.get(loc.file);
+            let Some(file) = sources.get(loc.file).with_text() else {
+                continue;
+            };
             let span = snippet::shown_span(file, loc.span);
             let line = file.line_index(span.offset);
             let long = snippet::is_long(file, line);
@@ -201,6 +228,22 @@ impl Problem {
     pub fn render(&self, sources: &SourceMap, width: usize) -> String {
         render_diagnostic(&self.to_diagnostic(sources), width, false)
     }
+}
+
+/// The note that ends an output in which snippets were left out because the files they come
+/// from changed or went after the snapshot that described them was loaded; `None` when none was.
+pub fn unavailable_sources_note(sources: &SourceMap) -> Option<String> {
+    let names: Vec<String> = sources
+        .files()
+        .filter(|(_, file)| file.text_unavailable())
+        .map(|(_, file)| neutralise(&file.name).into_owned())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "note: no snippets of {}: the registry was read from a snapshot, and the source has              changed or is gone since; positions are as the snapshot recorded them",
+            names.join(", ")
+        )
+    })
 }
 
 /// Problems in reading order, each reported once.

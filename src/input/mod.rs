@@ -9,6 +9,7 @@ mod flow;
 pub mod json;
 pub mod limits;
 pub mod schema;
+pub mod shape;
 pub mod snippet;
 pub mod source;
 pub mod yaml;

@@ -6,20 +6,26 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use miette::{NamedSource, SourceSpan};
+use serde::{Deserialize, Serialize};
 
 use crate::input::diagnostic::Problem;
 use crate::input::limits::{Limit, Limits};
+use crate::input::shape::{ShapeIndex, TextShape};
 
 /// Index of a file in a [`SourceMap`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct FileId(pub u32);
 
 /// A byte range inside one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub offset: usize,
     pub len: usize,
@@ -38,7 +44,9 @@ impl From<Span> for SourceSpan {
 }
 
 /// A position in a loaded file: what a finding or a diagnostic points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Loc {
     pub file: FileId,
     pub span: Span,
@@ -58,6 +66,91 @@ pub struct SourceFile {
     /// policies) rather than a file of the user's: reports for code hosts must not point at a
     /// path the user's repository may not have.
     pub builtin: bool,
+    /// Set for a file known by its shape only (a registry input read from a snapshot): `text` is
+    /// then empty, positions come from the shape, and snippets from the file on disk.
+    detached: Option<Arc<Detached>>,
+}
+
+/// A file whose text is not held: its shape, and where to read the text for a snippet.
+#[derive(Debug)]
+struct Detached {
+    shape: ShapeIndex,
+    origin: FileStamp,
+    /// The file as read again for a snippet; `None` when it has changed or is gone.
+    read: OnceLock<Option<SourceFile>>,
+}
+
+/// What identifies the contents of a file on disk without reading it: its path, size and
+/// modification time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: Modified,
+}
+
+/// A modification time as seconds and nanoseconds since 1970 (negative before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Modified {
+    pub seconds: i64,
+    pub nanos: u32,
+}
+
+impl Modified {
+    pub fn of(meta: &std::fs::Metadata) -> std::io::Result<Modified> {
+        let time = meta.modified()?;
+        Ok(match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => Modified {
+                seconds: i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+                nanos: after.subsec_nanos(),
+            },
+            Err(before) => {
+                let before = before.duration();
+                let seconds = -i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+                match before.subsec_nanos() {
+                    0 => Modified { seconds, nanos: 0 },
+                    n => Modified {
+                        seconds: seconds - 1,
+                        nanos: 1_000_000_000 - n,
+                    },
+                }
+            }
+        })
+    }
+}
+
+/// `2026-12-04 23:41:37.098624713 UTC`: to the nanosecond, since a rewrite within the same
+/// second is a change too.
+impl fmt::Display for Modified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.seconds.div_euclid(86_400);
+        let second = self.seconds.rem_euclid(86_400);
+        // Day numbers far from today are left as seconds (the calendar arithmetic would overflow).
+        match i32::try_from(days).ok().filter(|d| d.abs() < 100_000_000) {
+            Some(days) => write!(
+                f,
+                "{} {:02}:{:02}:{:02}.{:09} UTC",
+                crate::value::date::Date::from_days_since_epoch(days),
+                second / 3600,
+                second / 60 % 60,
+                second % 60,
+                self.nanos
+            ),
+            None => write!(f, "{}.{:09} s after 1970", self.seconds, self.nanos),
+        }
+    }
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path` as it is now.
+    pub fn read(path: &Path) -> std::io::Result<FileStamp> {
+        let meta = std::fs::metadata(path)?;
+        Ok(FileStamp {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            modified: Modified::of(&meta)?,
+        })
+    }
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values (characters).
@@ -97,7 +190,116 @@ impl SourceFile {
             text,
             line_starts: line_starts.into(),
             builtin: false,
+            detached: None,
         }
+    }
+
+    /// A file known by its line starts and shape only, as a snapshot records it. `origin` is the
+    /// file on disk as it was when the snapshot was checked against it: a snippet reads the file
+    /// again only while it still has that size and modification time.
+    pub fn detached(
+        name: impl Into<String>,
+        line_starts: Vec<usize>,
+        shape: TextShape,
+        origin: FileStamp,
+    ) -> Self {
+        SourceFile {
+            name: name.into(),
+            path: Some(origin.path.clone()),
+            text: Arc::default(),
+            line_starts: line_starts.into(),
+            builtin: false,
+            detached: Some(Arc::new(Detached {
+                shape: ShapeIndex::new(shape),
+                origin,
+                read: OnceLock::new(),
+            })),
+        }
+    }
+
+    /// The byte offsets at which the lines start.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// The shape of the text (see [`TextShape`]).
+    pub fn shape(&self) -> TextShape {
+        match &self.detached {
+            Some(d) => d.shape.shape().clone(),
+            None => TextShape::of(&self.text),
+        }
+    }
+
+    /// Whether the text is not held (the file was read from a snapshot).
+    pub fn is_detached(&self) -> bool {
+        self.detached.is_some()
+    }
+
+    /// The length of the text in bytes, whether or not it is held.
+    pub fn text_len(&self) -> usize {
+        match &self.detached {
+            Some(d) => d.shape.len(),
+            None => self.text.len(),
+        }
+    }
+
+    /// The file with its text, for a snippet: this one, or for a detached file the file read
+    /// again from disk (once), if it still has the size and modification time it had when the
+    /// snapshot was checked and the same length and lines. `None` when it has not.
+    pub fn with_text(&self) -> Option<&SourceFile> {
+        let Some(detached) = &self.detached else {
+            return Some(self);
+        };
+        detached
+            .read
+            .get_or_init(|| {
+                let origin = &detached.origin;
+                let unchanged = || FileStamp::read(&origin.path).is_ok_and(|now| now == *origin);
+                if !unchanged() {
+                    return None;
+                }
+                let limits = Limits {
+                    max_file_bytes: origin.size,
+                    ..Limits::default()
+                };
+                let file = read_file(&origin.path, &self.name, &limits).ok()?;
+                let same = file.text.len() == detached.shape.len()
+                    && file.line_starts == self.line_starts
+                    && unchanged();
+                same.then_some(SourceFile {
+                    builtin: self.builtin,
+                    ..file
+                })
+            })
+            .as_ref()
+    }
+
+    /// Whether this is a detached file whose text was asked for and could not be read again.
+    pub fn text_unavailable(&self) -> bool {
+        self.detached
+            .as_ref()
+            .is_some_and(|d| matches!(d.read.get(), Some(None)))
+    }
+
+    /// The end of the span `start..end` without the line breaks it ends with.
+    pub fn trim_line_breaks(&self, start: usize, end: usize) -> usize {
+        let Some(detached) = &self.detached else {
+            let spanned = self.text.get(start..end).unwrap_or("");
+            return start + spanned.trim_end_matches(['\n', '\r']).len();
+        };
+        if detached.shape.splits_char(start) || detached.shape.splits_char(end) {
+            return start;
+        }
+        // Every LF ends a line; a CR is a line break of its own or the first half of a CRLF.
+        let is_break = |at: usize| {
+            detached.shape.is_carriage_return(at)
+                || self.line_starts.binary_search(&(at + 1)).is_ok()
+        };
+        let mut end = end;
+        while end > start && is_break(end - 1) {
+            end -= 1;
+        }
+        end
     }
 
     /// The same file, marked as a copy compiled into vrisk.
@@ -108,16 +310,19 @@ impl SourceFile {
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.text_len());
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let prefix = self.text.get(start..offset).unwrap_or("");
+        let column = match &self.detached {
+            Some(d) => d.shape.counts(start, offset).0,
+            None => self.text.get(start..offset).unwrap_or("").chars().count(),
+        };
         LineCol {
             line: line + 1,
-            column: prefix.chars().count() + 1,
+            column: column + 1,
         }
     }
 
@@ -125,11 +330,17 @@ impl SourceFile {
     pub fn utf16_column(&self, offset: usize) -> usize {
         let lc = self.line_col(offset);
         let start = self.line_starts[lc.line - 1];
-        let prefix = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .unwrap_or("");
-        prefix.encode_utf16().count() + 1
+        let offset = offset.min(self.text_len());
+        let units = match &self.detached {
+            Some(d) => d.shape.counts(start, offset).1,
+            None => self
+                .text
+                .get(start..offset)
+                .unwrap_or("")
+                .encode_utf16()
+                .count(),
+        };
+        units + 1
     }
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
@@ -236,6 +447,9 @@ pub(crate) fn language_of(name: &str) -> &'static str {
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Files read that are not sources of positions (a snapshot): their names and paths, so
+    /// that no output of the run replaces them.
+    other_reads: Vec<(String, PathBuf)>,
 }
 
 impl SourceMap {
@@ -246,6 +460,27 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId((self.files.len() - 1) as u32)
+    }
+
+    /// Records a file read that holds no positions (a snapshot), by its name and path.
+    pub fn add_other_read(&mut self, name: impl Into<String>, path: &Path) {
+        self.other_reads.push((name.into(), path.to_path_buf()));
+    }
+
+    /// The files recorded by [`SourceMap::add_other_read`].
+    pub fn other_reads(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.other_reads
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_path()))
+    }
+
+    /// How many files have been added.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -427,6 +662,25 @@ fn open_checked(path: &Path, display: &str) -> Result<std::fs::File, ReadFailure
     let opened = file.metadata().map_err(io)?;
     if !opened.is_file() {
         return Err(ReadFailure::Io(not_a_file(display, &opened)));
+    }
+    Ok(file)
+}
+
+/// Opens `path` for reading if it is a regular file, checked on what was opened (see
+/// [`open_checked`]); anything else is an error of kind `InvalidInput` that names its kind.
+/// For the readers that do not go through [`read_file`] (a snapshot and the inputs it hashes).
+pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let file = open_regular(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a regular file",
+                path.display(),
+                crate::input::files::kind_of(&meta)
+            ),
+        ));
     }
     Ok(file)
 }
@@ -669,6 +923,50 @@ mod tests {
         let empty = SourceFile::new("f", None, "a\n");
         assert_eq!(empty.line_count(), 2);
         assert!(empty.line_bounds(1).is_empty());
+    }
+
+    #[test]
+    fn a_detached_file_resolves_positions_as_its_text_does() {
+        let text = "a: \u{e9}t\u{e9}\r\nb: \u{1F600} x\rc: \u{2603}\n\n\r\nd: [1, 2]\r\n";
+        let file = SourceFile::new("f.yaml", None, text);
+        let stamp = FileStamp {
+            path: PathBuf::from("f.yaml"),
+            size: text.len() as u64,
+            modified: Modified {
+                seconds: 0,
+                nanos: 0,
+            },
+        };
+        let detached =
+            SourceFile::detached("f.yaml", file.line_starts().to_vec(), file.shape(), stamp);
+        assert!(detached.text.is_empty());
+        assert_eq!(detached.text_len(), text.len());
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(detached.line_col(offset), file.line_col(offset), "{offset}");
+            assert_eq!(detached.utf16_column(offset), file.utf16_column(offset));
+            for end in offset..=text.len() {
+                assert_eq!(
+                    detached.trim_line_breaks(offset, end),
+                    file.trim_line_breaks(offset, end),
+                    "{offset}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn modification_times_read_as_utc() {
+        let at = |seconds, nanos| Modified { seconds, nanos }.to_string();
+        assert_eq!(at(0, 5), "1970-01-01 00:00:00.000000005 UTC");
+        assert_eq!(
+            at(1_796_425_697, 98_624_713),
+            "2026-12-04 23:08:17.098624713 UTC"
+        );
+        assert_eq!(at(-1, 0), "1969-12-31 23:59:59.000000000 UTC");
+        assert_eq!(
+            at(i64::MAX, 0),
+            "9223372036854775807.000000000 s after 1970"
+        );
     }
 
     #[test]

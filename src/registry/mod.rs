@@ -11,6 +11,7 @@ mod order;
 mod parse;
 mod restated;
 mod serialize;
+pub mod snapshot;
 
 use check::Unread;
 pub use link::link_identifiers;
@@ -43,6 +44,20 @@ pub fn load(
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Registry, Vec<Problem>> {
+    load_checked(paths, sources, limits, snapshot::Check::default())
+}
+
+/// [`load`], where `paths` may also be one snapshot ([`snapshot`]), whose inputs are checked as
+/// `check` says.
+pub fn load_checked(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    limits: &Limits,
+    check: snapshot::Check,
+) -> Result<Registry, Vec<Problem>> {
+    if let Some(path) = snapshot::among(paths)? {
+        return snapshot::load(path, sources, limits, check);
+    }
     let files =
         crate::input::files::expand(paths, INPUT_EXTENSIONS, "registry").map_err(|p| vec![p])?;
     let mut texts = Vec::new();

@@ -2,6 +2,7 @@
 //! sources, each item remembering where it was declared.
 
 use foldhash::HashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::input::diagnostic::Problem;
 use crate::input::source::Loc;
@@ -10,7 +11,7 @@ use crate::value::interval::Interval;
 use crate::value::money::Money;
 
 /// A reference to another item by id, with the position of the reference.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ref {
     pub id: String,
     pub loc: Loc,
@@ -20,13 +21,13 @@ pub struct Ref {
 }
 
 /// A value with the position it was read from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct At<T> {
     pub value: T,
     pub loc: Loc,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum OrgKind {
     Company,
     Person,
@@ -55,7 +56,7 @@ impl OrgKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     pub id: At<String>,
     pub title: String,
@@ -68,13 +69,13 @@ pub struct Source {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Identifier {
     pub scheme: String,
     pub id: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct YearAmount {
     pub year: i32,
     pub amount: Money,
@@ -82,7 +83,7 @@ pub struct YearAmount {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DatedAmount {
     pub date: Date,
     pub amount: Money,
@@ -90,7 +91,7 @@ pub struct DatedAmount {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: At<String>,
     pub name: String,
@@ -105,13 +106,13 @@ pub struct Organisation {
 }
 
 /// A share as written: its interval and where it was written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShareField {
     pub interval: Interval,
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stake {
     pub id: Option<String>,
     pub owner: Ref,
@@ -146,7 +147,7 @@ impl Stake {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Tier {
     Major,
     Minor,
@@ -161,7 +162,7 @@ impl Tier {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Competitor {
     pub of: Ref,
     pub competitor: Ref,
@@ -171,7 +172,7 @@ pub struct Competitor {
     pub loc: Loc,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Status {
     Active,
     Exiting,
@@ -197,7 +198,7 @@ impl Status {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spend {
     pub year: i32,
     pub amount: Money,
@@ -206,7 +207,7 @@ pub struct Spend {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attestation {
     pub kind: String,
     pub expires: Option<Date>,
@@ -214,7 +215,7 @@ pub struct Attestation {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VendorRelationship {
     pub customer: Ref,
     pub vendor: Ref,
@@ -231,14 +232,14 @@ pub struct VendorRelationship {
 }
 
 /// The term of a vendor's contract: its first and its last day, each when known.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Contract {
     pub start: Option<At<Date>>,
     pub end: Option<At<Date>>,
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Role {
     pub person: Ref,
     pub org: Ref,
@@ -250,7 +251,7 @@ pub struct Role {
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Move {
     pub person: Ref,
     pub from: Ref,

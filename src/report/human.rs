@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
-use crate::input::diagnostic::{Level, Problem, render_diagnostic};
+use crate::input::diagnostic::{Level, Problem, render_diagnostic, unavailable_sources_note};
 use crate::input::source::SourceMap;
 
 use super::path_route;
@@ -33,6 +33,9 @@ pub fn render(report: &Report, sources: &SourceMap, style: &Style) -> String {
     for text in rendered {
         out.push_str(&text);
         out.push('\n');
+    }
+    if let Some(note) = unavailable_sources_note(sources) {
+        let _ = writeln!(out, "{note}\n");
     }
     for warning in &report.warnings {
         let _ = writeln!(out, "warning: {}", neutralise(warning));

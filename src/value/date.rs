@@ -43,6 +43,11 @@ impl Date {
         }
     }
 
+    /// The date `days` days after 1970-01-01 (before it when negative).
+    pub fn from_days_since_epoch(days: i32) -> Date {
+        Date { days }
+    }
+
     pub fn days_since_epoch(self) -> i32 {
         self.days
     }
@@ -139,6 +144,28 @@ impl Duration {
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}d", self.days)
+    }
+}
+
+/// Stored as the day number; read back only within the years `YYYY-MM-DD` can write (0 to
+/// 9999), so that stored data cannot carry a date no input could.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i32(self.days)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let days = <i32 as serde::Deserialize>::deserialize(deserializer)?;
+        let first = days_from_civil(0, 1, 1);
+        let last = days_from_civil(9999, 12, 31);
+        if !(first..=last).contains(&days) {
+            return Err(serde::de::Error::custom(format!(
+                "day {days} is outside the years 0 to 9999"
+            )));
+        }
+        Ok(Date { days })
     }
 }
 

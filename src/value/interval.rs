@@ -181,6 +181,34 @@ impl fmt::Display for Interval {
     }
 }
 
+/// Stored as its four fields; read back only when both bounds are numbers and in order.
+impl serde::Serialize for Interval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(
+            &(self.min, self.max, self.min_exclusive, self.max_exclusive),
+            serializer,
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Interval {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (min, max, min_exclusive, max_exclusive): (f64, f64, bool, bool) =
+            serde::Deserialize::deserialize(deserializer)?;
+        if !(min.is_finite() && max.is_finite() && min <= max) {
+            return Err(serde::de::Error::custom(format!(
+                "the interval {min} to {max} is not a range of numbers"
+            )));
+        }
+        Ok(Interval {
+            min,
+            max,
+            min_exclusive,
+            max_exclusive,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,6 +115,27 @@ impl fmt::Display for Money {
     }
 }
 
+/// Stored exactly, as the decimal's mantissa and scale with the currency; read back only when
+/// the decimal is one `rust_decimal` can hold.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(
+            &(self.amount.mantissa(), self.amount.scale(), &self.currency),
+            serializer,
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (mantissa, scale, currency): (i128, u32, String) =
+            serde::Deserialize::deserialize(deserializer)?;
+        let amount = Decimal::try_from_i128_with_scale(mantissa, scale)
+            .map_err(|e| serde::de::Error::custom(format!("an amount that is no decimal: {e}")))?;
+        Ok(Money { amount, currency })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,6 +95,9 @@ impl Inputs {
                 inputs.add(&file.name, path);
             }
         }
+        for (name, path) in sources.other_reads() {
+            inputs.add(name, path);
+        }
         if stdin_was_read()
             && let Some((identity, meta)) = StdStream::Stdin.file()
             && meta.is_file()

@@ -48,7 +48,8 @@ struct Output {
     mode: Mode,
     resolved: Resolved,
     identity: Option<identity::Identity>,
-    text: Option<String>,
+    /// What is written: a report's text, or the bytes of a binary file (a snapshot).
+    bytes: Option<Vec<u8>>,
 }
 
 /// A commit that failed: the problem, and what was and was not written (for the sentence that
@@ -96,7 +97,7 @@ impl Plan {
             mode,
             resolved,
             identity,
-            text: None,
+            bytes: None,
         };
         for (i, other) in self.outputs.iter().enumerate() {
             if !other.same_place(&output) {
@@ -122,14 +123,19 @@ impl Plan {
 
     /// Gives a slot its text.
     pub fn fill(&mut self, slot: Slot, text: String) {
+        self.fill_bytes(slot, text.into_bytes());
+    }
+
+    /// Gives a slot the bytes of a binary file.
+    pub fn fill_bytes(&mut self, slot: Slot, bytes: Vec<u8>) {
         if let Some(output) = self.outputs.get_mut(slot.0) {
-            output.text = Some(text);
+            output.bytes = Some(bytes);
         }
     }
 
     /// Whether a slot has its text already (one slot can serve two requests).
     pub fn is_filled(&self, slot: Slot) -> bool {
-        self.outputs.get(slot.0).is_some_and(|o| o.text.is_some())
+        self.outputs.get(slot.0).is_some_and(|o| o.bytes.is_some())
     }
 
     /// Writes every output, all or nothing (see the module's documentation). Returns the files
@@ -169,8 +175,8 @@ impl Output {
         }
     }
 
-    fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
+    fn bytes(&self) -> &[u8] {
+        self.bytes.as_deref().unwrap_or_default()
     }
 }
 
@@ -212,7 +218,7 @@ impl Staging {
         let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
             return Err(write_problem(&output.display, "it names no file"));
         };
-        let temp = staged::stage(dir, name, output.text(), existing.as_ref())
+        let temp = staged::stage(dir, name, output.bytes(), existing.as_ref())
             .map_err(|e| write_problem(&output.display, e))?;
         self.files
             .push((temp, file.clone(), output.mode, output.display.clone()));
@@ -279,7 +285,7 @@ fn were(n: usize) -> &'static str {
 /// Writes an output that is not renamed into place: standard output or error, a named pipe, a
 /// character device, a file appended to. A closed pipe ends that output quietly.
 fn write_stream(output: &Output) -> Result<(), Problem> {
-    let text = output.text();
+    let bytes = output.bytes();
     let failed = |e: std::io::Error| {
         Problem::new(
             "output::write",
@@ -290,7 +296,7 @@ fn write_stream(output: &Output) -> Result<(), Problem> {
         )
     };
     match &output.resolved {
-        Resolved::Stdout => stdout::write(text).map_err(|e| {
+        Resolved::Stdout => stdout::write(bytes).map_err(|e| {
             Problem::new(
                 "output::stdout",
                 format!("cannot write to standard output: {e}"),
@@ -298,7 +304,7 @@ fn write_stream(output: &Output) -> Result<(), Problem> {
             .with_help("the output is incomplete; check the disk or the program reading it")
         }),
         Resolved::Stderr => {
-            stdout::write_stream(&mut std::io::stderr().lock(), text).map_err(failed)?;
+            stdout::write_stream(&mut std::io::stderr().lock(), bytes).map_err(failed)?;
             Ok(())
         }
         Resolved::Stream { path } => {
@@ -307,7 +313,7 @@ fn write_stream(output: &Output) -> Result<(), Problem> {
                 .write(true)
                 .open(path)
                 .map_err(failed)?;
-            stdout::write_stream(&mut stream, text).map_err(failed)?;
+            stdout::write_stream(&mut stream, bytes).map_err(failed)?;
             Ok(())
         }
         Resolved::File { file, .. } if output.mode == Mode::Append => {
@@ -316,7 +322,7 @@ fn write_stream(output: &Output) -> Result<(), Problem> {
                 .append(true)
                 .open(file)
                 .map_err(failed)?;
-            appended.write_all(text.as_bytes()).map_err(failed)
+            appended.write_all(bytes).map_err(failed)
         }
         Resolved::File { .. } => Ok(()),
     }

@@ -46,17 +46,17 @@ pub fn probe(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_file(path)
 }
 
-/// Writes `text` into a new temporary file in `dir` for `target` and makes it durable, with
+/// Writes `bytes` into a new temporary file in `dir` for `target` and makes it durable, with
 /// `permissions` (those of the file it will replace) when given.
 pub fn stage(
     dir: &Path,
     target: &OsStr,
-    text: &str,
+    bytes: &[u8],
     permissions: Option<&std::fs::Permissions>,
 ) -> std::io::Result<PathBuf> {
     let (path, mut file) = create(dir, target)?;
     let written = file
-        .write_all(text.as_bytes())
+        .write_all(bytes)
         .and_then(|_| match permissions {
             Some(p) => file.set_permissions(p.clone()),
             None => Ok(()),
@@ -133,7 +133,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("policy.yaml");
         std::fs::write(&target, "mine").expect("write");
-        let temp = stage(dir.path(), OsStr::new("policy.yaml"), "new", None).expect("stage");
+        let temp = stage(dir.path(), OsStr::new("policy.yaml"), b"new", None).expect("stage");
         let err = place_new(&temp, &target).expect_err("refused");
         assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");

@@ -17,7 +17,7 @@ static STATE: AtomicU8 = AtomicU8::new(OPEN);
 
 /// Writes `text` to standard output. A closed pipe ends the output quietly; any other error is
 /// returned, and remembered for [`failed`].
-pub fn write(text: &str) -> std::io::Result<()> {
+pub fn write(text: impl AsRef<[u8]>) -> std::io::Result<()> {
     if STATE.load(Ordering::SeqCst) != OPEN {
         return Ok(());
     }
@@ -60,8 +60,8 @@ pub enum Stream {
 
 /// Writes `text` whole to `out` and flushes it; a closed pipe is [`Stream::Closed`], not an
 /// error.
-pub fn write_stream(out: &mut impl Write, text: &str) -> std::io::Result<Stream> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+pub fn write_stream(out: &mut impl Write, text: impl AsRef<[u8]>) -> std::io::Result<Stream> {
+    match out.write_all(text.as_ref()).and_then(|_| out.flush()) {
         Ok(()) => Ok(Stream::Open),
         Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(Stream::Closed),
         Err(e) => Err(e),

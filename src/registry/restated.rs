@@ -13,12 +13,32 @@
 
 use std::cmp::Ordering;
 
+use foldhash::{HashMap, HashMapExt};
+
 use crate::input::diagnostic::Problem;
 use crate::registry::model::{Registry, Stake};
 use crate::value::date::Date;
 
 pub fn restated_stakes(registry: &Registry, problems: &mut Vec<Problem>) {
-    let mut order: Vec<&Stake> = registry.stakes.iter().collect();
+    // Most pairs hold one stake: they are counted by hashing, and only the stakes of pairs that
+    // hold more are sorted (a register of millions of stakes would otherwise be sorted whole by
+    // its id strings).
+    let mut stakes_per_pair: HashMap<(&str, &str), u32> = HashMap::new();
+    for stake in &registry.stakes {
+        *stakes_per_pair
+            .entry((&stake.owned.id, &stake.owner.id))
+            .or_default() += 1;
+    }
+    let mut order: Vec<&Stake> = registry
+        .stakes
+        .iter()
+        .filter(|s| {
+            stakes_per_pair
+                .get(&(s.owned.id.as_str(), s.owner.id.as_str()))
+                .is_some_and(|&n| n > 1)
+        })
+        .collect();
+    drop(stakes_per_pair);
     // Registry order within each (owned, owner) pair: the first statement is the original.
     order.sort_by(|a, b| (&a.owned.id, &a.owner.id).cmp(&(&b.owned.id, &b.owner.id)));
     for pair in order.chunk_by(|a, b| a.owned.id == b.owned.id && a.owner.id == b.owner.id) {

@@ -786,3 +786,24 @@ stakes:
         "`rival` holds two stakes in `v-labels` at once from 2024-01-01, 20% and 20%: they add up to 40%"
     );
 }
+
+/// The text of a file of statements is let go once they are read; a diagnostic that points
+/// into it reads the file again for its snippet, which shows the line as it is.
+#[test]
+fn a_problem_in_a_statement_file_shows_its_snippet() {
+    let text = format!(
+        "[{ENTITY},\n {{\"recordId\": \"r\", \"recordType\": \"relationship\", \"recordDetails\": {{\"subject\": \"a\", \"interestedParty\": \"ghost\"}}}}]"
+    );
+    let dir = support::tree(&[("u.json", text.as_str())]);
+    let (code, _, stderr) = vrisk(dir.path(), &["validate", "u.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("╭─[u.json:2:103]"), "{stderr}");
+    assert!(
+        stderr.contains(
+            " 2 │  {\"recordId\": \"r\", \"recordType\": \"relationship\", \"recordDetails\": \
+             {\"subject\": \"a\", \"interestedParty\": \"ghost\"}}]"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no snippet"), "{stderr}");
+}

@@ -487,6 +487,34 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Lets go of the text of file `id`, read from disk, keeping what positions need (its line
+    /// starts and shape): a snippet then reads the file again, while it has the size and
+    /// modification time it has now (see [`SourceFile::with_text`]). A file without a path
+    /// (standard input, a built-in copy) or that can no longer be looked at keeps its text.
+    pub fn detach_text(&mut self, id: FileId) {
+        let Some(file) = self.files.get_mut(id.0 as usize) else {
+            return;
+        };
+        if file.detached.is_some() || file.builtin {
+            return;
+        }
+        let Some(origin) = file.path.as_deref().and_then(|p| FileStamp::read(p).ok()) else {
+            return;
+        };
+        // The file on disk must still be the text that was read, or a snippet could never be
+        // shown again.
+        if origin.size != file.text.len() as u64 || is_stdin(&origin.path) {
+            return;
+        }
+        let shape = TextShape::of(&file.text);
+        *file = SourceFile::detached(
+            std::mem::take(&mut file.name),
+            file.line_starts.to_vec(),
+            shape,
+            origin,
+        );
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

@@ -262,7 +262,7 @@ impl yaml::ItemSink for Batcher {
 /// are registry documents; JSON files are BODS data or registry documents written as JSON.
 pub fn load_files(
     files: Vec<SourceFile>,
-    sources: &mut SourceMap,
+    source_map: &mut SourceMap,
     limits: &Limits,
 ) -> Result<Registry, Vec<Problem>> {
     let mut registry = Registry::default();
@@ -270,8 +270,8 @@ pub fn load_files(
     let mut problems = Vec::new();
     // What could not be read, so that the checks do not report an id declared there as unknown.
     let mut unread = Unread::default();
-    let ids: Vec<FileId> = files.into_iter().map(|file| sources.add(file)).collect();
-    let sources: &SourceMap = sources;
+    let ids: Vec<FileId> = files.into_iter().map(|file| source_map.add(file)).collect();
+    let sources: &SourceMap = source_map;
     let bods_files: Vec<FileId> = ids
         .iter()
         .copied()
@@ -289,6 +289,13 @@ pub fn load_files(
         || read_bods_files(&bods_files, sources, limits, &mut bods, &mut problems),
     );
     unread.ids_lost |= !bods_read_cleanly;
+    // The text of a file of statements is not needed once they are read (every position is a
+    // byte offset): a register of gigabytes is not kept in memory for the rest of the run.
+    for &id in &bods_files {
+        if !json_documents.iter().any(|(document, _)| *document == id) {
+            source_map.detach_text(id);
+        }
+    }
     for (id, document) in json_documents {
         if let Some(index) = ids.iter().position(|&i| i == id) {
             parts[index] = Some(ItemReader::default().read_whole(&document));

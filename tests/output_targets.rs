@@ -131,6 +131,39 @@ fn a_full_device_is_an_error_after_the_evaluation_and_no_file_is_written() {
     );
 }
 
+/// The JSON report is written into its temporary file while it is made (it can be gigabytes);
+/// when a later output fails, that file is removed like any other and the old report stays.
+#[test]
+fn a_json_report_written_as_it_is_made_is_undone_when_another_output_fails() {
+    let dir = base_dir();
+    let full = dir.path().join("full");
+    if !mknod(&full, 1, 7) {
+        return;
+    }
+    std::fs::write(dir.path().join("report.json"), "old report\n").expect("write");
+    let run = check_base(
+        dir.path(),
+        &["--format", "json=report.json", "--format", "sarif=full"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the evaluation ran, but no file was written, and what was sent to full is incomplete"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.json")).expect("read"),
+        "old report\n"
+    );
+    assert_eq!(
+        names(dir.path()),
+        ["full", "report.json"],
+        "no temporary file is left"
+    );
+}
+
 #[test]
 fn a_symbolic_link_to_a_report_is_followed_and_stays_a_link() {
     let dir = base_dir();

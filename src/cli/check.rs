@@ -213,6 +213,16 @@ pub fn run(args: CheckArgs) -> Exit {
         if plan.is_filled(slot) {
             continue;
         }
+        // The JSON report of a large run is gigabytes: written into its file as it is made.
+        if let Rendered::Report(FormatName::Json) = format {
+            let filled = plan.fill_with(slot, &mut |w| report::json::write(&report, w));
+            if let Err(failed) = filled {
+                let outcome = format!("the evaluation ran, but {}", failed.outcome);
+                terminal.report(&[failed.problem], &sources, &outcome);
+                return Exit::Invalid;
+            }
+            continue;
+        }
         let text = match format {
             Rendered::Report(format) => report::render(format, &report, &sources, &style, verdict),
             Rendered::StepSummary { room } => {

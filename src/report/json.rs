@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::{Finding, GoneFinding, Outcome, PolicyInfo, Report, Summary};
-use crate::value::text::json_pretty;
+use crate::value::text::{json_pretty, json_pretty_to};
 
 /// Written straight from the report (a report of 100,000 vendors holds hundreds of thousands of
 /// findings: building a tree of JSON values first cost as much as writing it). The data is
@@ -16,6 +16,13 @@ pub fn render(report: &Report) -> String {
     let mut text = json_pretty(&JsonReport::of(report));
     text.push('\n');
     text
+}
+
+/// [`render`] written into `writer` as it is made: a report of 100,000 vendors is gigabytes,
+/// which a file target then never holds in memory.
+pub fn write(report: &Report, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+    json_pretty_to(writer, &JsonReport::of(report))?;
+    writer.write_all(b"\n")
 }
 
 pub fn to_value(report: &Report) -> Value {

@@ -117,17 +117,27 @@ pub fn defuse_ci_commands(text: &str) -> Cow<'_, str> {
 /// parser reads back exactly the data.
 pub fn json_pretty(value: &impl serde::Serialize) -> String {
     let mut bytes = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(
-        &mut bytes,
-        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
-    );
     // Serialising into memory fails only for a map with non-string keys, which no output of
     // vrisk has; an empty output would then show the bug rather than hide it.
-    if value.serialize(&mut serializer).is_err() {
+    if json_pretty_to(&mut bytes, value).is_err() {
         return String::new();
     }
     // serde_json writes UTF-8 (its escapes are ASCII).
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// [`json_pretty`] written into `writer` as it is made, for outputs too large to hold twice.
+pub fn json_pretty_to(
+    writer: &mut dyn std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        writer,
+        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
+    );
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
 }
 
 /// serde_json's pretty formatter, with the characters serde_json leaves raw in strings (DEL, C1

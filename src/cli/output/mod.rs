@@ -35,6 +35,8 @@ pub struct Plan {
     inputs: Inputs,
     create_dirs: bool,
     outputs: Vec<Output>,
+    /// Files written already ([`Plan::fill_with`]), removed again unless the commit is done.
+    staging: Staging,
 }
 
 /// An output added to a plan: where its text goes once [`Plan::fill`] gives it.
@@ -50,6 +52,8 @@ struct Output {
     identity: Option<identity::Identity>,
     /// What is written: a report's text, or the bytes of a binary file (a snapshot).
     bytes: Option<Vec<u8>>,
+    /// Written into its temporary file already, by [`Plan::fill_with`].
+    staged: bool,
 }
 
 /// A commit that failed: the problem, and what was and was not written (for the sentence that
@@ -67,6 +71,7 @@ impl Plan {
             inputs,
             create_dirs: false,
             outputs: Vec::new(),
+            staging: Staging::default(),
         }
     }
 
@@ -98,6 +103,7 @@ impl Plan {
             resolved,
             identity,
             bytes: None,
+            staged: false,
         };
         for (i, other) in self.outputs.iter().enumerate() {
             if !other.same_place(&output) {
@@ -133,16 +139,49 @@ impl Plan {
         }
     }
 
+    /// Gives a slot its contents by writing them: into the slot's temporary file as they are
+    /// made when its target is a file (staged now, in place at [`Plan::commit`], removed if the
+    /// commit does not happen), else into memory, since streams are written after every file.
+    /// For outputs too large to hold whole (a JSON report of 100,000 vendors).
+    pub fn fill_with(
+        &mut self,
+        slot: Slot,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Failed> {
+        let Some(output) = self.outputs.get_mut(slot.0) else {
+            return Ok(());
+        };
+        if output.is_renamed_file() {
+            self.staging
+                .stage_with(output, write)
+                .map_err(|problem| Failed {
+                    problem,
+                    outcome: "nothing was written".to_string(),
+                })?;
+            output.staged = true;
+            return Ok(());
+        }
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| Failed {
+            problem: write_problem(&output.display, e),
+            outcome: "nothing was written".to_string(),
+        })?;
+        output.bytes = Some(bytes);
+        Ok(())
+    }
+
     /// Whether a slot has its text already (one slot can serve two requests).
     pub fn is_filled(&self, slot: Slot) -> bool {
-        self.outputs.get(slot.0).is_some_and(|o| o.bytes.is_some())
+        self.outputs
+            .get(slot.0)
+            .is_some_and(|o| o.bytes.is_some() || o.staged)
     }
 
     /// Writes every output, all or nothing (see the module's documentation). Returns the files
     /// written, as the user named them.
-    pub fn commit(self) -> Result<Vec<String>, Failed> {
-        let mut staging = Staging::default();
-        for output in &self.outputs {
+    pub fn commit(mut self) -> Result<Vec<String>, Failed> {
+        let mut staging = std::mem::take(&mut self.staging);
+        for output in self.outputs.iter().filter(|o| !o.staged) {
             if let Err(problem) = staging.stage(output) {
                 return Err(Failed {
                     problem,
@@ -178,6 +217,12 @@ impl Output {
     fn bytes(&self) -> &[u8] {
         self.bytes.as_deref().unwrap_or_default()
     }
+
+    /// Whether the output is a file written whole to a temporary file and renamed into place
+    /// (not a stream, and not a file appended to).
+    fn is_renamed_file(&self) -> bool {
+        matches!(self.resolved, Resolved::File { .. }) && self.mode != Mode::Append
+    }
 }
 
 /// Temporary files written and directories created so far; what is left of them is removed
@@ -191,6 +236,17 @@ struct Staging {
 
 impl Staging {
     fn stage(&mut self, output: &Output) -> Result<(), Problem> {
+        let bytes = output.bytes();
+        self.stage_with(output, &mut |w| w.write_all(bytes))
+    }
+
+    /// Creates what is missing of the output's directories, then its temporary file, written
+    /// by `write`.
+    fn stage_with(
+        &mut self,
+        output: &Output,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Problem> {
         let Resolved::File {
             file,
             existing,
@@ -218,7 +274,7 @@ impl Staging {
         let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
             return Err(write_problem(&output.display, "it names no file"));
         };
-        let temp = staged::stage(dir, name, output.bytes(), existing.as_ref())
+        let temp = staged::stage_with(dir, name, existing.as_ref(), write)
             .map_err(|e| write_problem(&output.display, e))?;
         self.files
             .push((temp, file.clone(), output.mode, output.display.clone()));

@@ -46,28 +46,37 @@ pub fn probe(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_file(path)
 }
 
-/// Writes `bytes` into a new temporary file in `dir` for `target` and makes it durable, with
-/// `permissions` (those of the file it will replace) when given.
-pub fn stage(
+/// Writes a new temporary file in `dir` for `target` with what `write` writes into it (through
+/// a buffer, so that the contents are never held whole in memory) and makes it durable, with
+/// `permissions` (those of the file it will replace) when given. Nothing is left behind when it
+/// fails.
+pub fn stage_with(
     dir: &Path,
     target: &OsStr,
-    bytes: &[u8],
     permissions: Option<&std::fs::Permissions>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<PathBuf> {
-    let (path, mut file) = create(dir, target)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|_| match permissions {
-            Some(p) => file.set_permissions(p.clone()),
-            None => Ok(()),
-        })
-        // On disk before the rename, so that a crash leaves the old file or the new one.
-        .and_then(|_| file.sync_all());
-    if let Err(e) = written {
+    let (path, file) = create(dir, target)?;
+    let finished = fill(file, permissions, write);
+    if finished.is_err() {
         let _ = std::fs::remove_file(&path);
-        return Err(e);
     }
-    Ok(path)
+    finished.map(|()| path)
+}
+
+fn fill(
+    file: std::fs::File,
+    permissions: Option<&std::fs::Permissions>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+    write(&mut buffered)?;
+    let file = buffered.into_inner().map_err(|e| e.into_error())?;
+    if let Some(p) = permissions {
+        file.set_permissions(p.clone())?;
+    }
+    // On disk before the rename, so that a crash leaves the old file or the new one.
+    file.sync_all()
 }
 
 /// Moves `temp` onto `target`, replacing it.
@@ -133,7 +142,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("policy.yaml");
         std::fs::write(&target, "mine").expect("write");
-        let temp = stage(dir.path(), OsStr::new("policy.yaml"), b"new", None).expect("stage");
+        let temp = stage_with(dir.path(), OsStr::new("policy.yaml"), None, &mut |w| {
+            w.write_all(b"new")
+        })
+        .expect("stage");
         let err = place_new(&temp, &target).expect_err("refused");
         assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");

@@ -213,28 +213,28 @@ pub fn run(args: CheckArgs) -> Exit {
         if plan.is_filled(slot) {
             continue;
         }
-        // The JSON report of a large run is gigabytes: written into its file as it is made.
-        if let Rendered::Report(FormatName::Json) = format {
-            let filled = plan.fill_with(slot, &mut |w| report::json::write(&report, w));
-            if let Err(failed) = filled {
-                let outcome = format!("the evaluation ran, but {}", failed.outcome);
-                terminal.report(&[failed.problem], &sources, &outcome);
-                return Exit::Invalid;
+        // Each report goes into its file as soon as it is made, so that the reports of a large
+        // run are never all in memory at once; the JSON report, gigabytes for 100,000 vendors,
+        // is written as it is made.
+        let filled = plan.fill_with(slot, &mut |w| match format {
+            Rendered::Report(FormatName::Json) => report::json::write(&report, w),
+            Rendered::Report(format) => {
+                w.write_all(report::render(format, &report, &sources, &style, verdict).as_bytes())
             }
-            continue;
-        }
-        let text = match format {
-            Rendered::Report(format) => report::render(format, &report, &sources, &style, verdict),
             Rendered::StepSummary { room } => {
                 let mut text = report::markdown::render_within(&report, verdict, room);
                 // So that a later step's summary starts on a line of its own.
                 if !text.ends_with('\n') {
                     text.push('\n');
                 }
-                text
+                w.write_all(text.as_bytes())
             }
-        };
-        plan.fill(slot, text);
+        });
+        if let Err(failed) = filled {
+            let outcome = format!("the evaluation ran, but {}", failed.outcome);
+            terminal.report(&[failed.problem], &sources, &outcome);
+            return Exit::Invalid;
+        }
     }
     if let Err(failed) = plan.commit() {
         let outcome = format!("the evaluation ran, but {}", failed.outcome);

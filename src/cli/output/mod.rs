@@ -4,13 +4,15 @@
 //! 1. each target is looked at when it is added, before anything is written (or evaluated):
 //!    its directory exists and is writable, it is not an input of the run, it is not the target
 //!    of another output, and it is a kind of file vrisk writes ([`target`]);
-//! 2. at [`Plan::commit`], every file is written to a new temporary file beside it
-//!    ([`staged`]);
+//! 2. every file is written to a new temporary file beside it ([`staged`]): when its contents
+//!    are given with [`Plan::fill_with`] (as they are made, so that a report of gigabytes is
+//!    never held whole), else at [`Plan::commit`];
 //! 3. then the streams are written, directly and in order: standard output, named pipes,
 //!    character devices, and files appended to;
 //! 4. then every temporary file is renamed onto its target.
 //!
-//! A failure in steps 2 or 3 removes every temporary file, so that no file changes. Streams go
+//! A failure in steps 2 or 3, or a plan dropped without a commit, removes every temporary file,
+//! so that no file changes. Streams go
 //! after every file is staged, so that a file that cannot be written stops the run before a
 //! report reaches a pipe or a log; they go before the renames, because a write to a stream can
 //! fail (a full disk behind standard output) and a rename in a directory where a file was just

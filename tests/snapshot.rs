@@ -551,3 +551,46 @@ proptest! {
         prop_assert!(!load_bytes(dir.path(), &raw) || raw == bytes);
     }
 }
+
+/// A snapshot whose registry does not hold together (an id renamed behind a valid hash, so that
+/// what referred to it refers to nothing) is refused as corrupt when it is read: the registry a
+/// snapshot holds gets the checks that make ids unique and references resolve, since a cached
+/// file can be swapped for a crafted one.
+#[test]
+fn a_snapshot_whose_references_do_not_resolve_is_refused() {
+    let dir = project();
+    assert_eq!(build(dir.path(), &["registry"], "r.snapshot").code, 0);
+    let bytes = std::fs::read(dir.path().join("r.snapshot")).expect("read");
+    for (from, to) in [("rival", "rivaX"), ("vendor-b", "vendor-x")] {
+        let mut payload = bytes[60..].to_vec();
+        // The first occurrence: the organisation's own id, so that every reference to it
+        // dangles.
+        let at = payload
+            .windows(from.len())
+            .position(|w| w == from.as_bytes())
+            .expect("the id is in the snapshot");
+        payload[at..at + to.len()].copy_from_slice(to.as_bytes());
+        std::fs::write(dir.path().join("r.snapshot"), with_header(&bytes, &payload))
+            .expect("write");
+        let run = vrisk_in(
+            dir.path(),
+            &[
+                "check",
+                "--registry",
+                "r.snapshot",
+                "-p",
+                "policies",
+                "--format",
+                "json=x.json",
+            ],
+        );
+        assert_eq!(run.code, 2, "{from}: {}", run.stderr);
+        assert!(
+            unwrapped(&run.stderr).contains("snapshot::corrupt"),
+            "{from}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("internal"), "{from}: {}", run.stderr);
+        assert!(!dir.path().join("x.json").exists());
+    }
+}

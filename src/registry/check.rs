@@ -63,6 +63,16 @@ pub fn check(registry: &Registry, unread: &Unread) -> Vec<Problem> {
         .concat()
 }
 
+/// The checks that make a registry hold together: ids are unique and every reference names
+/// something declared. What the engine takes for granted, for a registry that did not come
+/// through [`check`] in this run (one read back from a snapshot).
+pub fn structure(registry: &Registry) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    duplicate_ids(registry, &mut problems);
+    references(registry, &Unread::default(), &mut problems);
+    problems
+}
+
 fn duplicate_ids(registry: &Registry, problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &At<String>> = HashMap::new();
     for org in &registry.organisations {

@@ -309,6 +309,21 @@ pub fn load(
     }
     let registry = assemble::assemble(contents, base)
         .map_err(|what| vec![unreadable(&name, Unreadable::Corrupt(what))])?;
+    // The hash finds damage, not a file crafted to pass it (a cache can be swapped): what the
+    // engine takes for granted is checked again, so that such a file cannot make references
+    // dangle and findings vanish.
+    if let Some(broken) = super::check::structure(&registry)
+        .into_iter()
+        .find(Problem::is_error)
+    {
+        return Err(vec![unreadable(
+            &name,
+            Unreadable::Corrupt(format!(
+                "its registry does not hold together ({})",
+                crate::value::text::neutralise(&broken.message)
+            )),
+        )]);
+    }
     let over = super::over_limits(&registry, limits);
     if !over.is_empty() {
         return Err(over);

@@ -232,3 +232,50 @@ fn a_limit_flag_of_zero_or_above_its_ceiling_is_refused() {
         );
     }
 }
+
+/// A collection inside an element (`owner.paths`) is priced as large as the largest of its kind
+/// among the vendor's owners; a collection of a root (`vendor.owners`) by its own size. Four
+/// owners, the largest with two paths: 4 × (2 + 1) = 12 visits.
+#[test]
+fn a_collection_inside_an_element_is_priced_by_the_largest_of_its_kind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("registry.yaml"),
+        "default_org: acme\norganisations:\n  - {id: acme, name: Acme, kind: company}\n  \
+         - {id: vendor, name: Vendor, kind: company}\n  - {id: a, name: A, kind: company}\n  \
+         - {id: b, name: B, kind: company}\n  - {id: h1, name: H1, kind: company}\n  \
+         - {id: h2, name: H2, kind: company}\nstakes:\n  \
+         - {owner: a, owned: vendor, economic: 30%}\n  - {owner: b, owned: h1, economic: 50%}\n  \
+         - {owner: b, owned: h2, economic: 50%}\n  - {owner: h1, owned: vendor, economic: 20%}\n  \
+         - {owner: h2, owned: vendor, economic: 20%}\n\
+         vendors:\n  - {customer: acme, vendor: vendor, status: active}\n",
+    )
+    .expect("write registry");
+    std::fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("policies/paths.yaml"),
+        "id: paths\ntitle: Paths\nseverity: high\nfails_when:\n  exists:\n    each: vendor.owners\n    \
+         as: owner\n    where:\n      exists:\n        each: owner.paths\n        as: path\n        \
+         where: {fact: path.economic, gte: 50%}\non_indeterminate: warn\nmessage: \"{vendor.name}\"\n",
+    )
+    .expect("write policy");
+    let run = vrisk_in(
+        dir.path(),
+        &[
+            &CHECK[..],
+            &["--max-element-visits", "11", "--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.json()[0]["message"],
+        "evaluating policy `paths` for vendor `vendor` would take up to 12 element visits, over \
+         the limit of 11 element visits"
+    );
+    let within = vrisk_in(
+        dir.path(),
+        &[&CHECK[..], &["--max-element-visits", "12"]].concat(),
+    );
+    assert_ne!(within.code, 2, "{}", within.stderr);
+}

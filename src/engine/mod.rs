@@ -216,30 +216,22 @@ fn evaluate_relationship(
 ) -> (Vec<Finding>, Vec<Stopped>) {
     let mut findings = Vec::new();
     let mut stopped = Vec::new();
-    // The fact trees of each ownership method, with what evaluating over them costs (the same
-    // for every policy that reads them).
-    let mut roots_by_method: Vec<(MethodKey, build::Roots, Costing)> = Vec::new();
+    let mut roots_by_method: Vec<(MethodKey, build::Roots)> = Vec::new();
     for policy in sorted {
         let method = method_of(policy);
         let key = MethodKey::from(method);
-        let position = match roots_by_method.iter().position(|(k, ..)| *k == key) {
+        let position = match roots_by_method.iter().position(|(k, _)| *k == key) {
             Some(p) => p,
             None => {
                 let roots = match roots_by_method.first() {
-                    Some((_, first, _)) => first.under(world, rel, method, demand),
+                    Some((_, first)) => first.under(world, rel, method, demand),
                     None => build::roots(world, rel, method, demand),
                 };
-                let costing = Costing::new(&Scope {
-                    org: &roots.org,
-                    relationship: &roots.relationship,
-                    vendor: &roots.vendor,
-                    as_of: input.as_of,
-                });
-                roots_by_method.push((key, roots, costing));
+                roots_by_method.push((key, roots));
                 roots_by_method.len() - 1
             }
         };
-        let (_, roots, costing) = &roots_by_method[position];
+        let roots = &roots_by_method[position].1;
         let scope = Scope {
             org: &roots.org,
             relationship: &roots.relationship,
@@ -248,6 +240,7 @@ fn evaluate_relationship(
         };
         // The cost is checked before each part runs: `applies_to` first, then, where the
         // policy applies, `applies_to` and `fails_when` together.
+        let costing = Costing::new(&scope);
         let within = |cost: Cost| {
             budget
                 .check(&cost)

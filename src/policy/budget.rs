@@ -8,6 +8,7 @@
 //! of the roots, as an upper bound for collections inside elements, from the largest one), and
 //! [`Budget::check`] compares it with the limits before anything is evaluated.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::input::limits::{Limit, Limits};
@@ -87,15 +88,20 @@ impl Cost {
 }
 
 /// The costs of conditions over the facts of one vendor relationship: exactly what the
-/// evaluator does when every collection is as large as the largest of its kind in these facts.
-pub struct Costing {
-    sizes: CollectionSizes,
+/// evaluator does when every collection inside an element is as large as the largest of its
+/// kind in these facts. A collection of the roots (`vendor.owners`) is looked up and counted;
+/// the facts are walked for the largest of each kind only when a condition quantifies over a
+/// collection inside an element, so that the usual policy costs nothing to price.
+pub struct Costing<'s, 'f> {
+    scope: &'s Scope<'f>,
+    sizes: OnceCell<CollectionSizes>,
 }
 
-impl Costing {
-    pub fn new(scope: &Scope) -> Costing {
+impl<'s, 'f> Costing<'s, 'f> {
+    pub fn new(scope: &'s Scope<'f>) -> Costing<'s, 'f> {
         Costing {
-            sizes: CollectionSizes::in_facts(scope),
+            scope,
+            sizes: OnceCell::new(),
         }
     }
 
@@ -104,38 +110,65 @@ impl Costing {
         policy
             .applies_to
             .as_ref()
-            .map_or_else(Cost::default, |c| condition_cost(c, &self.sizes))
+            .map_or_else(Cost::default, |c| self.condition(c, &mut Vec::new()))
     }
 
     /// The cost of `applies_to`, then `fails_when`.
     pub fn policy(&self, policy: &Policy) -> Cost {
         self.applies_to(policy)
-            .then(condition_cost(&policy.fails_when, &self.sizes))
+            .then(self.condition(&policy.fails_when, &mut Vec::new()))
+    }
+
+    /// The size of the collection at `each`, with the names in `bound` standing for elements:
+    /// counted for a collection of a root, the largest of its kind otherwise.
+    fn size(&self, each: &[String], bound: &[&str]) -> u64 {
+        let Some((first, rest)) = each.split_first() else {
+            return 0;
+        };
+        if bound.contains(&first.as_str()) {
+            let field = each.last().map_or("", String::as_str);
+            return self
+                .sizes
+                .get_or_init(|| CollectionSizes::in_facts(self.scope))
+                .size(field);
+        }
+        let mut fact = self.scope.root(first);
+        for segment in rest {
+            fact = fact.and_then(|f| f.object()).and_then(|o| o.get(segment));
+        }
+        fact.and_then(Fact::list)
+            .map_or(0, |items| items.len() as u64)
+    }
+
+    fn condition<'c>(&self, cond: &'c Condition, bound: &mut Vec<&'c str>) -> Cost {
+        match &cond.kind {
+            ConditionKind::Compare(_) => Cost::leaf(),
+            ConditionKind::All(items) | ConditionKind::Any(items) => items
+                .iter()
+                .fold(Cost::leaf(), |acc, c| acc.then(self.condition(c, bound))),
+            ConditionKind::Not(inner) => Cost::leaf().then(self.condition(inner, bound)),
+            ConditionKind::Quantified(q) => {
+                let n = self.size(&q.each.segments, bound);
+                bound.push(&q.var);
+                let body = q
+                    .body
+                    .as_ref()
+                    .map_or_else(Cost::default, |b| self.condition(b, bound));
+                bound.pop();
+                quantified_cost(n, body, cond.loc)
+            }
+        }
     }
 }
 
-fn condition_cost(cond: &Condition, sizes: &CollectionSizes) -> Cost {
-    match &cond.kind {
-        ConditionKind::Compare(_) => Cost::leaf(),
-        ConditionKind::All(items) | ConditionKind::Any(items) => items
-            .iter()
-            .fold(Cost::leaf(), |acc, c| acc.then(condition_cost(c, sizes))),
-        ConditionKind::Not(inner) => Cost::leaf().then(condition_cost(inner, sizes)),
-        ConditionKind::Quantified(q) => {
-            let n = sizes.size(q.each.segments.last().map_or("", String::as_str));
-            let body = q
-                .body
-                .as_ref()
-                .map_or_else(Cost::default, |b| condition_cost(b, sizes));
-            // Per element: the visit, an element node, and the body; then the quantifier node.
-            Cost {
-                element_visits: n.saturating_mul(body.element_visits.saturating_add(1)),
-                trace_nodes: n
-                    .saturating_mul(body.trace_nodes.saturating_add(1))
-                    .saturating_add(1),
-                heaviest: Some(cond.loc),
-            }
-        }
+/// Per element: the visit, an element node, and the body; then the quantifier node.
+fn quantified_cost(n: u64, body: Cost, at: Loc) -> Cost {
+    Cost {
+        element_visits: n.saturating_mul(body.element_visits.saturating_add(1)),
+        trace_nodes: n
+            .saturating_mul(body.trace_nodes.saturating_add(1))
+            .saturating_add(1),
+        heaviest: Some(at),
     }
 }
 

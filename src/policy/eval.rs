@@ -28,7 +28,7 @@ pub struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn root(&self, name: &str) -> Option<&'a Fact> {
+    pub(super) fn root(&self, name: &str) -> Option<&'a Fact> {
         match name {
             "org" => Some(self.org),
             "relationship" => Some(self.relationship),

@@ -36,7 +36,7 @@ mod shapes;
 use shapes::Shape;
 
 /// Each shape at the sizes of the scale target, then doubled.
-const CASES: [(Shape, usize); 7] = [
+const CASES: [(Shape, usize); 8] = [
     (Shape::Chain, 10_000),
     (Shape::Chain, 30_000),
     (Shape::Lattice, 1_000),
@@ -44,6 +44,7 @@ const CASES: [(Shape, usize); 7] = [
     (Shape::FanOut, 100_000),
     (Shape::FanInOut, 100_000),
     (Shape::FanInOut, 10_000),
+    (Shape::Funnel, 40_000),
 ];
 
 fn main() {

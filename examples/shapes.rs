@@ -15,6 +15,7 @@
 //! | `fan-in` | n people holding an equal share of the vendor | held by all of them and 10% by the rival |
 //! | `fan-out` | the rival holds 0.5% of each of n companies | one of them |
 //! | `fan-in-out` | √n holders each holding a share of each of √n holding companies | held by the √n holding companies |
+//! | `funnel` | n/2 holders of unknown shares in one company (so its owners' shares can add up to far more than 100%), which holds all of the first of a chain of n/2 companies | held 30% by the last company of the chain |
 //!
 //! The rival heads each shape (it holds the first company of the chain and the lattice, and is
 //! one of the holders of `fan-in-out`), so the vendor's findings always involve it.
@@ -42,6 +43,7 @@ pub enum Shape {
     FanIn,
     FanOut,
     FanInOut,
+    Funnel,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +82,7 @@ pub fn registry(shape: Shape, size: usize) -> Registry {
         Shape::FanIn => fan_in(&mut out, size),
         Shape::FanOut => fan_out(&mut out, size),
         Shape::FanInOut => fan_in_out(&mut out, size),
+        Shape::Funnel => funnel(&mut out, size),
     }
     out
 }
@@ -178,6 +181,27 @@ fn fan_in(out: &mut Registry, n: usize) {
         out.stake(&id, "v", &share);
     }
     out.stake("rival", "v", "10%");
+}
+
+/// n/2 holders (the rival first) of unknown shares in one company, which holds 100% of the
+/// first of a chain of n/2 companies, the last holding 30% of the vendor. The shares of the
+/// funnel company's owners can add up to far more than 100%, which going forward it can never
+/// pass on; each holder reaches the vendor through the whole chain.
+fn funnel(out: &mut Registry, n: usize) {
+    let half = (n / 2).max(1);
+    let funnel = out.company("funnel".to_string());
+    out.stake("rival", &funnel, "unknown");
+    for i in 1..half {
+        let holder = out.company(format!("h{i}"));
+        out.stake(&holder, &funnel, "unknown");
+    }
+    let mut above = funnel;
+    for i in 0..half {
+        let company = out.company(format!("k{i}"));
+        out.stake(&above, &company, "100%");
+        above = company;
+    }
+    out.stake(&above, "v", "30%");
 }
 
 /// The rival holds 0.5% of n companies, the vendor among them.

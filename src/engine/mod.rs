@@ -558,6 +558,12 @@ fn owner_paths(world: &World, roots: &build::Roots, evidence: &[Check]) -> Vec<P
         let Some(explained) = roots.explain(owner_node) else {
             continue;
         };
+        // The chain of control is built for the owners with a path to show only: a finding can
+        // name thousands of owners whose paths are too long to list, each at the end of a long
+        // chain of control.
+        if explained.paths.is_empty() {
+            continue;
+        }
         // A path starts at the declared competitor whose group the owner is in, and reaches the
         // owner along the chain of control that makes it a member.
         let group = world.competitors.get(&owner_node).map(|m| m.group);

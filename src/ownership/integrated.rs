@@ -11,7 +11,7 @@
 
 use std::cmp::Reverse;
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::block;
 use super::bounds::{Acc, BOUNDS};
@@ -60,12 +60,16 @@ pub(crate) fn owners_of(graph: &Graph, scratch: &mut Scratch, entity: u32) -> Ve
         scratch.add_to_region(node);
     }
     let capped = upstream_of_overfull(graph, scratch, entity, &backward);
+    let mut uncapped = HashMap::new();
     let mut owners = Vec::new();
     for (node, walks) in backward {
         if node == entity {
             continue;
         }
-        let walks = if graph.is_cyclic(graph.component(node)) || capped.contains(&node) {
+        let forward = graph.is_cyclic(graph.component(node))
+            || (capped.contains(&node)
+                && may_be_capped(graph, scratch, node, &capped, &mut uncapped));
+        let walks = if forward {
             propagate_forward(graph, scratch, node, true);
             if scratch.is_seen(entity) {
                 scratch.acc[entity as usize]
@@ -110,6 +114,55 @@ fn upstream_of_overfull(
         });
     }
     found
+}
+
+/// Whether a share going forward from `owner` may reach more than 100% somewhere on its way
+/// (so that a cap binds and its backward walk sums are not its share). `capped` holds the
+/// organisations upstream of (or being) one whose owners' shares add up to more than 100%.
+///
+/// An owner that holds just one organisation of the region (not on a cycle) passes on to it at
+/// most 100% of itself, and from there on its shares are those of that organisation scaled down:
+/// no cap binds for it unless one binds going forward from that organisation. Following such
+/// single holdings to an organisation outside `capped` (downstream of every overfull one) proves
+/// that no cap binds; anything else is computed forward. The answers are kept in `known`, so that
+/// the owners of one overfull company, each holding only it, cost one step each rather than one
+/// forward computation each (which is quadratic when a long chain lies below that company).
+fn may_be_capped(
+    graph: &Graph,
+    scratch: &Scratch,
+    owner: u32,
+    capped: &HashSet<u32>,
+    known: &mut HashMap<u32, bool>,
+) -> bool {
+    let mut followed = Vec::new();
+    let mut current = owner;
+    let answer = loop {
+        if let Some(&answer) = known.get(&current) {
+            break answer;
+        }
+        if !capped.contains(&current) {
+            break false;
+        }
+        let mut held = None;
+        let mut holdings = 0;
+        graph.for_each_edge(current, Direction::Forward, |_, owned, _| {
+            if scratch.in_region(owned) {
+                holdings += 1;
+                held = Some(owned);
+            }
+        });
+        followed.push(current);
+        match held {
+            Some(next) if holdings == 1 && !graph.is_cyclic(graph.component(next)) => {
+                current = next;
+            }
+            _ => break true,
+        }
+    };
+    for node in followed {
+        known.insert(node, answer);
+    }
+    answer
 }
 
 /// Whether the shares held in `node` add up to more than 100% at some bound.

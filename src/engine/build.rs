@@ -594,8 +594,7 @@ fn via(world: &World, owner: NodeId, group: Option<NodeId>) -> String {
         .filter(|&leader| leader != owner)
         .and_then(|leader| {
             let length = world
-                .group_trees
-                .get(&leader)?
+                .group_tree(leader)?
                 .chain_length(&world.graph, owner)?;
             Some((leader, length))
         })
@@ -626,7 +625,7 @@ pub fn group_chain(
     };
     // The first path `explain` lists from the leader under the control-chain method, from the
     // leader's control tree (one walk for the whole group).
-    let chain = match world.group_trees.get(&leader) {
+    let chain = match world.group_tree(leader) {
         Some(tree) => tree.chain_to(&world.graph, owner),
         None => world
             .graph

@@ -41,8 +41,9 @@ pub struct World<'r> {
     pub active_stakes: Vec<usize>,
     /// For each organisation that is in a competitor group of `org`: its membership.
     pub competitors: HashMap<NodeId, CompetitorMembership>,
-    /// The chains of control from each declared competitor to the members of its group.
-    pub group_trees: HashMap<NodeId, ControlTree>,
+    /// The chains of control from each declared competitor to the members of its group, built
+    /// when a member's chain is first asked for ([`World::group_tree`]).
+    group_trees: HashMap<NodeId, OnceLock<ControlTree>>,
     /// Whether each organisation belongs to `org`'s own group.
     pub own_group: HashMap<NodeId, Truth>,
     /// Warnings about the data found while deriving (declared indirect interests that disagree
@@ -190,13 +191,17 @@ impl<'r> World<'r> {
         leaders.dedup();
         world.group_trees = leaders
             .into_iter()
-            .map(|leader| {
-                let tree = world.graph.control_tree(leader, GROUP_CONTROL_THRESHOLD);
-                (leader, tree)
-            })
+            .map(|leader| (leader, OnceLock::new()))
             .collect();
         world.own_group = world.group_of(org);
         world
+    }
+
+    /// The control tree of `leader`, a declared competitor heading a group; `None` for any
+    /// other organisation.
+    pub fn group_tree(&self, leader: NodeId) -> Option<&ControlTree> {
+        let tree = self.group_trees.get(&leader)?;
+        Some(tree.get_or_init(|| self.graph.control_tree(leader, GROUP_CONTROL_THRESHOLD)))
     }
 
     pub fn node(&self, id: &str) -> Option<NodeId> {
@@ -263,6 +268,16 @@ impl<'r> World<'r> {
             let Some(leader) = self.node(&declaration.competitor.id) else {
                 continue;
             };
+            // A leader certainly controlled by an earlier declared competitor of a tier at
+            // least as serious: that competitor controls everything this one does, at least as
+            // certainly, so this group can win no member (and a list of competitors that
+            // control each other in a chain costs one walk, not one per competitor).
+            let outranked = members.get(&leader).is_some_and(|m| {
+                m.certain == Truth::True && tier_rank(m.tier) >= tier_rank(declaration.tier)
+            });
+            if outranked {
+                continue;
+            }
             let mut group: Vec<(NodeId, Truth)> = self.group_of(leader).into_iter().collect();
             group.sort_by_key(|(n, _)| *n);
             for (member, certain) in group {

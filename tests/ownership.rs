@@ -819,3 +819,22 @@ proptest! {
         }
     }
 }
+
+/// Under the control-chain method, as under the integrated one, a path of more than
+/// `MAX_DEPTH` stakes is not listed: its share is `unlisted` (each owner of a long chain would
+/// otherwise carry a path through all of it).
+#[test]
+fn a_control_chain_path_past_the_longest_listed_is_unlisted() {
+    let n = vrisk::ownership::MAX_DEPTH + 6;
+    let edges = (0..n).map(|i| exact(i, i + 1, 100.0, i)).collect();
+    let graph = Graph::new(n + 1, edges);
+    let control = Method::ControlChain { threshold: 50.0 };
+    let far = graph.explain(0, n, control);
+    assert!(far.paths.is_empty(), "{} paths listed", far.paths.len());
+    let unlisted = far.unlisted.expect("the share is unlisted");
+    assert_close(unlisted.economic, 100.0, 100.0);
+    let near = graph.explain(n - 3, n, control);
+    assert_eq!(near.paths.len(), 1);
+    assert_eq!(near.paths[0].stakes.len(), 3);
+    assert!(near.unlisted.is_none());
+}

@@ -569,7 +569,14 @@ fn owner_paths(world: &World, roots: &build::Roots, evidence: &[Check]) -> Vec<P
         let group = world.competitors.get(&owner_node).map(|m| m.group);
         let (control_nodes, control_stakes) = build::group_chain(world, owner_node, group);
         let competitor = (control_nodes.len() > 1).then(|| world.id(control_nodes[0]).to_string());
-        for path in &explained.paths {
+        // Paths of more than `MAX_DEPTH` stakes, with the chain of control before them, are not
+        // listed, as explanations list none: each owner of a chain of thousands would otherwise
+        // carry a path through all of it, and the report would grow with their square.
+        let listed = explained
+            .paths
+            .iter()
+            .filter(|path| control_stakes.len() + path.stakes.len() <= crate::ownership::MAX_DEPTH);
+        for path in listed {
             let nodes: Vec<NodeId> = control_nodes
                 .iter()
                 .chain(path.nodes.iter().skip(1))

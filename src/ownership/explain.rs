@@ -115,8 +115,16 @@ pub(crate) fn explain_control(
             .then_with(|| a.nodes.cmp(&b.nodes))
             .then_with(|| a.stakes.cmp(&b.stakes))
     });
-    if paths.len() > MAX_LISTED_PATHS {
-        let rest = paths.split_off(MAX_LISTED_PATHS);
+    // Paths of more than `MAX_DEPTH` stakes are not listed, as under the integrated method (the
+    // owners of a long chain would each carry a path through all of it); nor are those past the
+    // first `MAX_LISTED_PATHS`. What they contribute is `unlisted`.
+    let (mut listed, mut rest): (Vec<OwnershipPath>, Vec<OwnershipPath>) = paths
+        .into_iter()
+        .partition(|path| path.stakes.len() <= paths::MAX_DEPTH);
+    if listed.len() > MAX_LISTED_PATHS {
+        rest.extend(listed.split_off(MAX_LISTED_PATHS));
+    }
+    if !rest.is_empty() {
         let mut unlisted = Share::ZERO;
         for path in &rest {
             unlisted.economic = unlisted.economic.plus(&path.economic);
@@ -124,7 +132,7 @@ pub(crate) fn explain_control(
         }
         explained.unlisted = Some(unlisted);
     }
-    explained.paths = paths;
+    explained.paths = listed;
     explained
 }
 

@@ -837,4 +837,12 @@ fn a_control_chain_path_past_the_longest_listed_is_unlisted() {
     assert_eq!(near.paths.len(), 1);
     assert_eq!(near.paths[0].stakes.len(), 3);
     assert!(near.unlisted.is_none());
+    // A view of all the owners explains the far owner without walking from it, the same way.
+    let view = graph.owners_view(n, control);
+    let from_view = view.explain(0);
+    assert!(from_view.paths.is_empty());
+    let unlisted = from_view.unlisted.expect("the share is unlisted");
+    assert_close(unlisted.economic, 100.0, 100.0);
+    assert_close(from_view.share.economic, 100.0, 100.0);
+    assert_eq!(view.explain(n - 3).paths, near.paths);
 }

@@ -30,6 +30,8 @@ pub struct OwnersView<'g> {
     /// Control-chain explanations: a workspace with the entity's ancestors marked, held from
     /// the first explanation on.
     marked: RefCell<Option<Checkout<'g>>>,
+    /// The owners' shares by node, for the explanations that need no walk.
+    shares_by_node: OnceLock<Vec<(u32, Share)>>,
 }
 
 impl<'g> OwnersView<'g> {
@@ -78,6 +80,7 @@ impl<'g> OwnersView<'g> {
             walks: Vec::new(),
             region: OnceLock::new(),
             marked: RefCell::new(None),
+            shares_by_node: OnceLock::new(),
         }
     }
 
@@ -135,6 +138,9 @@ impl<'g> OwnersView<'g> {
                 explain::explain_integrated(graph, region, from, walks)
             }
             Method::ControlChain { threshold } => {
+                if let Some(explained) = self.beyond_listed_paths(owner, from, to) {
+                    return explained;
+                }
                 let mut marked = self.marked.borrow_mut();
                 let scratch = marked.get_or_insert_with(|| {
                     let mut scratch = graph.checkout_scratch();
@@ -144,5 +150,46 @@ impl<'g> OwnersView<'g> {
                 explain::explain_control(graph, scratch, from, to, threshold)
             }
         }
+    }
+
+    /// The control-chain explanation of an owner every chain of which to the entity is longer
+    /// than the longest path listed ([`super::MAX_DEPTH`]): no path, its whole share unlisted.
+    /// Known from the fewest stakes between them and the share in the view's list, without the
+    /// walk from the owner that listing paths takes (each of the thousands of owners of a long
+    /// chain would otherwise walk the chain below it). `None` when a path may be listed, or the
+    /// view did not compute the owners.
+    fn beyond_listed_paths(&self, owner: NodeId, from: u32, to: u32) -> Option<Explained> {
+        if self.owners.is_empty() {
+            return None;
+        }
+        let graph = self.graph;
+        let region = self
+            .region
+            .get_or_init(|| graph.with_scratch(|scratch| Region::new(graph, scratch, to)));
+        let hops = region.hops[region.local(from)? as usize];
+        if hops == super::region::UNREACHABLE || hops as usize <= super::MAX_DEPTH {
+            return None;
+        }
+        let by_node = self.shares_by_node.get_or_init(|| {
+            let mut by_node: Vec<(u32, Share)> = self
+                .owners
+                .iter()
+                .map(|&(node, share)| (node as u32, share))
+                .collect();
+            by_node.sort_unstable_by_key(|&(node, _)| node);
+            by_node
+        });
+        let share = by_node
+            .binary_search_by_key(&from, |&(node, _)| node)
+            .map_or(Share::ZERO, |i| by_node[i].1);
+        Some(Explained {
+            owner,
+            entity: self.entity,
+            share,
+            paths: Vec::new(),
+            unlisted: (!share.is_zero()).then_some(share),
+            cycle_remainder: None,
+            complete: true,
+        })
     }
 }

@@ -48,7 +48,7 @@ pub fn main() -> ExitCode {
 /// line-separator characters escaped and its CI command markers made inert: a value such as
 /// `--fail-on $'x\n::error::forged'` must not start a line of its own in a CI log.
 fn command_line_error(error: clap::Error) -> ExitCode {
-    use crate::value::text::{defuse_ci_commands, is_unsafe, neutralise};
+    use crate::value::text::{defuse_ci_commands, neutralise};
     let args: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
@@ -56,7 +56,8 @@ fn command_line_error(error: clap::Error) -> ExitCode {
         .iter()
         .map(|arg| defuse_ci_commands(&neutralise(arg)).into_owned())
         .collect();
-    if made_safe == args && !args.iter().any(|arg| arg.chars().any(is_unsafe)) {
+    // Nothing to escape: clap's own message, coloured as clap colours it.
+    if made_safe == args {
         error.exit()
     }
     // The same command line with every argument made safe fails the same way, and its message

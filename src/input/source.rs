@@ -503,7 +503,7 @@ impl SourceMap {
         };
         // The file on disk must still be the text that was read, or a snippet could never be
         // shown again.
-        if origin.size != file.text.len() as u64 || is_stdin(&origin.path) {
+        if origin.size != file.text.len() as u64 {
             return;
         }
         let shape = TextShape::of(&file.text);
@@ -703,9 +703,9 @@ pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
+            // The caller names the file (`cannot read NAME: ...`).
             format!(
-                "{} is {}, not a regular file",
-                path.display(),
+                "it is {}, not a regular file",
                 crate::input::files::kind_of(&meta)
             ),
         ));

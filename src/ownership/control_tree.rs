@@ -13,9 +13,9 @@
 use foldhash::{HashMap, HashMapExt};
 
 use super::NodeId;
-use super::bounds::{BOUNDS, ECON_MAX, ECON_MIN, VOTE_MAX, VOTE_MIN, bit};
+use super::bounds::{BOUNDS, ECON_MAX, ECON_MIN, VOTE_MAX, VOTE_MIN};
 use super::control;
-use super::explain::contribution;
+use super::explain::{chain_bound, contribution, recorded_chain};
 use super::graph::Graph;
 use crate::value::interval::Interval;
 
@@ -83,7 +83,7 @@ impl ControlTree {
     pub fn chain_length(&self, graph: &Graph, entity: NodeId) -> Option<usize> {
         let (holder, _) = self.first_link(graph, entity)?;
         let lengths = self.lengths.get(&holder).copied().unwrap_or_default();
-        Some(lengths[usize::from(!self.follows_economic(holder))] as usize + 1)
+        Some(lengths[self.length_slot(holder)] as usize + 1)
     }
 
     /// The last link of the first path to `entity`: the holder and the stake (graph edge).
@@ -129,12 +129,11 @@ impl ControlTree {
         best.map(|(holder, edge, ..)| (holder, edge))
     }
 
-    /// Whether the chain to `holder` follows the economic upper bound's records (else the
-    /// voting one's), as `explain` chooses.
-    fn follows_economic(&self, holder: u32) -> bool {
-        self.controlled
-            .get(&holder)
-            .is_some_and(|&(control, _)| control & bit(ECON_MAX) != 0)
+    /// Which of `lengths` measures the chain to `holder`: the economic upper bound's (0) or the
+    /// voting one's (1), as `explain` chooses.
+    fn length_slot(&self, holder: u32) -> usize {
+        let control = self.controlled.get(&holder).map_or(0, |&(c, _)| c);
+        usize::from(chain_bound(control) != ECON_MAX)
     }
 
     /// Fills `lengths`: each chain is walked only until it meets one already measured, so
@@ -181,30 +180,8 @@ impl ControlTree {
     /// each under control (as `explain` follows them).
     fn chain_of(&self, graph: &Graph, holder: u32) -> (Vec<NodeId>, Vec<usize>) {
         let control = self.controlled.get(&holder).map_or(0, |&(c, _)| c);
-        let bound = if control & bit(ECON_MAX) != 0 {
-            ECON_MAX
-        } else {
-            VOTE_MAX
-        };
-        let mut nodes = vec![holder as NodeId];
-        let mut stakes = Vec::new();
-        let mut current = holder;
-        // Each controller came under control before what it controls, so this ends; the bound
-        // on steps only guards against a broken invariant.
-        while current != self.leader && nodes.len() <= graph.node_count() {
-            let Some(&(_, record)) = self.controlled.get(&current) else {
-                break;
-            };
-            let edge = record[bound];
-            if edge == u32::MAX {
-                break;
-            }
-            stakes.push(graph.stake(edge as usize));
-            current = graph.owner(edge as usize);
-            nodes.push(current as NodeId);
-        }
-        nodes.reverse();
-        stakes.reverse();
-        (nodes, stakes)
+        recorded_chain(graph, self.leader, holder, control, |node, bound| {
+            self.controlled.get(&node).map(|&(_, record)| record[bound])
+        })
     }
 }

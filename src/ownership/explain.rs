@@ -190,28 +190,50 @@ fn control_chain(
     owner: u32,
     holder: u32,
 ) -> (Vec<NodeId>, Vec<usize>) {
-    let control = scratch.controlled[holder as usize];
-    let bound = if control & bit(ECON_MAX) != 0 {
+    recorded_chain(
+        graph,
+        owner,
+        holder,
+        scratch.controlled[holder as usize],
+        |node, bound| {
+            scratch
+                .controller
+                .get(node as usize)
+                .map(|edges| edges[bound])
+        },
+    )
+}
+
+/// The bound whose records a chain of control to a holder with `control` follows: the economic
+/// upper bound's where it gives control, else the voting one's.
+pub(super) fn chain_bound(control: u8) -> usize {
+    if control & bit(ECON_MAX) != 0 {
         ECON_MAX
     } else {
         VOTE_MAX
-    };
+    }
+}
+
+/// The chain from `owner` to `holder` (whose control bits are `control`) along the stakes a
+/// control-chain walk recorded: `recorded(node, bound)` is the graph edge through which `node`
+/// came under control at `bound` (`u32::MAX` or `None` for none).
+pub(super) fn recorded_chain(
+    graph: &Graph,
+    owner: u32,
+    holder: u32,
+    control: u8,
+    recorded: impl Fn(u32, usize) -> Option<u32>,
+) -> (Vec<NodeId>, Vec<usize>) {
+    let bound = chain_bound(control);
     let mut nodes = vec![holder as NodeId];
     let mut stakes = Vec::new();
     let mut current = holder;
     // Each controller came under control before the entity it controls, so this ends; the
     // bound on steps only guards against a broken invariant.
     while current != owner && nodes.len() <= graph.node_count() {
-        let Some(&edge) = scratch
-            .controller
-            .get(current as usize)
-            .map(|edges| &edges[bound])
-        else {
+        let Some(edge) = recorded(current, bound).filter(|&edge| edge != u32::MAX) else {
             break;
         };
-        if edge == u32::MAX {
-            break;
-        }
         stakes.push(graph.stake(edge as usize));
         current = graph.owner(edge as usize);
         nodes.push(current as NodeId);
